@@ -1,0 +1,5 @@
+// Every test file starts from the real schema: the same SQL migrations wrangler applies.
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

@@ -1,0 +1,28 @@
+// The test suite runs inside workerd (Cloudflare's Vitest integration): real local D1, Durable
+// Objects and rate limiters, configured from wrangler.toml plus the test-only bindings below.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: migrations,
+          JWT_SECRET: "test-secret-do-not-use-anywhere-else-0123456789",
+          // No config cache in tests: each test rewrites the event straight into D1.
+          CONFIG_TTL_SECONDS: "0",
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

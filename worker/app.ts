@@ -1,0 +1,28 @@
+// Composes the API: one sub-app per route group, mounted under /api. Nothing else lives here.
+import { Hono } from "hono";
+import type { AppEnv } from "./env.ts";
+import { ApiError } from "./lib/errors.ts";
+import { limitBody, onError, requestContext } from "./middleware/request.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { bookingRoutes } from "./routes/bookings.ts";
+import { catalogueRoutes } from "./routes/catalogue.ts";
+import { companyRoutes } from "./routes/company.ts";
+import { healthRoutes } from "./routes/health.ts";
+
+export const app = new Hono<AppEnv>()
+  .basePath("/api")
+  .use(requestContext)
+  .use(limitBody)
+  .route("/", healthRoutes)
+  .route("/", authRoutes)
+  .route("/", catalogueRoutes)
+  .route("/bookings", bookingRoutes)
+  .route("/company", companyRoutes)
+  .route("/admin", adminRoutes)
+  .notFound(() => {
+    throw new ApiError("not_found", "No such API route.");
+  })
+  .onError(onError);
+
+export type App = typeof app;

@@ -1,0 +1,155 @@
+// The HTTP contract of DESIGN.md as types: imported by worker/, durable-objects/ and web/.
+
+export const ROLES = ["student", "company", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Refusals of a booking or a cancellation: 409 in the contract. */
+export const BOOKING_REFUSALS = [
+  "booking_closed",
+  "phase_gate",
+  "already_booked",
+  "company_already_booked",
+  "time_conflict",
+  "phase_cap",
+  "total_cap",
+  "slot_full",
+  "cancel_deadline_passed",
+] as const;
+export type BookingRefusal = (typeof BOOKING_REFUSALS)[number];
+
+export type ErrorCode =
+  | "validation_failed"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "idempotency_conflict"
+  | "rate_limited"
+  | "payload_too_large"
+  | "unavailable"
+  | "internal"
+  | BookingRefusal;
+
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  booking_closed: 409,
+  phase_gate: 409,
+  already_booked: 409,
+  company_already_booked: 409,
+  time_conflict: 409,
+  phase_cap: 409,
+  total_cap: 409,
+  slot_full: 409,
+  cancel_deadline_passed: 409,
+  payload_too_large: 413,
+  idempotency_conflict: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<ErrorCode, number>;
+
+/** Machine-readable facts of a refusal (counts, the colliding booking...), kept flat for RPC. */
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export interface User {
+  id: string;
+  email: string;
+  fullName: string;
+  role: Role;
+  deprioritized: boolean;
+  companyId: string | null;
+}
+
+export interface AuthResponse {
+  user: User;
+  token: string;
+}
+
+export interface Break {
+  start: string;
+  end: string;
+}
+
+/** The yearly configuration, as the admin API reads and writes it. */
+export interface EventConfig {
+  name: string;
+  date: string;
+  timeZone: string;
+  slotDurationMinutes: number;
+  bufferMinutes: number;
+  slotCapacity: number;
+  dayStart: string;
+  dayEnd: string;
+  breaks: Break[];
+  phase1Start: string | null;
+  phase1End: string | null;
+  phase2Start: string | null;
+  phase2End: string | null;
+  maxBookingsPhase1: number;
+  maxBookingsTotal: number;
+  maxBookingsPerCompany: number;
+  cancelDeadline: string | null;
+  bookingOpen: boolean;
+}
+
+export type Phase = 0 | 1 | 2;
+
+export interface PublicEvent extends EventConfig {
+  id: string;
+  status: "active" | "archived";
+  currentPhase: Phase;
+  serverTime: string;
+}
+
+export interface Offer {
+  id: string;
+  companyId: string;
+  title: string;
+  description: string;
+  tags: string[];
+  contractType: string;
+  location: string;
+}
+
+export interface Company {
+  id: string;
+  name: string;
+  description: string;
+  website: string | null;
+}
+
+export interface CompanyWithOffers extends Company {
+  offers: Offer[];
+}
+
+export interface SlotAvailability {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  taken: number;
+}
+
+export type BookingStatus = "confirmed" | "cancelled";
+
+export interface Booking {
+  id: string;
+  slotId: string;
+  companyId: string;
+  startsAt: string;
+  endsAt: string;
+  phase: 1 | 2;
+  status: BookingStatus;
+}
+
+export interface CompanySlot extends SlotAvailability {
+  students: { id: string; fullName: string; email: string }[];
+}

@@ -1,0 +1,83 @@
+// What a booking decision needs from D1 (DESIGN.md: "the Worker passes the configuration a
+// decision needs"), cached in the isolate for CONFIG_TTL_SECONDS so that the phase-open herd reads
+// D1 a few times per isolate instead of once per click. Admin writes in this isolate invalidate it.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { deprioritizedEmails, events, slots } from "../db/schema.ts";
+import type { SlotInfo } from "../../durable-objects/student-do.ts";
+import { type EventRow, phaseWindows } from "./events.ts";
+import type { PhaseWindows } from "../domain/rules.ts";
+
+export interface EventContext {
+  event: EventRow;
+  windows: PhaseWindows;
+  cancelDeadline: number | null;
+  slots: Map<string, SlotInfo>;
+  /** Lower-cased e-mails on this event's deprioritized list. */
+  deprioritized: Set<string>;
+  loadedAt: number;
+}
+
+let cached: EventContext | null = null;
+let loading: Promise<EventContext | null> | null = null;
+let generation = 0;
+
+export function invalidateEventContext(): void {
+  cached = null;
+  generation++;
+}
+
+async function load(db: Db): Promise<EventContext | null> {
+  const event = await db.query.events.findFirst({ where: eq(events.status, "active") });
+  if (!event) return null;
+  const [slotRows, emails] = await db.batch([
+    db
+      .select({ id: slots.id, companyId: slots.companyId, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity })
+      .from(slots)
+      .where(eq(slots.eventId, event.id)),
+    db.select({ email: deprioritizedEmails.email }).from(deprioritizedEmails).where(and(eq(deprioritizedEmails.eventId, event.id))),
+  ]);
+  return {
+    event,
+    windows: phaseWindows(event),
+    cancelDeadline: event.cancelDeadline === null ? null : Date.parse(event.cancelDeadline),
+    slots: new Map(
+      slotRows.map((s) => [
+        s.id,
+        { id: s.id, companyId: s.companyId, startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt), capacity: s.capacity },
+      ]),
+    ),
+    deprioritized: new Set(emails.map((e) => e.email)),
+    loadedAt: Date.now(),
+  };
+}
+
+/** The active event's context, at most `ttlMs` old; concurrent callers share one load. */
+export async function eventContext(db: Db, ttlMs: number): Promise<EventContext | null> {
+  if (cached && Date.now() - cached.loadedAt < ttlMs) return cached;
+  if (!loading) {
+    const gen = generation;
+    loading = load(db)
+      .then((ctx) => {
+        if (gen === generation) cached = ctx;
+        return ctx;
+      })
+      .finally(() => {
+        loading = null;
+      });
+  }
+  return loading;
+}
+
+/** A slot unknown to a context older than `minAgeMs` may be new: reload once before saying 404. */
+export async function findSlot(db: Db, ttlMs: number, slotId: string, minAgeMs = 250): Promise<{ ctx: EventContext; slot: SlotInfo } | null> {
+  let ctx = await eventContext(db, ttlMs);
+  if (!ctx) return null;
+  let slot = ctx.slots.get(slotId);
+  if (!slot && Date.now() - ctx.loadedAt > minAgeMs) {
+    invalidateEventContext();
+    ctx = await eventContext(db, ttlMs);
+    slot = ctx?.slots.get(slotId);
+  }
+  return ctx && slot ? { ctx, slot } : null;
+}

@@ -1,0 +1,52 @@
+// Per-request plumbing: request id, the drizzle handle, body size ceiling, and the one error path.
+import type { Context, ErrorHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
+import type { ErrorBody } from "../domain/contract.ts";
+import { makeDb } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/errors.ts";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Imports (lists of e-mails) are the only big bodies. */
+const LARGE_BODY_BYTES = 2 * 1024 * 1024;
+const LARGE_BODY_PATHS = new Set(["/api/admin/deprioritized"]);
+
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+  c.set("requestId", requestId);
+  c.set("db", makeDb(c.env.DB));
+  await next();
+  c.header("X-Request-Id", requestId);
+});
+
+const limit = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError("payload_too_large", `Request bodies are limited to ${maxSize / 1024} kB.`);
+    },
+  });
+const small = limit(MAX_BODY_BYTES);
+const large = limit(LARGE_BODY_BYTES);
+
+export const limitBody = createMiddleware<AppEnv>((c, next) => (LARGE_BODY_PATHS.has(c.req.path) ? large : small)(c, next));
+
+function errorResponse(c: Context, err: ApiError) {
+  const body: ErrorBody = { error: { code: err.code, message: err.message } };
+  if (err.details !== undefined) body.error.details = err.details;
+  return c.json(body, err.status);
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ApiError) return errorResponse(c, err);
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own 4xx (e.g. malformed JSON from the validator) in the contract's shape.
+    const code = err.status === 401 ? "unauthenticated" : err.status === 413 ? "payload_too_large" : "validation_failed";
+    return errorResponse(c, new ApiError(code, err.message || "Bad request."));
+  }
+  const requestId = c.get("requestId");
+  console.error(JSON.stringify({ level: "error", requestId, method: c.req.method, path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+  return errorResponse(c, new ApiError("internal", `Something went wrong on our side (request ${requestId}).`));
+};

@@ -1,0 +1,215 @@
+// The career office's API. Every write is audited (worker/lib/audit.ts).
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { EventConfig } from "../domain/contract.ts";
+import { eventConfigPatch, eventConfigSchema } from "../domain/event-config.ts";
+import { auditLog, bookings, companies, deprioritizedEmails, eventCompanies, events, offers, slots, users } from "../db/schema.ts";
+import type { AuthedEnv } from "../env.ts";
+import { auditStmt } from "../lib/audit.ts";
+import { toCsv } from "../lib/csv.ts";
+import { ApiError, notFound } from "../lib/errors.ts";
+import { invalidateEventContext } from "../lib/event-context.ts";
+import { activeEvent, publicEvent, toConfig } from "../lib/events.ts";
+import { generateSlots } from "../lib/generate-slots.ts";
+import { eventMetrics } from "../lib/metrics.ts";
+import { normalizeEmail } from "../lib/users.ts";
+import { fieldErrors, valid } from "../lib/validate.ts";
+import { requireRole } from "../middleware/auth.ts";
+
+const idParam = z.strictObject({ id: z.uuid({ message: "expected a company id" }) });
+const verifyBody = z.strictObject({ verified: z.boolean().optional() }).optional();
+const generateBody = z.strictObject({ companyIds: z.array(z.uuid()).max(1000).optional(), dryRun: z.boolean().optional() });
+const deprioritizedBody = z.strictObject({ emails: z.array(z.string().max(254)).min(1).max(20_000) });
+const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), before: z.coerce.number().int().optional() });
+const emailCheck = z.email();
+// D1 binds at most 100 parameters per statement: two per inserted row here.
+const CHUNK = 45;
+
+export const adminRoutes = new Hono<AuthedEnv>()
+  .use(requireRole("admin"))
+  .get("/event", async (c) => c.json({ event: publicEvent(await activeEvent(c.var.db)) }))
+  .patch("/event", valid("json", eventConfigPatch), async (c) => {
+    const patch = c.req.valid("json");
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const before = toConfig(event);
+    const merged: EventConfig = { ...before, ...patch };
+    const checked = eventConfigSchema.safeParse(merged);
+    if (!checked.success) throw new ApiError("validation_failed", "Invalid configuration.", fieldErrors(checked.error));
+    const now = new Date().toISOString();
+    await db.batch([
+      db.update(events).set({ ...checked.data, updatedAt: now }).where(eq(events.id, event.id)),
+      auditStmt(db, c.var.user, { action: "event.update", eventId: event.id, targetType: "event", targetId: event.id, before, after: checked.data }),
+    ]);
+    invalidateEventContext();
+    return c.json({ event: publicEvent(await activeEvent(db)) });
+  })
+  .get("/companies", async (c) => {
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const [rows, recruiters, offerCounts, slotCounts] = await db.batch([
+      db
+        .select({
+          id: companies.id,
+          name: companies.name,
+          description: companies.description,
+          website: companies.website,
+          createdAt: companies.createdAt,
+          verifiedAt: eventCompanies.verifiedAt,
+        })
+        .from(companies)
+        .leftJoin(eventCompanies, and(eq(eventCompanies.companyId, companies.id), eq(eventCompanies.eventId, event.id)))
+        .orderBy(companies.name),
+      db.select({ companyId: users.companyId, email: users.email, fullName: users.fullName }).from(users).where(eq(users.role, "company")),
+      db.select({ companyId: offers.companyId, n: sql<number>`count(*)` }).from(offers).where(eq(offers.eventId, event.id)).groupBy(offers.companyId),
+      db.select({ companyId: slots.companyId, n: sql<number>`count(*)` }).from(slots).where(eq(slots.eventId, event.id)).groupBy(slots.companyId),
+    ]);
+    const countOf = (list: { companyId: string; n: number }[], id: string) => list.find((x) => x.companyId === id)?.n ?? 0;
+    return c.json({
+      companies: rows.map((r) => ({
+        ...r,
+        verified: r.verifiedAt !== null,
+        recruiters: recruiters.filter((u) => u.companyId === r.id).map(({ email, fullName }) => ({ email, fullName })),
+        offers: countOf(offerCounts, r.id),
+        slots: countOf(slotCounts, r.id),
+      })),
+    });
+  })
+  .post("/companies/:id/verify", valid("param", idParam), valid("json", verifyBody), async (c) => {
+    const { id } = c.req.valid("param");
+    const verified = c.req.valid("json")?.verified ?? true;
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const company = await db.query.companies.findFirst({ where: eq(companies.id, id) });
+    if (!company) throw notFound("No such company.");
+    const prior = await db.query.eventCompanies.findFirst({ where: and(eq(eventCompanies.eventId, event.id), eq(eventCompanies.companyId, id)) });
+    const now = new Date().toISOString();
+    const verifiedAt = verified ? (prior?.verifiedAt ?? now) : null;
+    await db.batch([
+      db
+        .insert(eventCompanies)
+        .values({ eventId: event.id, companyId: id, verifiedAt, verifiedBy: c.var.user.id })
+        .onConflictDoUpdate({ target: [eventCompanies.eventId, eventCompanies.companyId], set: { verifiedAt, verifiedBy: c.var.user.id } }),
+      auditStmt(db, c.var.user, {
+        action: verified ? "company.verify" : "company.unverify",
+        eventId: event.id,
+        targetType: "company",
+        targetId: id,
+        before: { verified: !!prior?.verifiedAt },
+        after: { verified },
+      }),
+    ]);
+    return c.json({ company: { id, name: company.name, verified, verifiedAt } });
+  })
+  .post("/slots/generate", valid("json", generateBody), async (c) => {
+    const { companyIds, dryRun = false } = c.req.valid("json");
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const verified = await db
+      .select({ id: companies.id, name: companies.name })
+      .from(companies)
+      .innerJoin(eventCompanies, and(eq(eventCompanies.companyId, companies.id), eq(eventCompanies.eventId, event.id)))
+      .where(sql`${eventCompanies.verifiedAt} IS NOT NULL`)
+      .orderBy(companies.name);
+    let targets = verified;
+    if (companyIds) {
+      const unknown = companyIds.filter((id) => !verified.some((v) => v.id === id));
+      if (unknown.length)
+        throw new ApiError("validation_failed", "Slots are generated for verified companies only.", unknown.map((id) => ({ path: "companyIds", message: `${id} is not a verified company` })));
+      targets = verified.filter((v) => companyIds.includes(v.id));
+    }
+    const report = await generateSlots(db, c.env, event, targets, dryRun);
+    if (!dryRun) {
+      await auditStmt(db, c.var.user, {
+        action: "slots.generate",
+        eventId: event.id,
+        targetType: "event",
+        targetId: event.id,
+        after: { companyIds: targets.map((t) => t.id), created: report.created, removed: report.removed, reshaped: report.reshaped, keptBooked: report.keptBooked },
+      });
+      invalidateEventContext();
+    }
+    return c.json(report);
+  })
+  .get("/deprioritized", async (c) => {
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const rows = await db.select({ email: deprioritizedEmails.email }).from(deprioritizedEmails).where(eq(deprioritizedEmails.eventId, event.id)).orderBy(deprioritizedEmails.email);
+    return c.json({ emails: rows.map((r) => r.email) });
+  })
+  .post("/deprioritized", valid("json", deprioritizedBody), async (c) => {
+    const raw = c.req.valid("json").emails;
+    const bad = raw.map((e, i) => ({ e, i })).filter(({ e }) => !emailCheck.safeParse(e.trim()).success);
+    if (bad.length)
+      throw new ApiError("validation_failed", `${bad.length} line(s) are not e-mail addresses; nothing was imported.`, bad.slice(0, 50).map(({ e, i }) => ({ path: `emails.${i}`, message: `not an e-mail address: ${e}` })));
+    const emails = [...new Set(raw.map(normalizeEmail))];
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const already = new Set<string>();
+    for (let i = 0; i < emails.length; i += CHUNK) {
+      const part = emails.slice(i, i + CHUNK);
+      const rows = await db.select({ email: deprioritizedEmails.email }).from(deprioritizedEmails).where(and(eq(deprioritizedEmails.eventId, event.id), inArray(deprioritizedEmails.email, part)));
+      rows.forEach((r) => already.add(r.email));
+    }
+    const fresh = emails.filter((e) => !already.has(e));
+    let flagged = 0;
+    for (let i = 0; i < emails.length; i += CHUNK) {
+      const part = emails.slice(i, i + CHUNK);
+      const [, updated] = await db.batch([
+        db.insert(deprioritizedEmails).values(part.map((email) => ({ eventId: event.id, email }))).onConflictDoNothing(),
+        db
+          .update(users)
+          .set({ deprioritized: true, updatedAt: new Date().toISOString() })
+          .where(and(eq(users.role, "student"), inArray(users.email, part), eq(users.deprioritized, false)))
+          .returning({ id: users.id }),
+      ]);
+      flagged += updated.length;
+    }
+    await auditStmt(db, c.var.user, { action: "deprioritized.import", eventId: event.id, targetType: "event", targetId: event.id, after: { received: raw.length, added: fresh.length, flagged } });
+    invalidateEventContext();
+    return c.json({ flagged, added: fresh.length, unchanged: emails.length - fresh.length, total: already.size + fresh.length });
+  })
+  .get("/metrics", async (c) => {
+    const event = await activeEvent(c.var.db);
+    c.header("Cache-Control", "no-store");
+    return c.json({ event: publicEvent(event), metrics: await eventMetrics(c.var.db, event.id) });
+  })
+  .get("/export/bookings.csv", async (c) => {
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const rows = await db
+      .select({
+        id: bookings.id,
+        status: bookings.status,
+        phase: bookings.phase,
+        company: companies.name,
+        studentName: users.fullName,
+        studentEmail: users.email,
+        startsAt: bookings.startsAt,
+        endsAt: bookings.endsAt,
+        createdAt: bookings.createdAt,
+        cancelledAt: bookings.cancelledAt,
+      })
+      .from(bookings)
+      .innerJoin(companies, eq(companies.id, bookings.companyId))
+      .innerJoin(users, eq(users.id, bookings.studentId))
+      .where(eq(bookings.eventId, event.id))
+      .orderBy(bookings.startsAt, companies.name, users.fullName);
+    const csv = toCsv(
+      ["booking_id", "status", "phase", "company", "student_name", "student_email", "starts_at", "ends_at", "created_at", "cancelled_at"],
+      rows.map((r) => [r.id, r.status, r.phase, r.company, r.studentName, r.studentEmail, r.startsAt, r.endsAt, r.createdAt, r.cancelledAt]),
+    );
+    const name = `bookings-${event.name.replace(/[^\w-]+/g, "-").toLowerCase()}.csv`;
+    return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` });
+  })
+  .get("/audit", valid("query", auditQuery), async (c) => {
+    const { limit = 100, before } = c.req.valid("query");
+    const rows = await c.var.db
+      .select()
+      .from(auditLog)
+      .where(before ? lt(auditLog.id, before) : undefined)
+      .orderBy(desc(auditLog.id))
+      .limit(limit);
+    return c.json({ entries: rows });
+  });

@@ -1,0 +1,78 @@
+// The student's bookings: the booking path's entry (DESIGN.md "The booking path", step 1).
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AuthedEnv } from "../env.ts";
+import { ApiError, notFound } from "../lib/errors.ts";
+import { activeEvent } from "../lib/events.ts";
+import { eventContext, findSlot } from "../lib/event-context.ts";
+import { callDo, studentStub } from "../lib/student-stub.ts";
+import { valid } from "../lib/validate.ts";
+import { currentPhase } from "../domain/rules.ts";
+import { requireRole } from "../middleware/auth.ts";
+
+const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
+const idParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
+const listQuery = z.strictObject({ all: z.enum(["0", "1", "true", "false"]).optional() });
+const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,128}$/, "Idempotency-Key: 1 to 128 printable ASCII characters")
+  .nullable();
+
+const ttl = (env: Env) => Number(env.CONFIG_TTL_SECONDS || "2") * 1000;
+
+export const bookingRoutes = new Hono<AuthedEnv>()
+  .use(requireRole("student"))
+  .post("/", valid("json", bookSchema), async (c) => {
+    const receivedAt = Date.now();
+    const { slotId } = c.req.valid("json");
+    const keyCheck = idempotencyKey.safeParse(c.req.header("idempotency-key") ?? null);
+    if (!keyCheck.success)
+      throw new ApiError("validation_failed", "Invalid Idempotency-Key header.", [{ path: "Idempotency-Key", message: keyCheck.error.issues[0]?.message }]);
+    const user = c.var.user;
+    const found = await findSlot(c.var.db, ttl(c.env), slotId);
+    if (!found) throw notFound("No such slot at this event.");
+    const { ctx, slot } = found;
+    const e = ctx.event;
+    const out = await callDo(async () =>
+      await studentStub(c.env, e.id, user.id).book({
+        eventId: e.id,
+        studentId: user.id,
+        slot,
+        policy: {
+          phase: currentPhase(ctx.windows, Date.now()),
+          bookingOpen: e.bookingOpen,
+          deprioritized: ctx.deprioritized.has(user.email),
+          maxBookingsPhase1: e.maxBookingsPhase1,
+          maxBookingsTotal: e.maxBookingsTotal,
+          maxBookingsPerCompany: e.maxBookingsPerCompany,
+        },
+        idempotencyKey: keyCheck.data,
+        receivedAt,
+      }),
+    );
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
+    return c.json({ booking: out.booking }, 201);
+  })
+  .get("/", valid("query", listQuery), async (c) => {
+    const all = ["1", "true"].includes(c.req.valid("query").all ?? "");
+    const event = await activeEvent(c.var.db);
+    const bookings = await callDo(() => studentStub(c.env, event.id, c.var.user.id).list(all));
+    c.header("Cache-Control", "no-store");
+    return c.json({ bookings });
+  })
+  .delete("/:id", valid("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const ctx = await eventContext(c.var.db, ttl(c.env));
+    if (!ctx) throw notFound("No event is active yet.");
+    const eventId = ctx.event.id;
+    const out = await callDo(async () =>
+      await studentStub(c.env, eventId, c.var.user.id).cancel({
+        eventId,
+        studentId: c.var.user.id,
+        bookingId: id,
+        cancelDeadline: ctx.cancelDeadline,
+      }),
+    );
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
+    return c.json({ booking: out.booking });
+  });

@@ -1,0 +1,16 @@
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/errors.ts";
+
+export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
+  const started = Date.now();
+  try {
+    await c.var.db.get(sql`SELECT 1`);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "health: D1 unreachable", error: String(err) }));
+    throw new ApiError("unavailable", "The database does not answer.");
+  }
+  c.header("Cache-Control", "no-store");
+  return c.json({ ok: true, d1Ms: Date.now() - started, time: new Date().toISOString() });
+});
