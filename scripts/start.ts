@@ -1,6 +1,6 @@
 // `npm start`: everything a newcomer needs, locally and offline. Creates .dev.vars (a random JWT
 // secret) when missing, builds the site, applies the D1 migrations, seeds the demo event once,
-// then serves the app on http://127.0.0.1:8787 with local D1 and Durable Objects.
+// then serves the app on http://127.0.0.1:8787 (PORT) with local D1 and Durable Objects.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
@@ -9,6 +9,9 @@ import { seedDemo } from "../cli/seed-demo.ts";
 import { ROOT, applyMigrations } from "../cli/lib/wrangler.ts";
 
 const port = process.env.PORT ?? "8787";
+/** INF_STATE_DIR: a throw-away local state (tests, benchmarks); default .wrangler/state. */
+const persistTo = process.env.INF_STATE_DIR;
+const target = { remote: false, ...(persistTo ? { persistTo } : {}) };
 const step = (s: string) => console.log(`\n▸ ${s}`);
 
 const devVars = join(ROOT, ".dev.vars");
@@ -22,15 +25,15 @@ const vite = spawnSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite
 if (vite.status !== 0) process.exit(vite.status ?? 1);
 
 step("Applying D1 migrations (local)");
-await applyMigrations({ remote: false });
+await applyMigrations(target);
 
 step("Seeding demo data (once)");
-await seedDemo({ remote: false });
+await seedDemo(target);
 
 step(`Serving on http://127.0.0.1:${port}  (Ctrl+C to stop)`);
 const dev = spawn(
   process.execPath,
-  [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", port, "--local", ...process.argv.slice(2)],
+  [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", port, "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...process.argv.slice(2)],
   { cwd: ROOT, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
 );
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => dev.kill(sig));
