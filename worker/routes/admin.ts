@@ -100,6 +100,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
         after: { verified },
       }),
     ]);
+    invalidateEventContext();
     return c.json({ company: { id, name: company.name, verified, verifiedAt } });
   })
   .post("/slots/generate", valid("json", generateBody), async (c) => {
