@@ -69,4 +69,19 @@ describe("one student, twenty parallel bookings", () => {
     const mine = await api("GET", "/bookings", { token: me.token });
     expect(countBy(mine.body.bookings, (b: { phase: number }) => String(b.phase))).toEqual({ 1: 3, 2: 3 });
   });
+
+  it("a student hammering the API is rate-limited per account (429), and the caps still hold", async () => {
+    const eventId = await createEvent({ phase: 2 });
+    const slots = await twentyCompanies(eventId);
+    const me = await createUser();
+    const answers = await together(45, (i) => api("POST", "/bookings", { token: me.token, body: { slotId: slots[i % 20]!.id } }));
+    const codes = countBy(answers, (a) => (a.status === 201 ? "201" : a.body.error.code));
+    expect(codes["rate_limited"]).toBeGreaterThanOrEqual(10);
+    expect(answers.filter((a) => a.status === 429).every((a) => a.body.error.code === "rate_limited")).toBe(true);
+    expect(codes["201"]).toBe(6);
+    // Another student is not slowed down by it.
+    const other = await createUser();
+    expect((await api("POST", "/bookings", { token: other.token, body: { slotId: slots[0]!.id } })).status).not.toBe(429);
+  });
 });
+
