@@ -14,7 +14,7 @@ export interface Target {
   persistTo?: string;
 }
 
-const env = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" });
+const env = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", FORCE_COLOR: "0" });
 const where = (t: Target) => (t.remote ? ["--remote"] : ["--local", ...(t.persistTo ? ["--persist-to", t.persistTo] : [])]);
 
 /** Runs wrangler, streaming its output; throws when it fails. */
