@@ -80,23 +80,14 @@ describe("D1 failing while bookings are confirmed", () => {
 });
 
 /** Aborts the object (a crash: memory gone, only committed storage survives) at `step`, once. */
-async function crashStudentAt(stub: DurableObjectStub<StudentDO>, step: StudentFaultStep) {
-  await runInDurableObject(stub, (o: StudentDO, state) => {
-    o.faultHook = (s) => {
+async function crashAt<O extends StudentDO | SlotDO>(stub: DurableObjectStub<O>, step: StudentFaultStep | SlotFaultStep) {
+  await runInDurableObject(stub, (o: O, state) => {
+    const hook = (s: string) => {
       if (s !== step) return;
       o.faultHook = undefined;
       state.abort(`injected crash at ${s}`);
     };
-  });
-}
-
-async function crashSlotAt(stub: DurableObjectStub<SlotDO>, step: SlotFaultStep) {
-  await runInDurableObject(stub, (o: SlotDO, state) => {
-    o.faultHook = (s) => {
-      if (s !== step) return;
-      o.faultHook = undefined;
-      state.abort(`injected crash at ${s}`);
-    };
+    o.faultHook = hook;
   });
 }
 
@@ -118,8 +109,7 @@ describe("a crash between the two objects", () => {
     it(`${who} crashing at "${step}", then the client retries with its key: one booking, one seat, all stores agree`, async () => {
       const { eventId, slot } = await setup();
       const me = await createUser();
-      if (who === "student") await crashStudentAt(studentDo(eventId, me.id), step as StudentFaultStep);
-      else await crashSlotAt(slotDo(slot.id), step as SlotFaultStep);
+      await (who === "student" ? crashAt(studentDo(eventId, me.id), step) : crashAt(slotDo(slot.id), step));
 
       const first = await book(me.token, slot.id, "retry-key");
       expect([201, 503]).toContain(first.status);
@@ -133,8 +123,7 @@ describe("a crash between the two objects", () => {
     it(`${who} crashing at "${step}", nobody retries: the alarm settles the hold and every store agrees`, async () => {
       const { eventId, slot } = await setup();
       const me = await createUser();
-      if (who === "student") await crashStudentAt(studentDo(eventId, me.id), step as StudentFaultStep);
-      else await crashSlotAt(slotDo(slot.id), step as SlotFaultStep);
+      await (who === "student" ? crashAt(studentDo(eventId, me.id), step) : crashAt(slotDo(slot.id), step));
 
       const first = await book(me.token, slot.id);
       expect([201, 503]).toContain(first.status);
@@ -152,7 +141,7 @@ describe("a crash between the two objects", () => {
     const { eventId, slot } = await setup(1);
     const [me, next] = await createUsers(2);
     const b = await book(me!.token, slot.id);
-    await crashStudentAt(studentDo(eventId, me!.id), "cancelling");
+    await crashAt(studentDo(eventId, me!.id), "cancelling");
     const del = await api("DELETE", `/bookings/${b.body.booking.id}`, { token: me!.token });
     expect([200, 503]).toContain(del.status);
     await settle(eventId, me!.id);
@@ -173,7 +162,7 @@ describe("a crash between the two objects", () => {
   it("a crashed hold on the last seat never blocks it for good: the seat goes to the next student after recovery", async () => {
     const { eventId, slot } = await setup(1);
     const [me, next] = await createUsers(2);
-    await crashSlotAt(slotDo(slot.id), "seated");
+    await crashAt(slotDo(slot.id), "seated");
     const first = await book(me!.token, slot.id);
     await settle(eventId, me!.id);
     const kept = (await studentState(eventId, me!.id)).bookings.filter((b) => b.status === "confirmed");

@@ -19,38 +19,27 @@ async function twentyCompanies(eventId: string): Promise<SlotFixture[]> {
 }
 
 describe("one student, twenty parallel bookings", () => {
-  it("confirms exactly 3 in phase 1; the 17 others are refused with phase_cap", async () => {
-    const eventId = await createEvent({ phase: 1 });
-    const slots = await twentyCompanies(eventId);
-    const me = await createUser();
-    const answers = await together(20, (i) => api("POST", "/bookings", { token: me.token, body: { slotId: slots[i]!.id } }));
-    expect(countBy(answers, (a) => (a.status === 201 ? "201" : a.body.error.code))).toEqual({ 201: 3, phase_cap: 17 });
-    const st = await studentState(eventId, me.id);
-    expect(st.bookings.filter((b) => b.status === "confirmed")).toHaveLength(3);
-    await expectInvariants({
-      eventId,
-      studentIds: [me.id],
-      slots: slots.map((s) => ({ id: s.id, capacity: 2 })),
-      acknowledged: new Set(answers.filter((a) => a.status === 201).map((a) => a.body.booking.id)),
-      caps: { phase1: 3, total: 6, perCompany: 1 },
+  for (const { phase, confirmed, refusal } of [
+    { phase: 1 as const, confirmed: 3, refusal: "phase_cap" },
+    { phase: 2 as const, confirmed: 6, refusal: "total_cap" },
+  ])
+    it(`confirms exactly ${confirmed} in phase ${phase}; the ${20 - confirmed} others are refused with ${refusal}`, async () => {
+      const eventId = await createEvent({ phase });
+      const slots = await twentyCompanies(eventId);
+      const me = await createUser();
+      const answers = await together(20, (i) => api("POST", "/bookings", { token: me.token, body: { slotId: slots[i]!.id } }));
+      expect(countBy(answers, (a) => (a.status === 201 ? "201" : a.body.error.code))).toEqual({ 201: confirmed, [refusal]: 20 - confirmed });
+      expect(answers.filter((a) => a.status === 201).every((a) => a.body.booking.phase === phase)).toBe(true);
+      const st = await studentState(eventId, me.id);
+      expect(st.bookings.filter((b) => b.status === "confirmed")).toHaveLength(confirmed);
+      await expectInvariants({
+        eventId,
+        studentIds: [me.id],
+        slots: slots.map((s) => ({ id: s.id, capacity: 2 })),
+        acknowledged: new Set(answers.filter((a) => a.status === 201).map((a) => a.body.booking.id)),
+        caps: { phase1: 3, total: 6, perCompany: 1 },
+      });
     });
-  });
-
-  it("confirms exactly 6 in phase 2; the 14 others are refused with total_cap", async () => {
-    const eventId = await createEvent({ phase: 2 });
-    const slots = await twentyCompanies(eventId);
-    const me = await createUser();
-    const answers = await together(20, (i) => api("POST", "/bookings", { token: me.token, body: { slotId: slots[i]!.id } }));
-    expect(countBy(answers, (a) => (a.status === 201 ? "201" : a.body.error.code))).toEqual({ 201: 6, total_cap: 14 });
-    expect(answers.filter((a) => a.status === 201).every((a) => a.body.booking.phase === 2)).toBe(true);
-    await expectInvariants({
-      eventId,
-      studentIds: [me.id],
-      slots: slots.map((s) => ({ id: s.id, capacity: 2 })),
-      acknowledged: new Set(answers.filter((a) => a.status === 201).map((a) => a.body.booking.id)),
-      caps: { phase1: 3, total: 6, perCompany: 1 },
-    });
-  });
 
   it("counts phase-1 bookings against the total in phase 2 (3 + 3 = 6)", async () => {
     const eventId = await createEvent({ phase: 1 });
