@@ -14,8 +14,8 @@ function remember(u: User | null) {
 
 setUnauthenticatedHandler(() => remember(null));
 
+/** Asks the server who the cookie belongs to (the cached user may be stale, or missing). */
 export async function refreshSession(): Promise<void> {
-  if (!session.get()) return;
   try {
     remember((await api<{ user: User }>("GET", "/me")).user);
   } catch {

@@ -10,6 +10,7 @@ import { event } from "../lib/event.ts";
 import { eventDay } from "../lib/format.ts";
 import { t, useT, type Key } from "../lib/i18n.ts";
 import { useStore } from "../lib/store.ts";
+import { Icon } from "../components/Icon.tsx";
 
 interface Card {
   company: CatalogueCompany;
@@ -135,7 +136,7 @@ export function Catalogue() {
             {o && (
               <p class="offer-meta">
                 <span class="pill">{contractLabel(o.contractType)}</span>
-                {o.location && <span class="pill pill-plain">📍 {o.location}</span>}
+                {o.location && <span class="pill pill-plain"><Icon name="pin" size={13} /> {o.location}</span>}
               </p>
             )}
             <p class="tags">

@@ -13,6 +13,7 @@ import { t, useT } from "../lib/i18n.ts";
 import { session } from "../lib/session.ts";
 import { useStore } from "../lib/store.ts";
 import { contractLabel } from "./Catalogue.tsx";
+import { Icon } from "../components/Icon.tsx";
 
 type Outcome = { kind: "ok"; booking: Booking } | { kind: "refused"; error: unknown; slotId: string; alternatives: SlotAvailability[] };
 
@@ -169,7 +170,7 @@ export function CompanyPage() {
               <h3>{o.title}</h3>
               <p class="offer-meta">
                 <span class="pill">{contractLabel(o.contractType)}</span>
-                {o.location && <span class="pill pill-plain">📍 {o.location}</span>}
+                {o.location && <span class="pill pill-plain"><Icon name="pin" size={13} /> {o.location}</span>}
               </p>
               <p>{o.description}</p>
               <p class="tags">

@@ -10,6 +10,7 @@ import { dateTime, eventDay, time } from "../lib/format.ts";
 import { scheduleIcs } from "../lib/ics.ts";
 import { useT } from "../lib/i18n.ts";
 import { useStore } from "../lib/store.ts";
+import { Icon } from "../components/Icon.tsx";
 
 export function Schedule() {
   const t = useT();
@@ -50,10 +51,10 @@ export function Schedule() {
         </div>
         <div class="actions no-print">
           <button type="button" class="btn" onClick={ics} disabled={!list?.length}>
-            ⤓ {t("schedule.ics")}
+            <Icon name="calendar" /> {t("schedule.ics")}
           </button>
           <button type="button" class="btn btn-ghost" onClick={() => window.print()} disabled={!list?.length}>
-            🖶 {t("schedule.print")}
+            <Icon name="print" /> {t("schedule.print")}
           </button>
         </div>
       </div>

@@ -5,6 +5,7 @@ import { Alert, errorText, usePageTitle } from "../../components/ui.tsx";
 import { downloadFrom, get } from "../../lib/api.ts";
 import { time } from "../../lib/format.ts";
 import { t, useT, type Key } from "../../lib/i18n.ts";
+import { Icon } from "../../components/Icon.tsx";
 
 interface Metrics {
   generatedAt: string;
@@ -67,7 +68,7 @@ export function Monitor() {
         </div>
         <div class="actions">
           <button type="button" class="btn" onClick={() => void downloadFrom("/admin/export/bookings.csv", "bookings.csv")}>
-            ⤓ {t("monitor.export")}
+            <Icon name="download" /> {t("monitor.export")}
           </button>
         </div>
       </div>
@@ -86,7 +87,7 @@ export function Monitor() {
           ) : (
             <div class="bars" role="img" aria-label={t("monitor.perMinute")}>
               {(m?.perMinute.slice(-30) ?? []).map((p) => (
-                <div key={p.minute} class="bar" title={`${time(`${p.minute}:00Z`)} · ${p.bookings} / ${p.attempts}`}>
+                <div key={p.minute} class="chart-bar" title={`${time(`${p.minute}:00Z`)} · ${p.bookings} / ${p.attempts}`}>
                   <span class="bar-attempts" style={{ height: `${(100 * p.attempts) / peak}%` }} />
                   <span class="bar-bookings" style={{ height: `${(100 * p.bookings) / peak}%` }} />
                 </div>

@@ -8,6 +8,7 @@ import { useDraft } from "../../lib/draft.ts";
 import { useT } from "../../lib/i18n.ts";
 import { contractLabel } from "../Catalogue.tsx";
 import { useCompany } from "./Dashboard.tsx";
+import { Icon } from "../../components/Icon.tsx";
 
 type ProfileForm = { name: string; description: string; website: string };
 type OfferForm = { id: string | null; title: string; description: string; tags: string; contractType: string; location: string };
@@ -179,7 +180,7 @@ export function CompanyEditor() {
                 <strong>{x.title}</strong>
                 <p class="offer-meta">
                   <span class="pill">{contractLabel(x.contractType)}</span>
-                  {x.location && <span class="pill pill-plain">📍 {x.location}</span>}
+                  {x.location && <span class="pill pill-plain"><Icon name="pin" size={13} /> {x.location}</span>}
                   {x.tags.map((tg) => (
                     <span key={tg} class="tag">
                       #{tg}

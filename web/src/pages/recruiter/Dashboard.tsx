@@ -7,6 +7,7 @@ import { event } from "../../lib/event.ts";
 import { eventDay, time } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
 import { useStore } from "../../lib/store.ts";
+import { Icon } from "../../components/Icon.tsx";
 
 export const useCompany = () => {
   const [me, setMe] = useState<{ company: Company; verified: boolean } | null>(null);
@@ -67,7 +68,7 @@ export function Dashboard() {
         </div>
         <div class="actions">
           <button type="button" class="btn" onClick={exportCsv} disabled={!taken}>
-            ⤓ {t("recruiter.csv")}
+            <Icon name="download" /> {t("recruiter.csv")}
           </button>
           <a class="btn btn-ghost" href="/recruiter/company">
             {t("recruiter.edit")}
