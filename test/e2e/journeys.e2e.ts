@@ -19,7 +19,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL: app.url, viewport: WIDTHS.desktop, acceptDownloads: true, timezoneId: "Europe/Brussels" });
+  const ctx = await browser.newContext({ baseURL: app.url, viewport: WIDTHS.desktop, acceptDownloads: true, timezoneId: "Europe/Brussels", locale: "fr-BE" });
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
@@ -31,6 +31,7 @@ async function newPage(): Promise<Page> {
 async function shoot(page: Page, name: string) {
   for (const [label, size] of Object.entries(WIDTHS)) {
     await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true, animations: "disabled" });
   }
@@ -252,6 +253,28 @@ describe("the site", () => {
     // An alternative books in one click.
     await loser.locator(".alternatives button").first().click();
     await loser.getByText(/^Réservé ! Entretien à/).waitFor();
+  });
+
+  it("a booking whose answer is lost is retried with the same idempotency key: one booking, no error", async () => {
+    const page = await newPage();
+    await login(page, "student171@example.com", STUDENT_PW);
+    const keys: string[] = [];
+    await page.route("**/api/bookings", async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      keys.push(route.request().headers()["idempotency-key"] ?? "");
+      if (keys.length > 1) return route.continue();
+      // The server books, then the connection drops before the browser hears the answer.
+      await route.fetch();
+      await route.abort("connectionreset");
+    });
+    const { companies } = await publicApi<{ companies: { id: string }[] }>("/companies");
+    await page.goto(`/companies/${companies[5]!.id}`);
+    await page.locator("button.slot:not([disabled])").first().click();
+    await page.getByText(/^Réservé ! Entretien à/).waitFor();
+    assert.equal(keys.length, 2, "one retry");
+    assert.ok(keys[0] && keys[0] === keys[1], "same idempotency key");
+    const api = await apiAs("student171@example.com", STUDENT_PW);
+    assert.equal((await api<{ bookings: unknown[] }>("GET", "/bookings")).body.bookings.length, 1);
   });
 
   it("a deprioritized student in phase 1 is told when phase 2 opens", async () => {

@@ -4,7 +4,7 @@ import { useEffect } from "preact/hooks";
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
 import type { Role } from "../../worker/domain/contract.ts";
 import { Header } from "./components/Header.tsx";
-import { loadBookings, loadCatalogue } from "./lib/data.ts";
+import { bookings, loadBookings, loadCatalogue } from "./lib/data.ts";
 import { loadEvent } from "./lib/event.ts";
 import { useT } from "./lib/i18n.ts";
 import { homeOf, refreshSession, session } from "./lib/session.ts";
@@ -70,8 +70,20 @@ function Boot() {
   useEffect(() => {
     if (user?.role !== "company" && user?.role !== "admin") void loadCatalogue();
     if (user?.role === "student") void loadBookings();
+    else bookings.set(null);
   }, [user?.id]);
   return null;
+}
+
+/** After a client-side navigation: back to the top, and the new page's heading gets the focus. */
+function afterNavigation() {
+  window.scrollTo(0, 0);
+  requestAnimationFrame(() => {
+    const h = document.querySelector<HTMLElement>("main h1");
+    if (!h) return;
+    h.tabIndex = -1;
+    h.focus({ preventScroll: true });
+  });
 }
 
 export function App() {
@@ -80,7 +92,7 @@ export function App() {
       <Boot />
       <Header />
       <ErrorBoundary>
-        <Router>
+        <Router onRouteChange={afterNavigation}>
           <Route path="/" component={Catalogue} />
           <Route path="/companies/:id" component={CompanyPage} />
           <Route path="/schedule" component={ScheduleRoute} />

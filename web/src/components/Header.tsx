@@ -9,7 +9,8 @@ export function Header() {
   const { path, route } = useLocation();
   const l = useStore(lang);
   const link = (href: string, label: string, exact = false) => {
-    const active = exact ? path === href : path === href || path.startsWith(`${href}/`);
+    // The catalogue's company pages belong to "Offers".
+    const active = exact ? path === href || (href === "/" && path.startsWith("/companies/")) : path === href || path.startsWith(`${href}/`);
     return (
       <a href={href} class={active ? "active" : undefined} aria-current={active ? "page" : undefined}>
         {label}

@@ -93,7 +93,7 @@ export function Signup() {
             <legend>{t("auth.iAm")}</legend>
             {(["student", "company"] as const).map((r) => (
               <label key={r} class={role === r ? "on" : undefined}>
-                <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} />
+                <input type="radio" class="visually-hidden" name="role" value={r} checked={role === r} onChange={() => setRole(r)} />
                 {t(r === "student" ? "auth.student" : "auth.recruiter")}
               </label>
             ))}

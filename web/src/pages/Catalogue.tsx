@@ -1,6 +1,7 @@
 // Students browse the offers: a gallery with filters (tag, company, contract type, free text)
 // and counts. Filtering is local and instant; the list is cached so a return visit paints at once.
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
 import type { Offer } from "../../../worker/domain/contract.ts";
 import { CONTRACT_TYPES } from "../../../worker/domain/offers.ts";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
@@ -9,6 +10,7 @@ import { catalogue, catalogueError, loadCatalogue, type CatalogueCompany } from 
 import { event } from "../lib/event.ts";
 import { eventDay } from "../lib/format.ts";
 import { t, useT, type Key } from "../lib/i18n.ts";
+import { homeOf, session } from "../lib/session.ts";
 import { useStore } from "../lib/store.ts";
 import { Icon } from "../components/Icon.tsx";
 
@@ -27,6 +29,12 @@ export function Catalogue() {
   const list = useStore(catalogue);
   const failed = useStore(catalogueError);
   const e = useStore(event);
+  const user = useStore(session);
+  const { route } = useLocation();
+  // The catalogue is the students' home; recruiters and the career office have their own.
+  useEffect(() => {
+    if (user && user.role !== "student") route(homeOf(user), true);
+  }, [user?.role]);
   const [q, setQ] = useState("");
   const [tag, setTag] = useState("");
   const [contract, setContract] = useState("");

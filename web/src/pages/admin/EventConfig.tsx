@@ -190,7 +190,7 @@ export function EventConfigPage() {
           </div>
         </fieldset>
         <div aria-live="polite">{msg && <Alert kind={msg.kind}>{msg.text}</Alert>}</div>
-        <div class="actions sticky-actions">
+        <div class="actions">
           <button class="btn btn-primary" disabled={!f || saving}>
             {saving && <Spinner />}
             {t("config.save")}

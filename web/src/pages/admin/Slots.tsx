@@ -90,6 +90,7 @@ export function Slots() {
         <p class="muted small" aria-live="polite">
           {preview ? t("slots.summary", { per: preview.perCompanySlots, created: preview.created, removed: preview.removed, kept: preview.keptBooked }) : busy === "preview" ? t("common.loading") : "\u00a0"}
         </p>
+        <div class="scroll-x">
         <table class="table">
           <thead>
             <tr>
@@ -121,6 +122,7 @@ export function Slots() {
             ))}
           </tbody>
         </table>
+        </div>
         <div class="actions">
           <button type="button" class="btn btn-primary" disabled={!chosen.size || busy !== null || !preview} onClick={() => setAsking(true)}>
             {busy === "generate" && <Spinner />}
