@@ -283,7 +283,7 @@ describe("the site", () => {
     await page.getByText("Vous réservez à partir de la phase 2").waitFor();
     await page.locator(".offer-card a").nth(2).click();
     await page.locator("button.slot:not([disabled])").first().click();
-    await page.getByText("La phase 1 est réservée aux étudiant·e·s prioritaires.").waitFor();
+    await page.locator(".outcome").getByText("La phase 1 est réservée aux étudiant·e·s prioritaires.").waitFor();
     assert.match((await page.locator(".outcome").textContent()) ?? "", /Vous pourrez réserver dès l’ouverture de la phase 2, .+ \(dans .+\)\./);
     await shoot(page, "12-phase-gate");
   });
@@ -401,7 +401,7 @@ describe("the site", () => {
     await student.getByText("Réservations fermées par le service carrières").waitFor();
     await student.locator(".offer-card a").nth(3).click();
     await student.locator("button.slot:not([disabled])").first().click();
-    await student.getByText("Les réservations sont fermées pour le moment.").waitFor();
+    await student.locator(".outcome").getByText("Les réservations sont fermées pour le moment.").waitFor();
     await shoot(student, "23-booking-closed");
   });
 

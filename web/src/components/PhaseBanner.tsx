@@ -36,8 +36,10 @@ export function PhaseBanner() {
   return (
     <section class={`banner banner-${kind}`} aria-label={t("phase.label")}>
       <div class="banner-main">
-        <span class="phase-dot" aria-hidden="true" />
-        <strong>{title}</strong>
+        <span class="banner-title">
+          <span class="phase-dot" aria-hidden="true" />
+          <strong>{title}</strong>
+        </span>
         {next && !closed && (
           <span class="countdown">
             {t(next.to === 0 ? "phase.closesIn" : "phase.opensIn", { n: next.to })} <time dateTime={new Date(next.at).toISOString()} title={dateTime(next.at, e.timeZone)}>{duration(next.at - now)}</time>
@@ -47,7 +49,7 @@ export function PhaseBanner() {
       </div>
       {student && mine && (
         <div class="caps" aria-live="polite">
-          {phase === 1 && <span>{t("caps.phase1", { used: p1, max: e.maxBookingsPhase1 })}</span>}
+          {phase === 1 && !user.deprioritized && <span>{t("caps.phase1", { used: p1, max: e.maxBookingsPhase1 })}</span>}
           <span>{t("caps.total", { used: total, max: e.maxBookingsTotal })}</span>
         </div>
       )}

@@ -7,7 +7,7 @@ import { PhaseBanner } from "../components/PhaseBanner.tsx";
 import { Alert, Empty, Skeleton, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
 import { ApiFailure } from "../lib/api.ts";
 import { book, bookings, companyName, loadCompany, type CompanyPage as Data } from "../lib/data.ts";
-import { event, serverNow } from "../lib/event.ts";
+import { event, phaseAt, serverNow, useServerNow } from "../lib/event.ts";
 import { dateTime, duration, eventDay, time } from "../lib/format.ts";
 import { t, useT } from "../lib/i18n.ts";
 import { session } from "../lib/session.ts";
@@ -118,6 +118,7 @@ export function CompanyPage() {
           <div ref={outcomeRef} tabIndex={-1} class="outcome" aria-live="assertive">
             {outcome && <OutcomeView outcome={outcome} tz={tz} onBook={onBook} pending={pending} />}
           </div>
+          {!outcome && user?.role === "student" && e && <Heads e={e} deprioritized={user.deprioritized} />}
           {mineHere.length > 0 && !outcome && (
             <Alert kind="success">
               {t("company.youHave", { time: time(mineHere[0]!.startsAt, tz) })} <a href="/schedule">{t("company.seeSchedule")}</a>
@@ -186,6 +187,18 @@ export function CompanyPage() {
       </div>
     </main>
   );
+}
+
+/** Said before anyone clicks: booking is closed, or this student must wait for phase 2. */
+function Heads({ e, deprioritized }: { e: NonNullable<ReturnType<typeof event.get>>; deprioritized: boolean }) {
+  const now = useServerNow(30_000);
+  const phase = phaseAt(e, now);
+  if (!e.bookingOpen || phase === 0) return <Alert kind="info">{t("book.closed")}</Alert>;
+  if (phase === 1 && deprioritized) {
+    const opens = e.phase2Start ? Date.parse(e.phase2Start) : null;
+    return <Alert kind="info">{opens ? t("book.phaseGateWhen", { when: dateTime(opens, e.timeZone), left: duration(opens - now) }) : t("book.phaseGate")}</Alert>;
+  }
+  return null;
 }
 
 function OutcomeView({ outcome, tz, onBook, pending }: { outcome: Outcome; tz: string | undefined; onBook: (s: SlotAvailability) => void; pending: string | null }) {

@@ -16,7 +16,19 @@ interface Entry {
   after: unknown;
 }
 
-const brief = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
+const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What changed, one line per field: "maxBookingsTotal: 6 → 7". */
+function changes(before: unknown, after: unknown): string[] {
+  if (isObject(before) && isObject(after))
+    return Object.keys({ ...before, ...after })
+      .filter((k) => k in after && show(before[k]) !== show(after[k]))
+      .map((k) => `${k}: ${k in before ? show(before[k]) : "—"} → ${show(after[k])}`);
+  if (isObject(after)) return Object.entries(after).map(([k, v]) => `${k}: ${show(v)}`);
+  if (isObject(before)) return Object.entries(before).map(([k, v]) => `${k}: ${show(v)} → —`);
+  return after === null || after === undefined ? [] : [show(after)];
+}
 
 export function Audit() {
   const t = useT();
@@ -62,13 +74,15 @@ export function Audit() {
                   <code>{e.action}</code>
                 </td>
                 <td class="details">
-                  {e.before ? (
-                    <details>
-                      <summary>{brief(e.after).slice(0, 80) || t("audit.before")}</summary>
-                      <pre>{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
-                    </details>
-                  ) : (
-                    <span class="mono">{brief(e.after).slice(0, 160)}</span>
+                  <ul class="changes">
+                    {changes(e.before, e.after).map((line, i) => (
+                      <li key={i}>{line.length > 160 ? `${line.slice(0, 160)}…` : line}</li>
+                    ))}
+                  </ul>
+                  {e.targetType && (
+                    <span class="muted small">
+                      {e.targetType} {e.targetId?.slice(0, 8)}
+                    </span>
                   )}
                 </td>
               </tr>
