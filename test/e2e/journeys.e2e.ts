@@ -187,6 +187,10 @@ describe("the site", () => {
     await page.locator(".timeline-item .when-time", { hasText: slotTime }).waitFor();
     const company = (await page.locator(".what-company").first().textContent())!;
     await shoot(page, "07-schedule");
+    await page.emulateMedia({ media: "print" });
+    await page.screenshot({ path: join(SHOTS, "07-schedule-print.png"), fullPage: true });
+    assert.equal(await page.locator(".site-header").isVisible(), false, "no navigation on paper");
+    await page.emulateMedia({ media: "screen" });
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Agenda \(\.ics\)/ }).click()]);
     const ics = readFileSync((await download.path())!, "utf8");
     assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
@@ -384,6 +388,11 @@ describe("the site", () => {
 
     await page.getByRole("link", { name: "Liste prioritaire" }).click();
     await page.getByRole("heading", { name: "Sur la liste (40)" }).waitFor();
+    await page.getByLabel("Adresses e-mail").fill("student199@example.com\nSTUDENT200@example.com, student1@example.com");
+    await page.getByText("3 adresse(s) reconnue(s)").waitFor();
+    await page.getByRole("button", { name: "Importer 3 adresse(s)" }).click();
+    await page.getByText("2 ajoutée(s), 1 déjà présente(s), 2 compte(s) marqué(s).").waitFor();
+    await page.getByRole("heading", { name: "Sur la liste (42)" }).waitFor();
     await shoot(page, "21-admin-deprioritized");
     await page.getByRole("link", { name: "Journal" }).click();
     await page.getByText("slots.generate").first().waitFor();

@@ -1,6 +1,7 @@
 // The active event, the server's clock, and the phase timeline everyone sees.
 import { useEffect, useState } from "preact/hooks";
 import type { PublicEvent } from "../../../worker/domain/contract.ts";
+import { currentPhase } from "../../../worker/domain/rules.ts";
 import { get } from "./api.ts";
 import { saved, store } from "./store.ts";
 
@@ -30,13 +31,9 @@ export async function loadEvent(): Promise<PublicEvent | null> {
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : null);
 
-/** The phase at `now` from the configured windows (same rule as worker/domain/rules.ts). */
-export function phaseAt(e: PublicEvent, now: number): 0 | 1 | 2 {
-  const inside = (s: string | null, en: string | null) => ms(s) !== null && now >= ms(s)! && (ms(en) === null || now < ms(en)!);
-  if (inside(e.phase2Start, e.phase2End)) return 2;
-  if (inside(e.phase1Start, e.phase1End)) return 1;
-  return 0;
-}
+/** The phase at `now` from the configured windows: the Worker's own rule, run in the browser. */
+export const phaseAt = (e: PublicEvent, now: number) =>
+  currentPhase({ phase1Start: ms(e.phase1Start), phase1End: ms(e.phase1End), phase2Start: ms(e.phase2Start), phase2End: ms(e.phase2End) }, now);
 
 /** The next moment the phase changes, and what it becomes. */
 export function nextChange(e: PublicEvent, now: number): { at: number; to: 0 | 1 | 2 } | null {

@@ -310,7 +310,7 @@ export const en: Strings = {
   "dep.file": "Load a CSV file",
   "dep.found": "{n} address(es) recognised",
   "dep.submit": "Import {n} address(es)",
-  "dep.done": "{added} added, {unchanged} already listed, {flagged} account(s) flagged. Total: {total}.",
+  "dep.done": "{added} added, {unchanged} already listed, {flagged} account(s) flagged.",
   "dep.current": "On the list ({n})",
   "dep.more": "… and {n} more",
 

@@ -309,7 +309,7 @@ export const fr = {
   "dep.file": "Charger un fichier CSV",
   "dep.found": "{n} adresse(s) reconnue(s)",
   "dep.submit": "Importer {n} adresse(s)",
-  "dep.done": "{added} ajoutée(s), {unchanged} déjà présente(s), {flagged} compte(s) marqué(s). Total : {total}.",
+  "dep.done": "{added} ajoutée(s), {unchanged} déjà présente(s), {flagged} compte(s) marqué(s).",
   "dep.current": "Sur la liste ({n})",
   "dep.more": "… et {n} autres",
 

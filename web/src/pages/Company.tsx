@@ -5,6 +5,7 @@ import { useLocation, useRoute } from "preact-iso";
 import type { Booking, SlotAvailability } from "../../../worker/domain/contract.ts";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
 import { Alert, Empty, Skeleton, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
+import { overlaps } from "../../../worker/domain/rules.ts";
 import { ApiFailure } from "../lib/api.ts";
 import { book, bookings, companyName, loadCompany, type CompanyPage as Data } from "../lib/data.ts";
 import { event, phaseAt, serverNow, useServerNow } from "../lib/event.ts";
@@ -18,13 +19,13 @@ import { Icon } from "../components/Icon.tsx";
 type Outcome = { kind: "ok"; booking: Booking } | { kind: "refused"; error: unknown; slotId: string; alternatives: SlotAvailability[] };
 
 const free = (s: SlotAvailability) => s.capacity - s.taken;
-const overlaps = (a: { startsAt: string; endsAt: string }, b: { startsAt: string; endsAt: string }) => a.startsAt < b.endsAt && b.startsAt < a.endsAt;
+const span = (x: { startsAt: string; endsAt: string }) => ({ startsAt: Date.parse(x.startsAt), endsAt: Date.parse(x.endsAt) });
 
 /** The nearest free slots to the one that filled up, that do not collide with the student's bookings. */
 function nearestFree(slots: SlotAvailability[], around: string, mine: Booking[]): SlotAvailability[] {
   const at = Date.parse(around);
   return slots
-    .filter((s) => free(s) > 0 && s.startsAt > new Date(serverNow()).toISOString() && !mine.some((b) => overlaps(b, s)))
+    .filter((s) => free(s) > 0 && s.startsAt > new Date(serverNow()).toISOString() && !mine.some((b) => overlaps(span(b), span(s))))
     .sort((a, b) => Math.abs(Date.parse(a.startsAt) - at) - Math.abs(Date.parse(b.startsAt) - at))
     .slice(0, 3)
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));

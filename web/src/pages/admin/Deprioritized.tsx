@@ -23,8 +23,8 @@ export function Deprioritized() {
     setBusy(true);
     setMsg(null);
     try {
-      const r = await api<{ flagged: number; added: number; unchanged: number; total: number }>("POST", "/admin/deprioritized", { emails: found });
-      setMsg({ kind: "success", text: t("dep.done", { added: r.added, unchanged: r.unchanged, flagged: r.flagged, total: r.total }) });
+      const r = await api<{ flagged: number; added: number; unchanged: number }>("POST", "/admin/deprioritized", { emails: found });
+      setMsg({ kind: "success", text: t("dep.done", { added: r.added, unchanged: r.unchanged, flagged: r.flagged }) });
       setText("");
       await load();
     } catch (err) {
