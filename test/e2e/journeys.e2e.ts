@@ -27,8 +27,24 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
+/** Every form control and button has an accessible name (a label, text, or aria-label). */
+async function expectNamedControls(page: Page, name: string) {
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("input, select, textarea, button, a[href]")]
+      .filter((el) => el.getClientRects().length > 0 || el.classList.contains("visually-hidden"))
+      .filter((el) => {
+        if (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")) return false;
+        if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return !(el.labels && el.labels.length > 0);
+        return !(el.textContent ?? "").trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  assert.deepEqual(unnamed, [], `${name}: controls without an accessible name`);
+}
+
 /** The current page at both widths, full length. */
 async function shoot(page: Page, name: string) {
+  await expectNamedControls(page, name);
   for (const [label, size] of Object.entries(WIDTHS)) {
     await page.setViewportSize(size);
     await page.evaluate(() => window.scrollTo(0, 0));
