@@ -74,17 +74,28 @@ function refresh(db: Db): Promise<EventContext | null> {
 }
 
 /**
- * The active event's context, at most `ttlMs` old (0: always read D1). Past the TTL, requests keep
- * using the current context while one refresh runs in the background, so the phase-open herd never
- * queues behind a D1 read; if D1 fails, the context is served up to MAX_STALE_MS old, then the
- * failure becomes a 503 the client may retry. Admin writes in this isolate invalidate at once.
+ * The active event's context, at most `ttlMs` old (0: always read D1). Past the TTL, the one request
+ * that finds it stale refreshes it (and waits for that read) while every other request keeps using
+ * the current context, so the phase-open herd never queues behind D1; if D1 fails, the context is
+ * served up to MAX_STALE_MS old, then the failure becomes a 503 the client may retry. Admin writes
+ * in this isolate invalidate at once.
+ *
+ * Workers rule: a promise may only settle in the request that created it (I/O belongs to a
+ * request). So a refresh is always awaited by the request that started it, never left running
+ * behind a response for others to pick up.
  */
 export async function eventContext(db: Db, ttlMs: number): Promise<EventContext | null> {
   const age = cached ? Date.now() - cached.loadedAt : Infinity;
   if (cached && age < ttlMs) return cached;
   if (cached && ttlMs > 0 && age < MAX_STALE_MS) {
-    refresh(db).catch((err) => console.error(JSON.stringify({ level: "warn", msg: "event context refresh failed; serving the cached one", error: String(err) })));
-    return cached;
+    if (loading) return cached;
+    const stale = cached;
+    try {
+      return (await refresh(db)) ?? stale;
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", msg: "event context refresh failed; serving the cached one", error: String(err) }));
+      return stale;
+    }
   }
   try {
     return await refresh(db);
