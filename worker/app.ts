@@ -9,6 +9,7 @@ import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { companyRoutes } from "./routes/company.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { reconcileRoutes } from "./routes/reconcile.ts";
 
 export const app = new Hono<AppEnv>()
   .basePath("/api")
@@ -20,6 +21,7 @@ export const app = new Hono<AppEnv>()
   .route("/bookings", bookingRoutes)
   .route("/company", companyRoutes)
   .route("/admin", adminRoutes)
+  .route("/admin", reconcileRoutes)
   .notFound(() => {
     throw new ApiError("not_found", "No such API route.");
   })
