@@ -7,18 +7,37 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { type Command, type Ctx, Refused, UsageError, print, printJson, progress, table } from "../lib/cli.ts";
 import { auditSql } from "../lib/d1.ts";
-import { dumpRowCounts } from "../lib/dump.ts";
+import { dumpRowCounts, tablesFirst } from "../lib/dump.ts";
 import { insert } from "../lib/sql.ts";
 import { ROOT, type Target, executeFile, exportDatabase, query, queryMany, r2Get } from "../lib/wrangler.ts";
 
 const stamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
 
-/** Rows per user table of the database, as it is now. */
-export function tableCounts(t: Target): Record<string, number> {
-  const tables = query<{ name: string }>(t, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name").map((r) => r.name);
-  if (!tables.length) return {};
-  const rows = queryMany(t, tables.map((n) => `SELECT count(*) AS n FROM "${n}"`).join(";\n"));
-  return Object.fromEntries(tables.map((n, i) => [n, Number(rows[i]?.[0]?.n ?? 0)]));
+/** Rows per user table of the database, as it is now, and the order to drop them in. */
+export function tableCounts(t: Target): { counts: Record<string, number>; dropOrder: string[] } {
+  const tables = query<{ name: string; sql: string }>(
+    t,
+    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
+  );
+  if (!tables.length) return { counts: {}, dropOrder: [] };
+  const rows = queryMany(t, tables.map((x) => `SELECT count(*) AS n FROM "${x.name}"`).join(";\n"));
+  const counts = Object.fromEntries(tables.map((x, i) => [x.name, Number(rows[i]?.[0]?.n ?? 0)]));
+  return { counts, dropOrder: childrenFirst(tables) };
+}
+
+/** Tables ordered so that none is dropped while a table referencing it still exists. */
+function childrenFirst(tables: { name: string; sql: string }[]): string[] {
+  const parents = new Map(tables.map((x) => [x.name, [...x.sql.matchAll(/REFERENCES\s+[`"[]?(\w+)/gi)].map((m) => m[1]!).filter((p) => p !== x.name)]));
+  const out: string[] = [];
+  const left = new Set(tables.map((x) => x.name));
+  while (left.size) {
+    // A table nobody left still references can go now.
+    const ready = [...left].filter((n) => ![...left].some((o) => parents.get(o)?.includes(n)));
+    const next = ready.length ? ready : [...left];
+    for (const n of next) left.delete(n);
+    out.push(...next);
+  }
+  return out;
 }
 
 export const backup: Command = {
@@ -94,7 +113,7 @@ Options:
     try {
       const expected = dumpRowCounts(text);
       if (!Object.keys(expected).length) throw new Refused(`${source} creates no table: not a D1 backup.`);
-      const before = tableCounts(ctx.target);
+      const { counts: before, dropOrder } = tableCounts(ctx.target);
       const holding = Object.values(before).reduce((a, b) => a + b, 0);
       if (holding > 0 && values.force !== true)
         throw new Refused(`The local D1 holds ${holding} rows; pass --force to replace them with ${source}.`);
@@ -103,13 +122,13 @@ Options:
         ctx.target,
         [
           "PRAGMA defer_foreign_keys = TRUE;",
-          ...Object.keys(before).map((t) => `DROP TABLE IF EXISTS "${t}";`),
-          text,
+          ...dropOrder.map((t) => `DROP TABLE IF EXISTS "${t}";`),
+          tablesFirst(text),
           auditSql(ctx.actor, { action: "backup.restore", targetType: "backup", targetId: source, after: { rows: expected } }),
         ].join("\n"),
       );
       done();
-      const after = tableCounts(ctx.target);
+      const after = tableCounts(ctx.target).counts;
       const rows = Object.keys({ ...expected, ...after })
         .sort()
         .map((t) => {

@@ -3,9 +3,9 @@ import { currentPhase } from "../../worker/domain/rules.ts";
 import { phaseWindows, publicEvent } from "../../worker/lib/events.ts";
 import type { EventRow } from "../../worker/lib/events.ts";
 import { type Command, type Ctx, UsageError, nowIso, print, printJson, table } from "../lib/cli.ts";
-import { auditSql, findEvent } from "../lib/d1.ts";
+import { auditSql, findEvent, readWithEvent } from "../lib/d1.ts";
 import { lit } from "../lib/sql.ts";
-import { executeFile, queryMany } from "../lib/wrangler.ts";
+import { executeFile } from "../lib/wrangler.ts";
 
 function phaseLine(e: EventRow, now = Date.now()): string {
   const phase = currentPhase(phaseWindows(e), now);
@@ -57,23 +57,23 @@ interface Status {
 }
 
 function readStatus(ctx: Ctx, ref?: string): Status {
-  const event = findEvent(ctx.target, ref);
-  const id = lit(event.id);
   const since = lit(new Date(Date.now() - 10 * 60_000).toISOString());
-  const [b = [], s = [], c = [], st = [], codes = [], recent = [], last = []] = queryMany(
-    ctx.target,
-    `SELECT status, count(*) AS n FROM bookings WHERE event_id = ${id} GROUP BY status;
-     SELECT count(*) AS count, coalesce(sum(capacity), 0) AS seats, coalesce(sum(min(taken, capacity)), 0) AS taken,
-            coalesce(sum(taken >= capacity), 0) AS full FROM slots WHERE event_id = ${id};
-     SELECT (SELECT count(*) FROM event_companies WHERE event_id = ${id} AND verified_at IS NOT NULL) AS verified,
-            (SELECT count(DISTINCT company_id) FROM slots WHERE event_id = ${id}) AS withSlots;
-     SELECT count(*) AS total, coalesce(sum(deprioritized), 0) AS dep,
+  const {
+    event,
+    rows: [b = [], s = [], c = [], st = [], codes = [], recent = [], last = []],
+  } = readWithEvent(ctx.target, ref, (id) => [
+    `SELECT status, count(*) AS n FROM bookings WHERE event_id = ${id} GROUP BY status`,
+    `SELECT count(*) AS count, coalesce(sum(capacity), 0) AS seats, coalesce(sum(min(taken, capacity)), 0) AS taken,
+            coalesce(sum(taken >= capacity), 0) AS full FROM slots WHERE event_id = ${id}`,
+    `SELECT (SELECT count(*) FROM event_companies WHERE event_id = ${id} AND verified_at IS NOT NULL) AS verified,
+            (SELECT count(DISTINCT company_id) FROM slots WHERE event_id = ${id}) AS withSlots`,
+    `SELECT count(*) AS total, coalesce(sum(deprioritized), 0) AS dep,
             (SELECT count(DISTINCT student_id) FROM bookings WHERE event_id = ${id} AND status = 'confirmed') AS withBooking
-       FROM users WHERE role = 'student';
-     SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ${id} GROUP BY 1 ORDER BY 2 DESC;
-     SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ${id} AND attempted_at >= ${since} GROUP BY 1 ORDER BY 2 DESC;
-     SELECT max(attempted_at) AS at FROM booking_attempts WHERE event_id = ${id}`,
-  );
+       FROM users WHERE role = 'student'`,
+    `SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ${id} GROUP BY 1 ORDER BY 2 DESC`,
+    `SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ${id} AND attempted_at >= ${since} GROUP BY 1 ORDER BY 2 DESC`,
+    `SELECT max(attempted_at) AS at FROM booking_attempts WHERE event_id = ${id}`,
+  ]);
   const n = (v: unknown) => Number(v ?? 0);
   const byCode = Object.fromEntries(codes.map((r) => [String(r.code), n(r.n)]));
   const slots = { count: n(s[0]?.count), seats: n(s[0]?.seats), taken: n(s[0]?.taken), full: n(s[0]?.full) };

@@ -6,9 +6,9 @@ import { z } from "zod";
 import { normalizeEmail } from "../../worker/lib/users.ts";
 import { type Command, type Ctx, Refused, UsageError, note, nowIso, print, printJson, progress, table } from "../lib/cli.ts";
 import { type CsvRecord, type Rejection, headerOf, readCsv } from "../lib/csv.ts";
-import { auditSql, findEvent, inList } from "../lib/d1.ts";
+import { auditSql, inList, readWithEvent } from "../lib/d1.ts";
 import { insert, lit } from "../lib/sql.ts";
-import { executeFile, queryMany } from "../lib/wrangler.ts";
+import { executeFile } from "../lib/wrangler.ts";
 
 const IMPORT_OPTIONS = {
   "dry-run": { type: "boolean", default: false },
@@ -94,12 +94,13 @@ ${IMPORT_HELP}`,
       seen.set(name.toLowerCase(), r.line);
       wanted.push({ line: r.line, name, website: website || null, description: col(r, "description"), verified: !NO.has(verified) });
     }
-    const event = findEvent(ctx.target);
-    const [known = [], verifiedRows = []] = queryMany(
-      ctx.target,
-      `SELECT id, name, website, description FROM companies;
-       SELECT company_id AS companyId, verified_at AS verifiedAt FROM event_companies WHERE event_id = ${lit(event.id)}`,
-    );
+    const {
+      event,
+      rows: [known = [], verifiedRows = []],
+    } = readWithEvent(ctx.target, undefined, (id) => [
+      "SELECT id, name, website, description FROM companies",
+      `SELECT company_id AS companyId, verified_at AS verifiedAt FROM event_companies WHERE event_id = ${id}`,
+    ]);
     const byName = new Map<string, Record<string, unknown>[]>();
     for (const k of known) byName.set(String(k.name).toLowerCase(), [...(byName.get(String(k.name).toLowerCase()) ?? []), k]);
     const verification = new Map(verifiedRows.map((v) => [String(v.companyId), v.verifiedAt !== null]));
@@ -186,12 +187,13 @@ ${IMPORT_HELP}`,
         if (!wanted.has(e)) wanted.set(e, r.line);
       }
     }
-    const event = findEvent(ctx.target);
-    const [listed = [], students = []] = queryMany(
-      ctx.target,
-      `SELECT email FROM deprioritized_emails WHERE event_id = ${lit(event.id)};
-       SELECT email, deprioritized FROM users WHERE role = 'student'`,
-    );
+    const {
+      event,
+      rows: [listed = [], students = []],
+    } = readWithEvent(ctx.target, undefined, (id) => [
+      `SELECT email FROM deprioritized_emails WHERE event_id = ${id}`,
+      "SELECT email, deprioritized FROM users WHERE role = 'student'",
+    ]);
     const onList = new Set(listed.map((r) => String(r.email)));
     const flaggedNow = new Map(students.map((s) => [String(s.email), s.deprioritized === 1]));
     const report: Report = { file, event: event.name, dryRun: values["dry-run"] === true, added: 0, updated: 0, unchanged: 0, rejected, lines: [] };
@@ -216,7 +218,7 @@ ${IMPORT_HELP}`,
     if (!report.dryRun && (fresh.length || removed.length || toFlag)) {
       const all = [...wanted.keys()];
       const now = nowIso();
-      const sql = fresh.map((e) => insert("deprioritized_emails", { event_id: event.id, email: e, added_at: now }));
+      const sql = fresh.map((e) => insert("deprioritized_emails", { event_id: event.id, email: e }));
       for (let i = 0; i < all.length; i += 500)
         sql.push(`UPDATE users SET deprioritized = 1, updated_at = ${lit(now)} WHERE role = 'student' AND deprioritized = 0 AND email IN ${inList(all.slice(i, i + 500))};`);
       for (let i = 0; i < removed.length; i += 500) {

@@ -2,6 +2,8 @@
 // event and archives the active one (its rows stay, read-only and exportable: the seed's DELETE
 // script is what this replaces); the active event's own name updates its configuration in place.
 import { randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { EventConfig } from "../../worker/domain/contract.ts";
 import { toConfig } from "../../worker/lib/events.ts";
 import { events } from "../../worker/db/schema.ts";
@@ -9,7 +11,7 @@ import { type Command, Refused, UsageError, note, nowIso, pairs, print, printJso
 import { ConfigFileError, loadConfigFile } from "../lib/config-file.ts";
 import { auditSql, fromRow } from "../lib/d1.ts";
 import { insert, lit } from "../lib/sql.ts";
-import { applyMigrations, executeFile, queryMany } from "../lib/wrangler.ts";
+import { ROOT, applyMigrations, executeFile, queryMany } from "../lib/wrangler.ts";
 
 /** Settings that change the slots: after changing one, slots are generated again. */
 const SHAPES_SLOTS: (keyof EventConfig)[] = ["date", "timeZone", "slotDurationMinutes", "bufferMinutes", "slotCapacity", "dayStart", "dayEnd", "breaks"];
@@ -64,18 +66,31 @@ Options:
       throw err;
     }
     const dryRun = values["dry-run"] === true;
-    if (!dryRun) {
-      const done = progress("applying pending D1 migrations");
+    const read = () =>
+      queryMany(
+        ctx.target,
+        `SELECT name FROM d1_migrations;
+         SELECT * FROM events ORDER BY date;
+         SELECT s.event_id AS eventId, count(*) AS slots, coalesce(sum(s.taken), 0) AS seatsTaken,
+                (SELECT count(*) FROM bookings b WHERE b.event_id = s.event_id) AS bookings
+           FROM slots s GROUP BY s.event_id`,
+      );
+    let state: ReturnType<typeof read> | null = null;
+    try {
+      state = read();
+    } catch (err) {
+      if (!/no such table/.test(String(err))) throw err;
+    }
+    const wanted = readdirSync(join(ROOT, "migrations")).filter((f) => f.endsWith(".sql"));
+    const pending = state ? wanted.filter((f) => !state![0]!.some((r) => r.name === f)) : wanted;
+    if (pending.length) {
+      if (dryRun) throw new Refused(`The D1 lacks ${pending.length} migration(s) (${pending.join(", ")}); run init without --dry-run to apply them.`);
+      const done = progress(`applying ${pending.length} D1 migration(s): ${pending.join(", ")}`);
       await applyMigrations(ctx.target, { quiet: true });
       done();
+      state = read();
     }
-    const [eventRows, counts] = queryMany(
-      ctx.target,
-      `SELECT * FROM events ORDER BY date;
-       SELECT s.event_id AS eventId, count(*) AS slots, coalesce(sum(s.taken), 0) AS seatsTaken,
-              (SELECT count(*) FROM bookings b WHERE b.event_id = s.event_id) AS bookings
-         FROM slots s GROUP BY s.event_id`,
-    );
+    const [, eventRows, counts] = state!;
     const all = (eventRows ?? []).map((r) => fromRow(events, r));
     const active = all.find((e) => e.status === "active") ?? null;
     const sameName = all.find((e) => e.name.toLowerCase() === config.name.toLowerCase());

@@ -8,9 +8,9 @@ import { currentPhase } from "../../worker/domain/rules.ts";
 import { planRegeneration, slotTimes } from "../../worker/domain/slot-generation.ts";
 import { phaseWindows } from "../../worker/lib/events.ts";
 import { type Command, Refused, note, print, printJson, progress, table } from "../lib/cli.ts";
-import { auditSql, findEvent, inList } from "../lib/d1.ts";
+import { auditSql, inList, readWithEvent } from "../lib/d1.ts";
 import { insert, lit } from "../lib/sql.ts";
-import { executeFile, queryMany } from "../lib/wrangler.ts";
+import { executeFile } from "../lib/wrangler.ts";
 
 const iso = (t: number) => new Date(t).toISOString();
 const hhmm = (t: number, timeZone: string) => new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(t);
@@ -32,15 +32,16 @@ Options:
   options: { company: { type: "string", multiple: true }, "dry-run": { type: "boolean", default: false } },
   async run({ values }, ctx) {
     const dryRun = values["dry-run"] === true;
-    const event = findEvent(ctx.target);
-    const [verified = [], existing = []] = queryMany(
-      ctx.target,
+    const {
+      event,
+      rows: [verified = [], existing = []],
+    } = readWithEvent(ctx.target, undefined, (id) => [
       `SELECT c.id, c.name FROM companies c JOIN event_companies ec ON ec.company_id = c.id
-         WHERE ec.event_id = ${lit(event.id)} AND ec.verified_at IS NOT NULL ORDER BY c.name;
-       SELECT s.id, s.company_id AS companyId, s.starts_at AS startsAt, s.ends_at AS endsAt, s.taken,
+         WHERE ec.event_id = ${id} AND ec.verified_at IS NOT NULL ORDER BY c.name`,
+      `SELECT s.id, s.company_id AS companyId, s.starts_at AS startsAt, s.ends_at AS endsAt, s.taken,
               (SELECT count(*) FROM bookings b WHERE b.slot_id = s.id) AS bookingRows
-         FROM slots s WHERE s.event_id = ${lit(event.id)}`,
-    );
+         FROM slots s WHERE s.event_id = ${id}`,
+    ]);
     let targets = verified.map((v) => ({ id: String(v.id), name: String(v.name) }));
     const asked = (values.company as string[] | undefined) ?? [];
     if (asked.length) {

@@ -22,14 +22,15 @@ const env = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR
 const where = (t: Target) => (t.remote ? ["--remote"] : ["--local", ...(t.persistTo ? ["--persist-to", t.persistTo] : [])]);
 
 /** wrangler's own complaint, without its banner and log noise. */
-function complaint(out: string): string {
+function complaint(raw: string): string {
+  const out = raw.replace(/\x1b\[[0-9;]*m/g, "");
   try {
     const j = JSON.parse(out) as { error?: { text?: string } };
     if (j.error?.text) return j.error.text;
   } catch {
     /* not JSON: plain text output */
   }
-  const lines = out.split("\n").filter((l) => l.trim() && !/^\s*(⛅️|─|🌀|wrangler \d)/u.test(l));
+  const lines = out.split("\n").filter((l) => l.trim() && !/^\s*(⛅️|─|🌀|🪵|wrangler \d|Resource location|Use --remote)/u.test(l));
   return lines.slice(-12).join("\n");
 }
 

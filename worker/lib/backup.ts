@@ -34,31 +34,30 @@ export async function dumpDatabase(d1: D1Database): Promise<{ sql: string; rowCo
   const objects = await d1
     .prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY type = 'index', name")
     .all<{ type: string; name: string; sql: string }>();
-  const parts: string[] = ["PRAGMA defer_foreign_keys=TRUE;"];
+  // Every table first, then the rows, then the indexes: an INSERT into a table with a foreign
+  // key needs the parent table to exist (the rows themselves are checked at commit).
+  const tables = objects.results.filter((o) => o.type === "table");
+  const parts: string[] = ["PRAGMA defer_foreign_keys=TRUE;", ...tables.map((t) => `${t.sql};`)];
   const rowCounts: Record<string, number> = {};
-  for (const o of objects.results) {
-    if (o.type !== "table") {
-      parts.push(`${o.sql};`);
-      continue;
-    }
-    parts.push(`${o.sql};`);
+  for (const t of tables) {
     let count = 0;
     for (let offset = 0; ; offset += PAGE) {
-      const [columns, ...rows] = await d1.prepare(`SELECT * FROM ${quoteId(o.name)} ORDER BY rowid LIMIT ? OFFSET ?`).bind(PAGE, offset).raw({ columnNames: true });
+      const [columns, ...rows] = await d1.prepare(`SELECT * FROM ${quoteId(t.name)} ORDER BY rowid LIMIT ? OFFSET ?`).bind(PAGE, offset).raw({ columnNames: true });
       const cols = `(${(columns as string[]).map(quoteId).join(",")})`;
-      for (const r of rows) parts.push(`INSERT INTO ${quoteId(o.name)} ${cols} VALUES(${r.map(literal).join(",")});`);
+      for (const r of rows) parts.push(`INSERT INTO ${quoteId(t.name)} ${cols} VALUES(${r.map(literal).join(",")});`);
       count += rows.length;
       if (rows.length < PAGE) break;
     }
-    rowCounts[o.name] = count;
+    rowCounts[t.name] = count;
   }
+  parts.push(...objects.results.filter((o) => o.type !== "table").map((o) => `${o.sql};`));
   return { sql: `${parts.join("\n")}\n`, rowCounts };
 }
 
 export async function backupToR2(env: Env, db: Db, keep: number, now = new Date()): Promise<BackupResult> {
   const { sql, rowCounts } = await dumpDatabase(env.DB);
   const body = new TextEncoder().encode(sql);
-  const key = `${BACKUP_PREFIX}d1-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}.sql`;
+  const key = `${BACKUP_PREFIX}d1-${now.toISOString().replace(/[-:]/g, "")}.sql`;
   await env.FILES.put(key, body, { httpMetadata: { contentType: "application/sql" }, customMetadata: { rowCounts: JSON.stringify(rowCounts) } });
   await db.insert(backupLog).values({ source: "cron", location: key, bytes: body.byteLength, rowCounts });
 
