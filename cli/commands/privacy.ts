@@ -5,7 +5,7 @@ import { createInterface } from "node:readline/promises";
 import { type Command, type Ctx, Refused, UsageError, note, nowIso, print, printJson, progress, table } from "../lib/cli.ts";
 import { auditSql, inList } from "../lib/d1.ts";
 import { lit } from "../lib/sql.ts";
-import { executeFile, query, queryMany, r2Delete } from "../lib/wrangler.ts";
+import { executeFile, queryMany, r2Delete } from "../lib/wrangler.ts";
 
 export const cvKey = (userId: string) => `cv/${userId}.pdf`;
 const ERASED_NAME = "Erased student";
@@ -61,14 +61,18 @@ Options:
     const raw = positionals[0];
     if (!raw || positionals.length > 1) throw new UsageError("erase takes exactly one e-mail address");
     const email = raw.trim().toLowerCase();
-    const user = query<{ id: string; role: string; email: string }>(ctx.target, `SELECT id, role, email FROM users WHERE email = ${lit(email)}`)[0];
+    const [users = [], counts = []] = queryMany(
+      ctx.target,
+      `SELECT id, role, email FROM users WHERE email = ${lit(email)};
+       SELECT count(*) AS n FROM bookings WHERE student_id = (SELECT id FROM users WHERE email = ${lit(email)})`,
+    );
+    const user = users[0] as { id: string; role: string; email: string } | undefined;
     if (!user) throw new Refused(`No account has the e-mail ${email}.`);
     if (user.role !== "student") throw new Refused(`${email} is a ${user.role} account; erase anonymises students only.`);
     if (values.yes !== true) {
       if (!process.stdin.isTTY) throw new UsageError("erase is irreversible: pass --yes to confirm");
       if (!(await confirm(`Erase ${email} for good? Type the e-mail again: `, email))) throw new UsageError("not confirmed; nothing was changed");
     }
-    const [counts] = queryMany(ctx.target, `SELECT count(*) AS n FROM bookings WHERE student_id = ${lit(user.id)}`);
     await deleteCvs(ctx, [user.id]);
     await executeFile(
       ctx.target,
@@ -77,7 +81,7 @@ Options:
         auditSql(ctx.actor, { action: "student.erase", targetType: "user", targetId: user.id, before: { role: "student" }, after: { anonymised: true, cvDeleted: cvKey(user.id) } }),
       ].join("\n"),
     );
-    const bookings = Number(counts?.[0]?.n ?? 0);
+    const bookings = Number(counts[0]?.n ?? 0);
     if (ctx.json) return printJson({ id: user.id, erased: true, bookingsKept: bookings });
     print(`Erased ${email} (account ${user.id}): name, e-mail, password and CV gone; ${bookings} booking(s) kept anonymously.`);
   },

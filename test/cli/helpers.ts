@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, type Target, executeFile, query } from "../../cli/lib/wrangler.ts";
+import { ROOT, type Target, executeFile, query, queryMany } from "../../cli/lib/wrangler.ts";
 
 export interface Run {
   code: number;
@@ -50,6 +50,11 @@ export class State {
 
   query<T = Record<string, unknown>>(sql: string): T[] {
     return query<T>(this.target, sql);
+  }
+
+  /** Several reads in one wrangler call: the rows of each statement. */
+  queryMany(...statements: string[]): Record<string, unknown>[][] {
+    return queryMany(this.target, statements.join(";\n"));
   }
 
   exec(sql: string): Promise<void> {
