@@ -18,7 +18,14 @@ export interface Target {
   persistTo?: string;
 }
 
-const env = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" });
+// Node's compile cache saves ~15 % of each wrangler start (its bundle is large); every CLI
+// command starts wrangler once or twice.
+const env = () => ({
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  FORCE_COLOR: "0",
+  NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(ROOT, "node_modules/.cache/inf-wrangler-compile"),
+});
 const where = (t: Target) => (t.remote ? ["--remote"] : ["--local", ...(t.persistTo ? ["--persist-to", t.persistTo] : [])]);
 
 /** wrangler's own complaint, without its banner and log noise. */

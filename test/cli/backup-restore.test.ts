@@ -55,16 +55,17 @@ it("refuses to restore over a database that holds data, unless --force", async (
 });
 
 it("writes the nightly backup into R2 from the cron trigger, keeps the last 2, and it restores", async () => {
-  for (let i = 0; i < 3; i++) {
-    const res = await fetch(`${year.worker.url}/__scheduled?cron=30+2+*+*+*`);
-    expect(res.status).toBe(200);
-  }
-  const deadline = Date.now() + 10_000;
+  // One at a time (each waits for the previous to be logged), so "the last 2" is well defined.
   let log: { location: string; deleted_at: string | null }[] = [];
-  while (Date.now() < deadline) {
-    log = state.query("SELECT location, deleted_at FROM backup_log WHERE source = 'cron' ORDER BY id");
-    if (log.length === 3 && log[0]!.deleted_at) break;
-    await new Promise((r) => setTimeout(r, 300));
+  for (let i = 1; i <= 3; i++) {
+    const res = await fetch(`${year.worker.url}/cdn-cgi/handler/scheduled?cron=30+2+*+*+*`);
+    expect(res.status).toBe(200);
+    const deadline = Date.now() + 15_000;
+    do {
+      log = state.query("SELECT location, deleted_at FROM backup_log WHERE source = 'cron' ORDER BY id");
+      if (log.length === i && (i < 3 || log[0]!.deleted_at)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    } while (Date.now() < deadline);
   }
   expect(log).toHaveLength(3);
   expect(log.map((l) => l.deleted_at !== null)).toEqual([true, false, false]);

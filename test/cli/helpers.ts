@@ -90,8 +90,11 @@ phase2End = "${iso(now + 2 * HOUR)}"
 ${extra}`;
 }
 
+/** A free port in 8780-8786, starting from this vitest worker's own, so parallel files do not collide. */
 async function freePort(): Promise<number> {
-  for (let port = 8780; port <= 8786; port++) {
+  const first = 8780 + ((Number(process.env.VITEST_POOL_ID ?? 1) - 1) % 7);
+  for (let i = 0; i < 7; i++) {
+    const port = 8780 + ((first - 8780 + i) % 7);
     const free = await new Promise<boolean>((ok) => {
       const s = createServer();
       s.once("error", () => ok(false));
@@ -109,14 +112,14 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` on the same state (D1, Durable Objects, R2), with /__scheduled for the cron. */
+/** `wrangler dev` on the same state (D1, Durable Objects, R2); /cdn-cgi/handler/scheduled fires the cron. */
 export async function startWorker(state: State): Promise<Worker> {
   mkdirSync(join(ROOT, "web/dist"), { recursive: true });
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--local", "--persist-to", state.target.persistTo!,
-      "--test-scheduled", "--show-interactive-dev-session=false", "--var", `JWT_SECRET:${JWT_SECRET}`, "--var", "CONFIG_TTL_SECONDS:0", "--var", "BACKUP_KEEP:2"],
+      "--show-interactive-dev-session=false", "--var", `JWT_SECRET:${JWT_SECRET}`, "--var", "CONFIG_TTL_SECONDS:0", "--var", "BACKUP_KEEP:2"],
     { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let log = "";
