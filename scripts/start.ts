@@ -34,7 +34,7 @@ step(`Serving on http://127.0.0.1:${port}  (Ctrl+C to stop)`);
 const dev = spawn(
   process.execPath,
   [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", port, "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...process.argv.slice(2)],
-  { cwd: ROOT, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  { cwd: ROOT, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
 );
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => dev.kill(sig));
 dev.on("exit", (code) => process.exit(code ?? 0));

@@ -1,9 +1,9 @@
 // What a booking decision needs from D1 (DESIGN.md: "the Worker passes the configuration a
 // decision needs"), cached in the isolate for CONFIG_TTL_SECONDS so that the phase-open herd reads
 // D1 a few times per isolate instead of once per click. Admin writes in this isolate invalidate it.
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { deprioritizedEmails, events, slots } from "../db/schema.ts";
+import { deprioritizedEmails, eventCompanies, events, slots } from "../db/schema.ts";
 import type { SlotInfo } from "../../durable-objects/student-do.ts";
 import { type EventRow, phaseWindows } from "./events.ts";
 import type { PhaseWindows } from "../domain/rules.ts";
@@ -34,7 +34,9 @@ async function load(db: Db): Promise<EventContext | null> {
     db
       .select({ id: slots.id, companyId: slots.companyId, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity })
       .from(slots)
-      .where(eq(slots.eventId, event.id)),
+      // Only verified companies' slots can be booked: the others are not in the catalogue.
+      .innerJoin(eventCompanies, and(eq(eventCompanies.eventId, slots.eventId), eq(eventCompanies.companyId, slots.companyId)))
+      .where(and(eq(slots.eventId, event.id), isNotNull(eventCompanies.verifiedAt))),
     db.select({ email: deprioritizedEmails.email }).from(deprioritizedEmails).where(and(eq(deprioritizedEmails.eventId, event.id))),
   ]);
   return {

@@ -100,6 +100,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
         after: { verified },
       }),
     ]);
+    invalidateEventContext();
     return c.json({ company: { id, name: company.name, verified, verifiedAt } });
   })
   .post("/slots/generate", valid("json", generateBody), async (c) => {
@@ -173,7 +174,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
   .get("/metrics", async (c) => {
     const event = await activeEvent(c.var.db);
     c.header("Cache-Control", "no-store");
-    return c.json({ event: publicEvent(event), metrics: await eventMetrics(c.var.db, event.id) });
+    return c.json({ event: publicEvent(event), metrics: await eventMetrics(c.env.DB, event.id) });
   })
   .get("/export/bookings.csv", async (c) => {
     const db = c.var.db;

@@ -1,0 +1,120 @@
+// Bad input on every write route: the contract's 4xx code, a clear message, and no state change.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, createCompany, createEvent, createSlots, createUser, slotState, type UserFixture } from "./helpers.ts";
+
+let eventId: string;
+let companyId: string;
+let slotId: string;
+let student: UserFixture;
+let admin: UserFixture;
+
+beforeAll(async () => {
+  eventId = await createEvent({ phase: 1 });
+  companyId = await createCompany(eventId);
+  slotId = (await createSlots(eventId, companyId, 1))[0]!.id;
+  student = await createUser();
+  admin = await createUser({ role: "admin" });
+});
+
+/** Everything a bad request could have touched, in one comparable snapshot. */
+async function snapshot() {
+  const counts = await env.DB.batch(
+    ["users", "companies", "event_companies", "bookings", "booking_attempts", "deprioritized_emails", "audit_log", "slots", "offers"].map((t) =>
+      env.DB.prepare(`SELECT '${t}' AS t, count(*) AS n FROM ${t}`),
+    ),
+  );
+  const event = await env.DB.prepare("SELECT * FROM events WHERE id = ?").bind(eventId).first();
+  return { counts: counts.map((r) => r.results[0]), event, seats: (await slotState(slotId)).seats };
+}
+
+const HUGE = JSON.stringify({ slotId: "x".repeat(70 * 1024) });
+
+interface Bad {
+  name: string;
+  method: string;
+  path: string;
+  token?: () => string;
+  raw?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  status: number;
+  code: string;
+}
+
+const studentToken = () => student.token;
+const adminToken = () => admin.token;
+
+const routes: { method: string; path: string; token?: () => string; good: Record<string, unknown> }[] = [
+  { method: "POST", path: "/auth/signup", good: { email: "new@example.test", password: "long enough", fullName: "New", role: "student" } },
+  { method: "POST", path: "/auth/login", good: { email: "new@example.test", password: "whatever" } },
+  { method: "POST", path: "/bookings", token: studentToken, good: { slotId: "" } },
+  { method: "PATCH", path: "/admin/event", token: adminToken, good: { maxBookingsTotal: 6 } },
+  { method: "POST", path: "/admin/companies/:id/verify", token: adminToken, good: { verified: true } },
+  { method: "POST", path: "/admin/slots/generate", token: adminToken, good: { dryRun: true } },
+  { method: "POST", path: "/admin/deprioritized", token: adminToken, good: { emails: ["a@example.test"] } },
+];
+
+const resolve = (p: string) => p.replace(":id", () => companyId);
+
+const generic: Bad[] = routes.flatMap((r) => [
+  { name: `${r.method} ${r.path}: malformed JSON`, method: r.method, path: resolve(r.path), token: r.token, raw: "{\"oops\": ", status: 400, code: "validation_failed" },
+  { name: `${r.method} ${r.path}: an array instead of an object`, method: r.method, path: resolve(r.path), token: r.token, body: [1, 2], status: 400, code: "validation_failed" },
+  { name: `${r.method} ${r.path}: an unknown field`, method: r.method, path: resolve(r.path), token: r.token, body: { ...r.good, isAdmin: true }, status: 400, code: "validation_failed" },
+  { name: `${r.method} ${r.path}: a body over the size limit`, method: r.method, path: resolve(r.path), token: r.token, raw: r.path === "/admin/deprioritized" ? JSON.stringify({ emails: ["x".repeat(3 * 1024 * 1024)] }) : HUGE, status: 413, code: "payload_too_large" },
+]);
+
+const specific: Bad[] = [
+  { name: "signup: not an e-mail", method: "POST", path: "/auth/signup", body: { email: "nope", password: "long enough", fullName: "X", role: "student" }, status: 400, code: "validation_failed" },
+  { name: "signup: short password", method: "POST", path: "/auth/signup", body: { email: "s@example.test", password: "short", fullName: "X", role: "student" }, status: 400, code: "validation_failed" },
+  { name: "signup: role admin is not self-service", method: "POST", path: "/auth/signup", body: { email: "s@example.test", password: "long enough", fullName: "X", role: "admin" }, status: 400, code: "validation_failed" },
+  { name: "signup: a recruiter without a company name", method: "POST", path: "/auth/signup", body: { email: "r@example.test", password: "long enough", fullName: "X", role: "company" }, status: 400, code: "validation_failed" },
+  { name: "signup: wrong types", method: "POST", path: "/auth/signup", body: { email: 42, password: true, fullName: null, role: "student" }, status: 400, code: "validation_failed" },
+  { name: "login: missing password", method: "POST", path: "/auth/login", body: { email: "s@example.test" }, status: 400, code: "validation_failed" },
+  { name: "book: not a uuid", method: "POST", path: "/bookings", token: studentToken, body: { slotId: "1; DROP TABLE slots" }, status: 400, code: "validation_failed" },
+  { name: "book: a number", method: "POST", path: "/bookings", token: studentToken, body: { slotId: 12 }, status: 400, code: "validation_failed" },
+  { name: "book: no body", method: "POST", path: "/bookings", token: studentToken, status: 400, code: "validation_failed" },
+  { name: "book: JSON sent as text/plain", method: "POST", path: "/bookings", token: studentToken, raw: JSON.stringify({ slotId: "x" }), headers: { "content-type": "text/plain" }, status: 400, code: "validation_failed" },
+  { name: "cancel: a bad id", method: "DELETE", path: "/bookings/not-a-uuid", token: studentToken, status: 400, code: "validation_failed" },
+  { name: "cancel: an unknown id", method: "DELETE", path: `/bookings/${crypto.randomUUID()}`, token: studentToken, status: 404, code: "not_found" },
+  { name: "config: phase 2 before phase 1", method: "PATCH", path: "/admin/event", token: adminToken, body: { phase1Start: "2030-01-02T00:00:00Z", phase1End: "2030-01-03T00:00:00Z", phase2Start: "2030-01-01T00:00:00Z", phase2End: "2030-01-04T00:00:00Z" }, status: 400, code: "validation_failed" },
+  { name: "config: phase cap above the total cap", method: "PATCH", path: "/admin/event", token: adminToken, body: { maxBookingsPhase1: 7, maxBookingsTotal: 6 }, status: 400, code: "validation_failed" },
+  { name: "config: day start after day end", method: "PATCH", path: "/admin/event", token: adminToken, body: { dayStart: "14:00", dayEnd: "09:00" }, status: 400, code: "validation_failed" },
+  { name: "config: a time zone that does not exist", method: "PATCH", path: "/admin/event", token: adminToken, body: { timeZone: "Europe/Atlantis" }, status: 400, code: "validation_failed" },
+  { name: "config: a date that is not a date", method: "PATCH", path: "/admin/event", token: adminToken, body: { date: "2027-02-30" }, status: 400, code: "validation_failed" },
+  { name: "config: capacity zero", method: "PATCH", path: "/admin/event", token: adminToken, body: { slotCapacity: 0 }, status: 400, code: "validation_failed" },
+  { name: "config: a break outside HH:MM", method: "PATCH", path: "/admin/event", token: adminToken, body: { breaks: [{ start: "25:00", end: "26:00" }] }, status: 400, code: "validation_failed" },
+  { name: "config: bookingOpen as a string", method: "PATCH", path: "/admin/event", token: adminToken, body: { bookingOpen: "yes" }, status: 400, code: "validation_failed" },
+  { name: "verify: a bad company id", method: "POST", path: "/admin/companies/nope/verify", token: adminToken, body: {}, status: 400, code: "validation_failed" },
+  { name: "verify: an unknown company", method: "POST", path: `/admin/companies/${crypto.randomUUID()}/verify`, token: adminToken, body: {}, status: 404, code: "not_found" },
+  { name: "generate: an unverified or unknown company", method: "POST", path: "/admin/slots/generate", token: adminToken, body: { companyIds: [crypto.randomUUID()] }, status: 400, code: "validation_failed" },
+  { name: "deprioritized: one bad line rejects the whole import", method: "POST", path: "/admin/deprioritized", token: adminToken, body: { emails: ["ok@example.test", "not an email"] }, status: 400, code: "validation_failed" },
+  { name: "deprioritized: an empty list", method: "POST", path: "/admin/deprioritized", token: adminToken, body: { emails: [] }, status: 400, code: "validation_failed" },
+];
+
+describe("bad input changes nothing", () => {
+  for (const b of [...generic, ...specific])
+    it(`${b.name} → ${b.status} ${b.code}`, async () => {
+      const before = await snapshot();
+      const r = await api(b.method, b.path, {
+        ...(b.token ? { token: b.token() } : {}),
+        ...(b.raw !== undefined ? { raw: b.raw } : b.body !== undefined ? { body: b.body } : {}),
+        ...(b.headers ? { headers: b.headers } : {}),
+      });
+      expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(b.status);
+      expect(r.body.error.code).toBe(b.code);
+      expect(r.body.error.message).toMatch(/\w/);
+      expect(await snapshot()).toEqual(before);
+    });
+
+  it("field errors name the field", async () => {
+    const r = await api("PATCH", "/admin/event", { token: admin.token, body: { maxBookingsPhase1: 7, maxBookingsTotal: 6 } });
+    expect(r.body.error.details).toContainEqual(expect.objectContaining({ path: "maxBookingsPhase1" }));
+  });
+
+  it("an unknown API route is a JSON 404", async () => {
+    const r = await api("GET", "/nothing-here");
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe("not_found");
+  });
+});
