@@ -60,7 +60,8 @@ Options:
     const bytes = statSync(file).size;
     const counts = dumpRowCounts(readFileSync(file, "utf8"));
     done(`${(bytes / 1024).toFixed(1)} KiB, ${Object.values(counts).reduce((a, b) => a + b, 0)} rows`);
-    const shown = relative(process.cwd(), file) || file;
+    const rel = relative(process.cwd(), file);
+    const shown = rel && !rel.startsWith("..") ? rel : file;
     await executeFile(
       ctx.target,
       [

@@ -8,6 +8,7 @@ import { lit } from "../lib/sql.ts";
 import { executeFile } from "../lib/wrangler.ts";
 
 function phaseLine(e: EventRow, now = Date.now()): string {
+  if (e.status === "archived") return `archived ${e.archivedAt ?? ""}: read-only, nobody can book`.replace(" :", ":");
   const phase = currentPhase(phaseWindows(e), now);
   const until = phase === 1 ? e.phase1End : phase === 2 ? e.phase2End : null;
   const next = [e.phase1Start, e.phase2Start].filter((t): t is string => !!t && Date.parse(t) > now).sort()[0];
@@ -51,6 +52,7 @@ interface Status {
   slots: { count: number; seats: number; taken: number; full: number };
   fillRate: number;
   companies: { verified: number; withSlots: number };
+  /** deprioritized: addresses on this event's list (accounts are flagged when they exist). */
   students: { total: number; deprioritized: number; withBooking: number };
   attempts: { total: number; byCode: Record<string, number>; last10Minutes: Record<string, number> };
   lastAttemptAt: string | null;
@@ -67,7 +69,7 @@ function readStatus(ctx: Ctx, ref?: string): Status {
             coalesce(sum(taken >= capacity), 0) AS full FROM slots WHERE event_id = ${id}`,
     `SELECT (SELECT count(*) FROM event_companies WHERE event_id = ${id} AND verified_at IS NOT NULL) AS verified,
             (SELECT count(DISTINCT company_id) FROM slots WHERE event_id = ${id}) AS withSlots`,
-    `SELECT count(*) AS total, coalesce(sum(deprioritized), 0) AS dep,
+    `SELECT count(*) AS total, (SELECT count(*) FROM deprioritized_emails WHERE event_id = ${id}) AS dep,
             (SELECT count(DISTINCT student_id) FROM bookings WHERE event_id = ${id} AND status = 'confirmed') AS withBooking
        FROM users WHERE role = 'student'`,
     `SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ${id} GROUP BY 1 ORDER BY 2 DESC`,
@@ -96,12 +98,12 @@ function render(s: Status): string {
   const codes = Object.keys({ ...s.attempts.byCode, ...s.attempts.last10Minutes });
   return [
     `${e.name} — ${e.date} ${e.dayStart}-${e.dayEnd} ${e.timeZone} — ${e.status.toUpperCase()}`,
-    `booking ${e.bookingOpen ? "OPEN" : "CLOSED"} (kill switch); ${s.phase}`,
+    `booking ${e.bookingOpen && e.status === "active" ? "OPEN" : "CLOSED"} (kill switch); ${s.phase}`,
     "",
     `bookings   ${s.bookings.confirmed} confirmed, ${s.bookings.cancelled} cancelled`,
     `seats      ${s.slots.taken} / ${s.slots.seats} taken (fill rate ${pct(s.fillRate)}); ${s.slots.full} of ${s.slots.count} slots full`,
     `companies  ${s.companies.verified} verified, ${s.companies.withSlots} with slots`,
-    `students   ${s.students.withBooking} of ${s.students.total} with a booking; ${s.students.deprioritized} deprioritized`,
+    `students   ${s.students.withBooking} of ${s.students.total} with a booking; ${s.students.deprioritized} on the deprioritized list`,
     `attempts   ${s.attempts.total} in all${s.lastAttemptAt ? `, last at ${s.lastAttemptAt}` : ""}`,
     codes.length ? `\n${table(codes.map((code) => ({ code, "last 10 min": s.attempts.last10Minutes[code] ?? 0, total: s.attempts.byCode[code] ?? 0 })))}` : "",
   ].join("\n");

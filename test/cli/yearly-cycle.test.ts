@@ -28,7 +28,7 @@ it("sets up 2026 from the checklist: 3 verified companies, 4 slots each, one dep
   const s = await state.json(["status", "--event", "2026"]);
   expect(s.companies).toEqual({ verified: 3, withSlots: 3 });
   expect(s.slots).toMatchObject({ count: 12, seats: 24 });
-  expect(s.students).toMatchObject({ total: 5, withBooking: 4 });
+  expect(s.students).toEqual({ total: 5, withBooking: 4, deprioritized: 1 });
   expect(s.bookings).toEqual({ confirmed: 12, cancelled: 0 });
   expect(s.attempts.byCode).toEqual({ ok: 12, phase_gate: 3 });
   expect(y2026.booked).toHaveLength(12);
@@ -60,7 +60,10 @@ it("starts 2027 empty: no company verified, no slot, no booking, nobody depriori
   expect(s.companies).toEqual({ verified: 0, withSlots: 0 });
   expect(s.slots.count).toBe(0);
   expect(s.bookings).toEqual({ confirmed: 0, cancelled: 0 });
-  expect(s.students).toMatchObject({ total: 5, deprioritized: 0, withBooking: 0 });
+  expect(s.students).toEqual({ total: 5, deprioritized: 0, withBooking: 0 });
+  // Last year's list no longer flags anyone (seed 000's reset), though 2026 keeps its list.
+  expect(state.query("SELECT email FROM users WHERE deprioritized = 1")).toEqual([]);
+  expect((await state.json(["status", "--event", "2026"])).students.deprioritized).toBe(1);
   expect((await state.cli(["export", "bookings"])).stdout.trim().split("\r\n")).toHaveLength(1);
 });
 
