@@ -9,10 +9,11 @@ import { companiesImport, studentsDeprioritized } from "./commands/imports.ts";
 import { init } from "./commands/init.ts";
 import { erase, retention } from "./commands/privacy.ts";
 import { reconcile } from "./commands/reconcile.ts";
+import { secretRotate } from "./commands/secret.ts";
 import { slotsGenerate } from "./commands/slots.ts";
 import { COMMON_HELP, type Command, Refused, UsageError, contextOf, parse } from "./lib/cli.ts";
 
-export const COMMANDS: Command[] = [init, companiesImport, studentsDeprioritized, adminCreate, slotsGenerate, open, close, status, exportCmd, backup, restore, reconcile, erase, retention];
+export const COMMANDS: Command[] = [init, companiesImport, studentsDeprioritized, adminCreate, slotsGenerate, open, close, status, exportCmd, backup, restore, reconcile, erase, retention, secretRotate];
 
 const HELP = `INF yearly cycle, on wrangler.  Usage: npm run event -- <command> [options]
 
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof Refused) {
-      if (args_json(rest) && err.details !== undefined) console.log(JSON.stringify({ error: err.message, details: err.details }, null, 2));
+      if (rest.includes("--json") && err.details !== undefined) console.log(JSON.stringify({ error: err.message, details: err.details }, null, 2));
       else if (err.details && typeof err.details === "object" && "rejected" in err.details) printRejected(err.details as { rejected: { line: number; reason: string }[] });
       console.error(`${command.name}: ${err.message}`);
       return 1;
@@ -71,8 +72,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-const args_json = (rest: string[]) => rest.includes("--json");
 
 function printRejected(d: { rejected: { line: number; reason: string }[] }) {
   console.error(d.rejected.map((r) => `  line ${r.line}: ${r.reason}`).join("\n"));

@@ -1,6 +1,8 @@
 // GDPR: `erase` anonymises one student (name, e-mail, password, CV in R2) and keeps the anonymous
 // booking history; `retention` does the same for students inactive beyond the period and drops
-// old events' attempt logs and deprioritized lists, never touching the active year.
+// old events' attempt logs and deprioritized lists, never touching the active year; `secret rotate`
+// ends every session without ever showing the new secret.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { r2Get, r2Put } from "../../cli/lib/wrangler.ts";
 import { State, yearConfig } from "./helpers.ts";
@@ -82,4 +84,16 @@ it("retention shows first, then anonymises inactive students and drops old logs,
   ]);
   expect(counts).toEqual([{ attempts: 0, listed: 0, confirmed: 2 }]);
   expect(events).toEqual([{ status: "archived" }, { status: "active" }]);
+});
+
+it("rotates the session secret without printing it, and audits the rotation", async () => {
+  const devVars = state.file("dev.vars", "OTHER=kept\nJWT_SECRET=old-secret\n");
+  const r = await state.cli(["secret", "rotate", "--dev-vars", devVars]);
+  expect(r.code).toBe(0);
+  const text = readFileSync(devVars, "utf8");
+  const secret = /^JWT_SECRET=(.+)$/m.exec(text)?.[1];
+  expect(text).toMatch(/^OTHER=kept$/m);
+  expect(secret).toMatch(/^[\w-]{43}$/);
+  expect(r.stdout + r.stderr).not.toContain(secret);
+  expect(state.query("SELECT action, after FROM audit_log WHERE action = 'secret.rotate'")).toEqual([{ action: "secret.rotate", after: JSON.stringify({ where: devVars }) }]);
 });
