@@ -8,7 +8,9 @@ import { authRoutes } from "./routes/auth.ts";
 import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { companyRoutes } from "./routes/company.ts";
+import { companyProfileRoutes } from "./routes/company-profile.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { profileRoutes } from "./routes/profile.ts";
 import { reconcileRoutes } from "./routes/reconcile.ts";
 
 export const app = new Hono<AppEnv>()
@@ -20,6 +22,8 @@ export const app = new Hono<AppEnv>()
   .route("/", catalogueRoutes)
   .route("/bookings", bookingRoutes)
   .route("/company", companyRoutes)
+  .route("/company", companyProfileRoutes)
+  .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)
   .notFound(() => {

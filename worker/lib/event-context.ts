@@ -3,6 +3,7 @@
 // D1 a few times per isolate instead of once per click. Admin writes in this isolate invalidate it.
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { ApiError } from "./errors.ts";
 import { deprioritizedEmails, eventCompanies, events, slots } from "../db/schema.ts";
 import type { SlotInfo } from "../../durable-objects/student-do.ts";
 import { type EventRow, phaseWindows } from "./events.ts";
@@ -54,9 +55,10 @@ async function load(db: Db): Promise<EventContext | null> {
   };
 }
 
-/** The active event's context, at most `ttlMs` old; concurrent callers share one load. */
-export async function eventContext(db: Db, ttlMs: number): Promise<EventContext | null> {
-  if (cached && Date.now() - cached.loadedAt < ttlMs) return cached;
+/** How long a context may be served past its TTL while a refresh runs or D1 is struggling. */
+const MAX_STALE_MS = 30_000;
+
+function refresh(db: Db): Promise<EventContext | null> {
   if (!loading) {
     const gen = generation;
     loading = load(db)
@@ -69,6 +71,27 @@ export async function eventContext(db: Db, ttlMs: number): Promise<EventContext 
       });
   }
   return loading;
+}
+
+/**
+ * The active event's context, at most `ttlMs` old (0: always read D1). Past the TTL, requests keep
+ * using the current context while one refresh runs in the background, so the phase-open herd never
+ * queues behind a D1 read; if D1 fails, the context is served up to MAX_STALE_MS old, then the
+ * failure becomes a 503 the client may retry. Admin writes in this isolate invalidate at once.
+ */
+export async function eventContext(db: Db, ttlMs: number): Promise<EventContext | null> {
+  const age = cached ? Date.now() - cached.loadedAt : Infinity;
+  if (cached && age < ttlMs) return cached;
+  if (cached && ttlMs > 0 && age < MAX_STALE_MS) {
+    refresh(db).catch((err) => console.error(JSON.stringify({ level: "warn", msg: "event context refresh failed; serving the cached one", error: String(err) })));
+    return cached;
+  }
+  try {
+    return await refresh(db);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "event context load failed", error: String(err) }));
+    throw new ApiError("unavailable", "The booking service is busy; please retry in a moment.");
+  }
 }
 
 /** A slot unknown to a context older than `minAgeMs` may be new: reload once before saying 404. */

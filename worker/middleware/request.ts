@@ -4,14 +4,17 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { ErrorBody } from "../domain/contract.ts";
+import { CV_MAX_BYTES } from "../domain/offers.ts";
 import { makeDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** Imports (lists of e-mails) are the only big bodies. */
-const LARGE_BODY_BYTES = 2 * 1024 * 1024;
-const LARGE_BODY_PATHS = new Set(["/api/admin/deprioritized"]);
+/** The only big bodies: imports (lists of e-mails) and CV uploads (a PDF of at most 5 MB). */
+const BIG_BODY_LIMITS = new Map([
+  ["/api/admin/deprioritized", 2 * 1024 * 1024],
+  ["/api/profile/cv", CV_MAX_BYTES],
+]);
 
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
@@ -29,9 +32,9 @@ const limit = (maxSize: number) =>
     },
   });
 const small = limit(MAX_BODY_BYTES);
-const large = limit(LARGE_BODY_BYTES);
+const big = new Map([...BIG_BODY_LIMITS].map(([path, max]) => [path, limit(max)]));
 
-export const limitBody = createMiddleware<AppEnv>((c, next) => (LARGE_BODY_PATHS.has(c.req.path) ? large : small)(c, next));
+export const limitBody = createMiddleware<AppEnv>((c, next) => (big.get(c.req.path) ?? small)(c, next));
 
 function errorResponse(c: Context, err: ApiError) {
   const body: ErrorBody = { error: { code: err.code, message: err.message } };

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthedEnv } from "../env.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
-import { activeEvent } from "../lib/events.ts";
 import { eventContext, findSlot } from "../lib/event-context.ts";
 import { callDo, studentStub } from "../lib/student-stub.ts";
 import { valid } from "../lib/validate.ts";
@@ -55,8 +54,10 @@ export const bookingRoutes = new Hono<AuthedEnv>()
   })
   .get("/", valid("query", listQuery), async (c) => {
     const all = ["1", "true"].includes(c.req.valid("query").all ?? "");
-    const event = await activeEvent(c.var.db);
-    const bookings = await callDo(() => studentStub(c.env, event.id, c.var.user.id).list(all));
+    const ctx = await eventContext(c.var.db, ttl(c.env));
+    if (!ctx) throw notFound("No event is active yet.");
+    const eventId = ctx.event.id;
+    const bookings = await callDo(() => studentStub(c.env, eventId, c.var.user.id).list(all));
     c.header("Cache-Control", "no-store");
     return c.json({ bookings });
   })

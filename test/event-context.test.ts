@@ -1,0 +1,58 @@
+// The isolate's cache of the event configuration: fresh within its TTL, served stale while one
+// refresh runs (the herd never queues behind D1), served stale through a D1 failure for a while,
+// and a 503 (not a 500) when there is nothing to serve.
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeDb } from "../worker/db/client.ts";
+import { ApiError } from "../worker/lib/errors.ts";
+import { eventContext, invalidateEventContext } from "../worker/lib/event-context.ts";
+import { createEvent, updateEvent } from "./helpers.ts";
+
+const broken = makeDb({
+  prepare() {
+    throw new Error("D1_ERROR: injected outage");
+  },
+  batch() {
+    throw new Error("D1_ERROR: injected outage");
+  },
+} as unknown as D1Database);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterEach(() => invalidateEventContext());
+
+describe("the event context cache", () => {
+  it("serves the cached context within its TTL, then refreshes in the background", async () => {
+    const eventId = await createEvent();
+    const db = makeDb(env.DB);
+    invalidateEventContext();
+    const first = await eventContext(db, 50);
+    expect(first?.event.id).toBe(eventId);
+    await updateEvent(eventId, { name: "Renamed" });
+    expect((await eventContext(db, 50))?.event.name).not.toBe("Renamed"); // within the TTL
+    await sleep(60);
+    const stale = await eventContext(db, 50); // past the TTL: answered at once, refresh started
+    expect(stale).toBe(first);
+    for (let i = 0; i < 50 && (await eventContext(db, 50))?.event.name !== "Renamed"; i++) await sleep(10);
+    expect((await eventContext(db, 50))?.event.name).toBe("Renamed");
+  });
+
+  it("keeps serving the last context while D1 fails, and answers 503 when it has none", async () => {
+    await createEvent();
+    invalidateEventContext();
+    const ok = await eventContext(makeDb(env.DB), 10);
+    await sleep(20);
+    expect(await eventContext(broken, 10)).toBe(ok);
+    invalidateEventContext();
+    const err = await eventContext(broken, 10).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe("unavailable");
+  });
+
+  it("with a TTL of 0 it always reads D1 (what the tests and a paranoid deployment use)", async () => {
+    const eventId = await createEvent();
+    const db = makeDb(env.DB);
+    await eventContext(db, 0);
+    await updateEvent(eventId, { name: "Fresh" });
+    expect((await eventContext(db, 0))?.event.name).toBe("Fresh");
+  });
+});

@@ -1,0 +1,58 @@
+// The phase of the event now, a live countdown to the next change (server clock), and the
+// student's caps used. Its height is fixed so nothing moves when data arrives.
+import { useEffect } from "preact/hooks";
+import { bookings } from "../lib/data.ts";
+import { event, loadEvent, nextChange, phaseAt, useServerNow } from "../lib/event.ts";
+import { dateTime, duration } from "../lib/format.ts";
+import { useT } from "../lib/i18n.ts";
+import { session } from "../lib/session.ts";
+import { useStore } from "../lib/store.ts";
+
+export function PhaseBanner() {
+  const t = useT();
+  const e = useStore(event);
+  const mine = useStore(bookings);
+  const user = useStore(session);
+  const now = useServerNow();
+  const phase = e ? phaseAt(e, now) : null;
+  const next = e ? nextChange(e, now) : null;
+  // When a boundary passes, ask the server (it owns the truth about phases).
+  useEffect(() => {
+    if (e && phase !== e.currentPhase) void loadEvent();
+  }, [phase]);
+
+  if (!e)
+    return (
+      <section class="banner banner-loading" aria-busy="true">
+        <span class="skeleton" style={{ width: "60%", height: "1.2rem" }} />
+      </section>
+    );
+  const closed = !e.bookingOpen;
+  const kind = closed ? "closed" : phase === 0 ? "waiting" : `p${phase}`;
+  const title = closed ? t("phase.killed") : phase === 0 ? (next ? t("phase.notYet") : t("phase.over")) : t("phase.open", { n: phase! });
+  const student = user?.role === "student";
+  const p1 = mine?.filter((b) => b.phase === 1).length ?? 0;
+  const total = mine?.length ?? 0;
+  return (
+    <section class={`banner banner-${kind}`} aria-label={t("phase.label")}>
+      <div class="banner-main">
+        <span class="banner-title">
+          <span class="phase-dot" aria-hidden="true" />
+          <strong>{title}</strong>
+        </span>
+        {next && !closed && (
+          <span class="countdown">
+            {t(next.to === 0 ? "phase.closesIn" : "phase.opensIn", { n: next.to })} <time dateTime={new Date(next.at).toISOString()} title={dateTime(next.at, e.timeZone)}>{duration(next.at - now)}</time>
+          </span>
+        )}
+        {student && user.deprioritized && phase === 1 && !closed && <span class="pill pill-warn">{t("phase.youWait")}</span>}
+      </div>
+      {student && mine && (
+        <div class="caps" aria-live="polite">
+          {phase === 1 && !user.deprioritized && <span>{t("caps.phase1", { used: p1, max: e.maxBookingsPhase1 })}</span>}
+          <span>{t("caps.total", { used: total, max: e.maxBookingsTotal })}</span>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+// The one way the site talks to the Worker: the HTTP contract of DESIGN.md, JSON in and out.
+import type { ErrorCode } from "../../../worker/domain/contract.ts";
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | "network",
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Called on any 401, so the session store can forget a stale user. */
+let onUnauthenticated: () => void = () => {};
+export const setUnauthenticatedHandler = (f: () => void) => (onUnauthenticated = f);
+
+export async function request(method: string, path: string, body?: BodyInit | object, headers: Record<string, string> = {}): Promise<Response> {
+  const h: Record<string, string> = { accept: "application/json", ...headers };
+  let payload: BodyInit | undefined;
+  if (body instanceof Blob || body instanceof ArrayBuffer || typeof body === "string") payload = body;
+  else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    h["content-type"] = "application/json";
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, { method, headers: h, body: payload, credentials: "same-origin" });
+  } catch (e) {
+    throw new ApiFailure(0, "network", e instanceof Error ? e.message : "network error");
+  }
+  if (!res.ok) {
+    const data = (await res.json().catch(() => null)) as { error?: { code?: ErrorCode; message?: string; details?: unknown } } | null;
+    if (res.status === 401) onUnauthenticated();
+    throw new ApiFailure(res.status, data?.error?.code ?? "internal", data?.error?.message ?? res.statusText, data?.error?.details);
+  }
+  return res;
+}
+
+export async function api<T>(method: string, path: string, body?: BodyInit | object, headers?: Record<string, string>): Promise<T> {
+  const res = await request(method, path, body, headers);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+export const get = <T,>(path: string) => api<T>("GET", path);
+
+/** Field messages of a validation_failed answer, keyed by path. */
+export function fieldMessages(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (e instanceof ApiFailure && Array.isArray(e.details))
+    for (const d of e.details as { path?: string; message?: string }[]) if (d.path && !(d.path in out)) out[d.path] = d.message ?? "";
+  return out;
+}
+
+/** Saves a response as a file (CV, CSV, calendar): works with the session cookie or none. */
+export async function downloadFrom(path: string, fallbackName: string): Promise<void> {
+  const res = await request("GET", path, undefined, { accept: "*/*" });
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallbackName;
+  saveBlob(await res.blob(), name);
+}
+
+export function saveBlob(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,79 @@
+// Company verification for the active event: the ones awaiting verification come first.
+import { useEffect, useState } from "preact/hooks";
+import { Alert, Empty, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
+import { api, get } from "../../lib/api.ts";
+import { dateTime } from "../../lib/format.ts";
+import { useT } from "../../lib/i18n.ts";
+
+export interface AdminCompany {
+  id: string;
+  name: string;
+  description: string;
+  website: string | null;
+  createdAt: string;
+  verified: boolean;
+  verifiedAt: string | null;
+  recruiters: { email: string; fullName: string }[];
+  offers: number;
+  slots: number;
+}
+
+export const loadAdminCompanies = () => get<{ companies: AdminCompany[] }>("/admin/companies").then((r) => r.companies);
+
+export function Companies() {
+  const t = useT();
+  usePageTitle(t("companies.title"));
+  const [list, setList] = useState<AdminCompany[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const load = () => loadAdminCompanies().then(setList).catch(setError);
+  useEffect(() => void load(), []);
+
+  const verify = async (c: AdminCompany, verified: boolean) => {
+    setBusy(c.id);
+    try {
+      await api("POST", `/admin/companies/${c.id}/verify`, { verified });
+      await load();
+      setMsg(verified ? t("companies.verifiedMsg", { name: c.name }) : t("companies.unverifiedMsg", { name: c.name }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const sorted = [...(list ?? [])].sort((a, b) => Number(a.verified) - Number(b.verified) || a.name.localeCompare(b.name));
+  const waiting = list?.filter((c) => !c.verified).length ?? 0;
+  return (
+    <main id="main" class="page">
+      <div class="page-head">
+        <div>
+          <h1>{t("companies.title")}</h1>
+          <p class="muted">{list ? t("companies.lead", { n: list.length, waiting }) : "\u00a0"}</p>
+        </div>
+      </div>
+      {error ? <Alert>{errorText(error)}</Alert> : null}
+      <div aria-live="polite">{msg && <Alert kind="success">{msg}</Alert>}</div>
+      {list?.length === 0 && <Empty title={t("companies.none")} />}
+      <ul class="company-list">
+        {!list && Array.from({ length: 5 }, (_, i) => <li key={i} class="card skeleton-card" style={{ height: "4.5rem" }} />)}
+        {sorted.map((c) => (
+          <li key={c.id} class={`card company-row${c.verified ? "" : " awaiting"}`}>
+            <div class="company-main">
+              <strong>{c.name}</strong>
+              <span class={`pill ${c.verified ? "pill-ok" : "pill-warn"}`}>{c.verified ? t("companies.verified") : t("companies.awaiting")}</span>
+              <p class="muted small">
+                {c.recruiters.map((r) => `${r.fullName} <${r.email}>`).join(", ") || t("companies.noRecruiter")} · {t("companies.counts", { offers: c.offers, slots: c.slots })}
+                {c.verifiedAt ? ` · ${t("companies.since", { when: dateTime(c.verifiedAt) })}` : ""}
+              </p>
+            </div>
+            <button type="button" class={`btn btn-small ${c.verified ? "btn-ghost" : "btn-primary"}`} disabled={busy !== null} onClick={() => void verify(c, !c.verified)} aria-label={`${c.verified ? t("companies.unverify") : t("companies.verify")} ${c.name}`}>
+              {busy === c.id && <Spinner />}
+              {c.verified ? t("companies.unverify") : t("companies.verify")}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}

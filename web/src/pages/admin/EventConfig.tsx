@@ -1,0 +1,256 @@
+// The yearly configuration: one form (validated by the API's single schema, messages per field),
+// a phase timeline preview, and the booking kill switch behind a confirmation.
+import { useEffect, useState } from "preact/hooks";
+import type { EventConfig, PublicEvent } from "../../../../worker/domain/contract.ts";
+import { Alert, Confirm, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
+import { api, fieldMessages, get } from "../../lib/api.ts";
+import { useDraft } from "../../lib/draft.ts";
+import { event as eventStore, serverNow } from "../../lib/event.ts";
+import { dateTime } from "../../lib/format.ts";
+import { useT, type Key } from "../../lib/i18n.ts";
+
+/** The form keeps strings; datetime fields are in the browser's local time. */
+type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks">, string> & { breaks: string };
+
+const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline"] as const;
+const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany"] as const;
+
+const toLocal = (iso: string | null) => {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+const fromLocal = (v: string) => (v ? new Date(v).toISOString() : null);
+
+function toForm(e: EventConfig): Form {
+  const f = {} as Form;
+  f.name = e.name;
+  f.date = e.date;
+  f.timeZone = e.timeZone;
+  f.dayStart = e.dayStart;
+  f.dayEnd = e.dayEnd;
+  f.breaks = e.breaks.map((b) => `${b.start}-${b.end}`).join(", ");
+  for (const k of DATETIMES) f[k] = toLocal(e[k]);
+  for (const k of NUMBERS) f[k] = String(e[k]);
+  return f;
+}
+
+/** Only what changed goes to the API (PATCH), converted back to the contract's types. */
+function patchOf(f: Form, before: Form): Partial<EventConfig> | string {
+  const out: Partial<EventConfig> = {};
+  for (const k of Object.keys(f) as (keyof Form)[]) {
+    if (f[k] === before[k]) continue;
+    if ((DATETIMES as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = fromLocal(f[k]);
+    else if ((NUMBERS as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = f[k] === "" ? NaN : Number(f[k]);
+    else if (k === "breaks") {
+      const parts = f.breaks.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
+      const breaks = parts.map((p) => /^(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(p));
+      if (breaks.some((b) => !b)) return "breaks";
+      out.breaks = breaks.map((b) => ({ start: b![1]!, end: b![2]! }));
+    } else (out as Record<string, unknown>)[k] = f[k];
+  }
+  return out;
+}
+
+export function EventConfigPage() {
+  const t = useT();
+  usePageTitle(t("config.title"));
+  const [current, setCurrent] = useState<PublicEvent | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [base, setBase] = useState<Form | null>(null);
+  const draft = useDraft<Form>("event-config", base);
+  const [saving, setSaving] = useState(false);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [msg, setMsg] = useState<{ kind: "success" | "error"; text: string } | null>(null);
+  const [switching, setSwitching] = useState(false);
+  const [busySwitch, setBusySwitch] = useState(false);
+
+  const accept = (e: PublicEvent) => {
+    setCurrent(e);
+    eventStore.set(e);
+    setBase(toForm(e));
+  };
+  useEffect(() => {
+    get<{ event: PublicEvent }>("/admin/event")
+      .then((r) => accept(r.event))
+      .catch(setLoadError);
+  }, []);
+
+  const f = draft.value;
+  const set = (k: keyof Form) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => draft.update({ [k]: e.currentTarget.value } as Partial<Form>);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!f || !base) return;
+    setFields({});
+    setMsg(null);
+    const patch = patchOf(f, base);
+    if (typeof patch === "string") {
+      setFields({ breaks: t("config.breaksFormat") });
+      return;
+    }
+    if (!Object.keys(patch).length) return setMsg({ kind: "success", text: t("config.nothing") });
+    setSaving(true);
+    try {
+      const r = await api<{ event: PublicEvent }>("PATCH", "/admin/event", patch);
+      accept(r.event);
+      draft.clear(toForm(r.event));
+      setMsg({ kind: "success", text: t("config.saved") });
+    } catch (err) {
+      const fm = fieldMessages(err);
+      setFields(Object.fromEntries(Object.entries(fm).map(([k, v]) => [k.split(".")[0]!, v])));
+      setMsg({ kind: "error", text: Object.keys(fm).length ? t("config.fix") : errorText(err) });
+    } finally {
+      setSaving(false);
+    }
+  };
+  const flip = async () => {
+    if (!current) return;
+    setBusySwitch(true);
+    try {
+      const r = await api<{ event: PublicEvent }>("PATCH", "/admin/event", { bookingOpen: !current.bookingOpen });
+      setCurrent(r.event);
+      eventStore.set(r.event);
+      setMsg({ kind: "success", text: r.event.bookingOpen ? t("config.opened") : t("config.closed") });
+    } catch (err) {
+      setMsg({ kind: "error", text: errorText(err) });
+    } finally {
+      setBusySwitch(false);
+      setSwitching(false);
+    }
+  };
+
+  const input = (k: keyof Form, type = "text", extra: Record<string, string | number> = {}) => {
+    const attrs: Record<string, string | number> = { type, ...extra };
+    return (
+    <Field id={`f-${k}`} label={t(`config.${k}` as Key)} error={fields[k]}>
+      <input id={`f-${k}`} {...attrs} value={f?.[k] ?? ""} disabled={!f} onInput={set(k)} aria-invalid={!!fields[k]} />
+    </Field>
+    );
+  };
+  return (
+    <main id="main" class="page">
+      <h1>{t("config.title")}</h1>
+      {loadError ? <Alert>{errorText(loadError)}</Alert> : null}
+      <section class={`card kill ${current?.bookingOpen ? "kill-on" : "kill-off"}`} aria-labelledby="kill-title">
+        <div>
+          <h2 id="kill-title">{t("config.killTitle")}</h2>
+          <p class="muted">{current ? (current.bookingOpen ? t("config.killOnBody") : t("config.killOffBody")) : "\u00a0"}</p>
+        </div>
+        <button type="button" role="switch" aria-checked={current?.bookingOpen ?? false} class="switch" disabled={!current} onClick={() => setSwitching(true)}>
+          <span class="switch-knob" aria-hidden="true" />
+          <span>{current?.bookingOpen ? t("config.open") : t("config.closedLabel")}</span>
+        </button>
+      </section>
+      {f && <Timeline form={f} />}
+      {draft.restored && (
+        <Alert kind="info">
+          {t("editor.draftRestored")}{" "}
+          <button type="button" class="link-button" onClick={draft.discard}>
+            {t("editor.discard")}
+          </button>
+        </Alert>
+      )}
+      <form class="config-form" onSubmit={save} noValidate>
+        <fieldset class="card">
+          <legend>{t("config.event")}</legend>
+          <div class="grid-3">
+            {input("name")}
+            {input("date", "date")}
+            {input("timeZone")}
+          </div>
+        </fieldset>
+        <fieldset class="card">
+          <legend>{t("config.day")}</legend>
+          <div class="grid-3">
+            {input("dayStart", "time")}
+            {input("dayEnd", "time")}
+            {input("breaks", "text", { placeholder: "10:30-10:45" })}
+            {input("slotDurationMinutes", "number", { min: 1 })}
+            {input("bufferMinutes", "number", { min: 0 })}
+            {input("slotCapacity", "number", { min: 1 })}
+          </div>
+        </fieldset>
+        <fieldset class="card">
+          <legend>{t("config.phases")}</legend>
+          <p class="muted small">{t("config.localTime", { tz: Intl.DateTimeFormat().resolvedOptions().timeZone })}</p>
+          <div class="grid-2">
+            {input("phase1Start", "datetime-local")}
+            {input("phase1End", "datetime-local")}
+            {input("phase2Start", "datetime-local")}
+            {input("phase2End", "datetime-local")}
+            {input("cancelDeadline", "datetime-local")}
+          </div>
+        </fieldset>
+        <fieldset class="card">
+          <legend>{t("config.caps")}</legend>
+          <div class="grid-3">
+            {input("maxBookingsPhase1", "number", { min: 0 })}
+            {input("maxBookingsTotal", "number", { min: 1 })}
+            {input("maxBookingsPerCompany", "number", { min: 1 })}
+          </div>
+        </fieldset>
+        <div aria-live="polite">{msg && <Alert kind={msg.kind}>{msg.text}</Alert>}</div>
+        <div class="actions">
+          <button class="btn btn-primary" disabled={!f || saving}>
+            {saving && <Spinner />}
+            {t("config.save")}
+          </button>
+          {base && f && JSON.stringify(base) !== JSON.stringify(f) && <span class="muted small">{t("config.unsaved")}</span>}
+        </div>
+      </form>
+      <Confirm
+        open={switching}
+        title={current?.bookingOpen ? t("config.confirmClose") : t("config.confirmOpen")}
+        confirm={current?.bookingOpen ? t("config.doClose") : t("config.doOpen")}
+        danger={current?.bookingOpen ?? false}
+        busy={busySwitch}
+        onConfirm={() => void flip()}
+        onClose={() => setSwitching(false)}
+      >
+        <p>{current?.bookingOpen ? t("config.confirmCloseBody") : t("config.confirmOpenBody")}</p>
+      </Confirm>
+    </main>
+  );
+}
+
+/** Phase 1, phase 2 and the cancellation deadline on one line, with "now". */
+function Timeline({ form }: { form: Form }) {
+  const t = useT();
+  const at = (k: (typeof DATETIMES)[number]) => (form[k] ? new Date(form[k]).getTime() : null);
+  const p1 = [at("phase1Start"), at("phase1End")] as const;
+  const p2 = [at("phase2Start"), at("phase2End")] as const;
+  const dl = at("cancelDeadline");
+  const now = serverNow();
+  const points = [p1[0], p1[1], p2[0], p2[1], dl, now].filter((x): x is number => x !== null && !Number.isNaN(x));
+  const min = Math.min(...points);
+  const max = Math.max(...points);
+  const span = Math.max(1, max - min);
+  const pos = (x: number) => `${(100 * (x - min)) / span}%`;
+  const bar = (r: readonly [number | null, number | null], cls: string, label: string) =>
+    r[0] !== null && r[1] !== null && r[1] > r[0] ? (
+      <span class={`tl-bar ${cls}`} style={{ left: pos(r[0]), width: `${(100 * (r[1] - r[0])) / span}%` }} title={`${label}: ${dateTime(r[0])} → ${dateTime(r[1])}`}>
+        {label}
+      </span>
+    ) : null;
+  return (
+    <section class="card" aria-labelledby="tl-title">
+      <h2 id="tl-title">{t("config.timeline")}</h2>
+      <div class="timeline-preview">
+        {bar(p1, "tl-p1", t("config.phase1"))}
+        {bar(p2, "tl-p2", t("config.phase2"))}
+        {dl !== null && <span class="tl-mark tl-deadline" style={{ left: pos(dl) }} title={t("config.cancelDeadline")} />}
+        <span class="tl-mark tl-now" style={{ left: pos(now) }}>
+          <span>{t("config.now")}</span>
+        </span>
+      </div>
+      <dl class="tl-legend small">
+        <dt>{t("config.phase1")}</dt>
+        <dd>{p1[0] && p1[1] ? `${dateTime(p1[0])} → ${dateTime(p1[1])}` : "—"}</dd>
+        <dt>{t("config.phase2")}</dt>
+        <dd>{p2[0] && p2[1] ? `${dateTime(p2[0])} → ${dateTime(p2[1])}` : "—"}</dd>
+        <dt>{t("config.cancelDeadline")}</dt>
+        <dd>{dl ? dateTime(dl) : t("config.noDeadline")}</dd>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+// Live monitoring: fill rate, bookings per minute, attempts by refusal code, p95; refreshed every 5 s.
+import { useEffect, useState } from "preact/hooks";
+import type { PublicEvent } from "../../../../worker/domain/contract.ts";
+import { Alert, errorText, usePageTitle } from "../../components/ui.tsx";
+import { downloadFrom, get } from "../../lib/api.ts";
+import { time } from "../../lib/format.ts";
+import { t, useT, type Key } from "../../lib/i18n.ts";
+import { Icon } from "../../components/Icon.tsx";
+
+interface Metrics {
+  generatedAt: string;
+  bookings: { confirmed: number; cancelled: number };
+  slots: { count: number; seats: number; taken: number };
+  fillRate: number;
+  students: { total: number; withBooking: number; deprioritized: number };
+  attempts: { total: number; byCode: Record<string, number> };
+  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
+  perMinute: { minute: string; bookings: number; attempts: number }[];
+}
+
+export const codeLabel = (c: string) => {
+  const k = `code.${c}` as Key;
+  const s = t(k);
+  return s === k ? c : s;
+};
+
+export function Monitor() {
+  const t = useT();
+  usePageTitle(t("monitor.title"));
+  const [data, setData] = useState<{ event: PublicEvent; metrics: Metrics } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let stop = false;
+    const load = () =>
+      get<{ event: PublicEvent; metrics: Metrics }>("/admin/metrics")
+        .then((d) => {
+          if (!stop) {
+            setData(d);
+            setError(null);
+          }
+        })
+        .catch((e) => !stop && setError(e));
+    void load();
+    const id = setInterval(load, 5000);
+    return () => {
+      stop = true;
+      clearInterval(id);
+    };
+  }, []);
+  const m = data?.metrics;
+  const peak = Math.max(1, ...(m?.perMinute.map((p) => p.attempts) ?? [1]));
+  const codes = Object.entries(m?.attempts.byCode ?? {}).sort((a, b) => b[1] - a[1]);
+  const phase = data?.event.currentPhase;
+  return (
+    <main id="main" class="page">
+      <div class="page-head">
+        <div>
+          <h1>{t("monitor.title")}</h1>
+          <p class="muted">
+            {data ? (
+              <>
+                {data.event.name} · {data.event.bookingOpen ? (phase ? t("phase.open", { n: phase }) : t("phase.notOpen")) : t("phase.killed")} · <span class="live-dot" aria-hidden="true" /> {t("monitor.updated", { time: time(data.metrics.generatedAt) })}
+              </>
+            ) : (
+              "\u00a0"
+            )}
+          </p>
+        </div>
+        <div class="actions">
+          <button type="button" class="btn" onClick={() => void downloadFrom("/admin/export/bookings.csv", "bookings.csv")}>
+            <Icon name="download" /> {t("monitor.export")}
+          </button>
+        </div>
+      </div>
+      {error ? <Alert>{errorText(error)}</Alert> : null}
+      <div class="stats stats-4">
+        <Stat value={m ? `${Math.round(m.fillRate * 100)} %` : "–"} label={t("monitor.fill", { taken: m?.slots.taken ?? 0, seats: m?.slots.seats ?? 0 })} meter={m?.fillRate} />
+        <Stat value={m ? String(m.bookings.confirmed) : "–"} label={t("monitor.confirmed", { n: m?.bookings.cancelled ?? 0 })} />
+        <Stat value={m ? `${m.students.withBooking}/${m.students.total}` : "–"} label={t("monitor.students")} />
+        <Stat value={m?.responseTimeMs.p95 != null ? `${m.responseTimeMs.p95} ms` : "–"} label={t("monitor.p95", { p50: m?.responseTimeMs.p50 ?? "–" })} />
+      </div>
+      <div class="two-col">
+        <section class="card" aria-labelledby="pm-title">
+          <h2 id="pm-title">{t("monitor.perMinute")}</h2>
+          {m && m.perMinute.length === 0 ? (
+            <p class="muted">{t("monitor.quiet")}</p>
+          ) : (
+            <div class="bars" role="img" aria-label={t("monitor.perMinute")}>
+              {(m?.perMinute.slice(-30) ?? []).map((p) => (
+                <div key={p.minute} class="chart-bar" title={`${time(`${p.minute}:00Z`)} · ${p.bookings} / ${p.attempts}`}>
+                  <span class="bar-attempts" style={{ height: `${(100 * p.attempts) / peak}%` }} />
+                  <span class="bar-bookings" style={{ height: `${(100 * p.bookings) / peak}%` }} />
+                </div>
+              ))}
+            </div>
+          )}
+          <p class="legend small">
+            <span class="key key-bookings" /> {t("monitor.legendBookings")} <span class="key key-attempts" /> {t("monitor.legendAttempts")}
+          </p>
+        </section>
+        <section class="card" aria-labelledby="codes-title">
+          <h2 id="codes-title">{t("monitor.byCode")}</h2>
+          {codes.length === 0 ? (
+            <p class="muted">{t("monitor.quiet")}</p>
+          ) : (
+            <table class="table">
+              <tbody>
+                {codes.map(([code, n]) => (
+                  <tr key={code}>
+                    <th scope="row">{codeLabel(code)}</th>
+                    <td class="num">{n}</td>
+                    <td class="share">
+                      <span class="meter">
+                        <span class={code === "ok" ? "ok" : undefined} style={{ width: `${(100 * n) / (m?.attempts.total || 1)}%` }} />
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+    </main>
+  );
+}
+
+function Stat({ value, label, meter }: { value: string; label: string; meter?: number | undefined }) {
+  return (
+    <div class="stat card">
+      <span class="stat-value">{value}</span>
+      <span class="stat-label">{label}</span>
+      {meter !== undefined && (
+        <span class="meter" aria-hidden="true">
+          <span style={{ width: `${meter * 100}%` }} />
+        </span>
+      )}
+    </div>
+  );
+}

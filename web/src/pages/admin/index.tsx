@@ -1,0 +1,22 @@
+// The career office (lazy-loaded): monitoring, configuration, companies, slots, list, audit.
+import { useLocation } from "preact-iso";
+import { Audit } from "./Audit.tsx";
+import { Companies } from "./Companies.tsx";
+import { Deprioritized } from "./Deprioritized.tsx";
+import { EventConfigPage } from "./EventConfig.tsx";
+import { Monitor } from "./Monitor.tsx";
+import { Slots } from "./Slots.tsx";
+
+const PAGES: Record<string, () => preact.JSX.Element> = {
+  "/admin/event": EventConfigPage,
+  "/admin/companies": Companies,
+  "/admin/slots": Slots,
+  "/admin/deprioritized": Deprioritized,
+  "/admin/audit": Audit,
+};
+
+export default function Admin() {
+  const { path } = useLocation();
+  const Page = PAGES[path.replace(/\/$/, "")] ?? Monitor;
+  return <Page />;
+}
