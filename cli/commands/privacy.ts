@@ -7,7 +7,7 @@ import { auditSql, inList } from "../lib/d1.ts";
 import { lit } from "../lib/sql.ts";
 import { executeFile, queryMany, r2Delete } from "../lib/wrangler.ts";
 
-export const cvKey = (userId: string) => `cv/${userId}.pdf`;
+import { cvKey } from "../../worker/domain/offers.ts";
 const ERASED_NAME = "Erased student";
 const erasedEmail = (userId: string) => `erased-${userId}@erased.invalid`;
 
