@@ -25,7 +25,7 @@ export const reconcile: Command = {
   usage: `npm run event -- reconcile [--fix] [--event <id>] [--url <worker>] [--token <jwt> | --email <admin>]
 
 Runs through the Worker's protected admin route /api/admin/reconcile: every SlotDO of the event
-and every StudentDO that holds, held or tried a booking is read and compared with D1:
+and every StudentDO that D1 or a seat knows of (bookings, attempts) is read and compared with D1:
   missing_in_d1          a booking the objects hold that D1 lacks         (fixable)
   status_mismatch        D1 says confirmed/cancelled, the StudentDO not   (fixable)
   not_in_do              a confirmed D1 booking no object knows           (fixable: marked cancelled)
@@ -36,11 +36,13 @@ Exit status 0 when no drift remains, 1 otherwise.
 
 Options:
   --fix            repair D1 from the objects' truth, then report what remains
+  --all-students   read every student's object, not only those D1 or a seat knows of
+                   (finds a refusal stuck in an outbox; one call per student account)
   --event <id>     another event than the active one (its id)
   --url <url>      the Worker (default ${DEFAULT_URL}; required with --remote)
   --token <jwt>    an admin session token (or INF_ADMIN_TOKEN)
   --email <admin>  log in as this admin with INF_ADMIN_PASSWORD`,
-  options: { fix: { type: "boolean", default: false }, event: { type: "string" }, url: { type: "string" }, token: { type: "string" }, email: { type: "string" } },
+  options: { fix: { type: "boolean", default: false }, "all-students": { type: "boolean", default: false }, event: { type: "string" }, url: { type: "string" }, token: { type: "string" }, email: { type: "string" } },
   async run({ values }, ctx) {
     if (ctx.target.remote && !values.url) throw new UsageError("with --remote, give the production Worker's --url");
     const url = String(values.url ?? DEFAULT_URL).replace(/\/+$/, "");
@@ -50,7 +52,7 @@ Options:
     const res = await fetch(`${url}/api/admin/reconcile`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({ fix, ...(values.event ? { eventId: values.event } : {}) }),
+      body: JSON.stringify({ fix, allStudents: values["all-students"] === true, ...(values.event ? { eventId: values.event } : {}) }),
     }).catch((err: unknown) => {
       throw new Refused(`cannot reach the Worker at ${url} (${(err as Error).message}); is it running (npm start)?`);
     });

@@ -73,6 +73,15 @@ it("finds no drift on a clean state, exactly the injected drift on a broken one,
   expect(JSON.parse(after.stdout).drifts).toEqual([]);
 });
 
+it("reads every student's object with --all-students, not only those D1 knows of", async () => {
+  await state.exec("INSERT INTO users (id, email, password_hash, role, full_name) VALUES ('5ce00000-0000-4000-8000-000000000001', 'quiet@example.com', 'x', 'student', 'Quiet Student');");
+  const args = ["reconcile", "--url", year.worker.url, "--email", year.admin.email, "--json"];
+  const known = await state.json(args, { env });
+  const all = await state.json([...args, "--all-students"], { env });
+  expect([known.checked.students, all.checked.students]).toEqual([5, 6]);
+  expect(all.drifts).toEqual([]);
+});
+
 it("refuses without an admin session", async () => {
   const r = await state.cli(["reconcile", "--url", year.worker.url, "--token", "not-a-token"]);
   expect(r.code).toBe(1);

@@ -8,7 +8,7 @@ import { D1Sink } from "../../durable-objects/d1-sink.ts";
 import type { SlotState } from "../../durable-objects/slot-do.ts";
 import type { StudentState } from "../../durable-objects/student-do.ts";
 import type { Db } from "../db/client.ts";
-import { bookingAttempts, bookings, slots } from "../db/schema.ts";
+import { bookingAttempts, bookings, slots, users } from "../db/schema.ts";
 import type { EventRow } from "./events.ts";
 import type { Drift, ReconcileReport } from "../domain/reconcile.ts";
 import { slotStub, studentStub } from "./student-stub.ts";
@@ -27,16 +27,22 @@ async function inChunks<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>
   return out;
 }
 
-async function snapshot(db: Db, env: Env, event: EventRow): Promise<Snapshot> {
-  const [slotRows, bookingRows, attemptStudents] = await db.batch([
+/**
+ * Objects cannot be listed: the StudentDOs read are those D1 or a seat knows of (bookings,
+ * attempts, seats), or, with `allStudents`, every student account (a refusal still waiting in
+ * an outbox has left no trace elsewhere).
+ */
+async function snapshot(db: Db, env: Env, event: EventRow, allStudents: boolean): Promise<Snapshot> {
+  const [slotRows, bookingRows, attemptStudents, accounts] = await db.batch([
     db.select({ id: slots.id, taken: slots.taken }).from(slots).where(eq(slots.eventId, event.id)),
     db.select({ id: bookings.id, slotId: bookings.slotId, studentId: bookings.studentId, status: bookings.status }).from(bookings).where(eq(bookings.eventId, event.id)),
     db.selectDistinct({ studentId: bookingAttempts.studentId }).from(bookingAttempts).where(eq(bookingAttempts.eventId, event.id)),
+    db.select({ studentId: users.id }).from(users).where(allStudents ? eq(users.role, "student") : sql`0`),
   ]);
   const slotStates = new Map<string, SlotState>();
   const states = await inChunks(slotRows, 25, (s) => slotStub(env, s.id).inspect());
   slotRows.forEach((s, i) => slotStates.set(s.id, states[i]!));
-  const students = new Set<string>([...bookingRows.map((b) => b.studentId), ...attemptStudents.map((a) => a.studentId)]);
+  const students = new Set<string>([...bookingRows.map((b) => b.studentId), ...attemptStudents.map((a) => a.studentId), ...accounts.map((a) => a.studentId)]);
   for (const st of slotStates.values()) for (const seat of st.seats) students.add(seat.studentId);
   const ids = [...students];
   const studentStates = new Map<string, StudentState>();
@@ -133,8 +139,8 @@ async function repair(db: Db, d1: D1Database, event: EventRow, s: Snapshot, drif
   return fixed;
 }
 
-export async function reconcileEvent(db: Db, env: Env, event: EventRow, fix: boolean): Promise<ReconcileReport & { fixes: Drift[] }> {
-  let snap = await snapshot(db, env, event);
+export async function reconcileEvent(db: Db, env: Env, event: EventRow, fix: boolean, allStudents = false): Promise<ReconcileReport & { fixes: Drift[] }> {
+  let snap = await snapshot(db, env, event, allStudents);
   let drifts = compare(snap);
   let fixed = 0;
   let fixes: Drift[] = [];
@@ -144,12 +150,12 @@ export async function reconcileEvent(db: Db, env: Env, event: EventRow, fix: boo
       // Let the outboxes land first: most of what they carry is the drift itself.
       const left = await inChunks(backlog, 25, (d) => studentStub(env, event.id, d.studentId!).drain());
       fixed += left.filter((n) => n === 0).length;
-      snap = await snapshot(db, env, event);
+      snap = await snapshot(db, env, event, allStudents);
     }
     const now = compare(snap);
     fixes = now.filter((d) => d.fixable && d.kind !== "outbox_backlog");
     fixed += await repair(db, env.DB, event, snap, fixes);
-    const after = compare(await snapshot(db, env, event));
+    const after = compare(await snapshot(db, env, event, allStudents));
     return { event: { id: event.id, name: event.name }, checked: counts(snap), drifts, fixed, remaining: after, fixes };
   }
   return { event: { id: event.id, name: event.name }, checked: counts(snap), drifts, fixed, remaining: drifts, fixes };

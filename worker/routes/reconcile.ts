@@ -13,14 +13,14 @@ import { reconcileEvent } from "../lib/reconcile.ts";
 import { valid } from "../lib/validate.ts";
 import { requireRole } from "../middleware/auth.ts";
 
-const body = z.strictObject({ fix: z.boolean().optional(), eventId: z.uuid().optional() });
+const body = z.strictObject({ fix: z.boolean().optional(), eventId: z.uuid().optional(), allStudents: z.boolean().optional() });
 
 export const reconcileRoutes = new Hono<AuthedEnv>().use(requireRole("admin")).post("/reconcile", valid("json", body), async (c) => {
-  const { fix = false, eventId } = c.req.valid("json");
+  const { fix = false, eventId, allStudents = false } = c.req.valid("json");
   const db = c.var.db;
   const event = eventId ? await db.query.events.findFirst({ where: eq(events.id, eventId) }) : await activeEvent(db);
   if (!event) throw notFound("No such event.");
-  const { fixes, ...report } = await reconcileEvent(db, c.env, event, fix);
+  const { fixes, ...report } = await reconcileEvent(db, c.env, event, fix, allStudents);
   if (fix && report.fixed > 0) {
     await auditStmt(db, c.var.user, {
       action: "reconcile.fix",
