@@ -21,6 +21,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // test/cli runs on Node against wrangler (vitest.cli.config.ts, `npm run test:cli`).
+    exclude: ["test/cli/**", "**/node_modules/**"],
     setupFiles: ["./test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -11,6 +11,7 @@ import { companyRoutes } from "./routes/company.ts";
 import { companyProfileRoutes } from "./routes/company-profile.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { profileRoutes } from "./routes/profile.ts";
+import { reconcileRoutes } from "./routes/reconcile.ts";
 
 export const app = new Hono<AppEnv>()
   .basePath("/api")
@@ -24,6 +25,7 @@ export const app = new Hono<AppEnv>()
   .route("/company", companyProfileRoutes)
   .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
+  .route("/admin", reconcileRoutes)
   .notFound(() => {
     throw new ApiError("not_found", "No such API route.");
   })

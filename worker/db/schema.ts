@@ -188,3 +188,21 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_at").on(t.at)],
 );
+
+/** Every backup, by the CLI (`event backup`, a file) or the cron trigger (an R2 object). */
+export const backupLog = sqliteTable(
+  "backup_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull().default(now),
+    source: text("source", { enum: ["cli", "cron"] }).notNull(),
+    /** A file path (cli) or an R2 key in FILES (cron). */
+    location: text("location").notNull(),
+    bytes: integer("bytes").notNull(),
+    /** `{table: rows}` as written into the backup. */
+    rowCounts: text("row_counts", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    /** Set when the cron prunes an old R2 backup (it keeps the last N). */
+    deletedAt: text("deleted_at"),
+  },
+  (t) => [index("backup_log_at").on(t.at)],
+);

@@ -1,13 +1,13 @@
 // The student's profile: their CV (PDF ≤ 5 MB, checked by its first bytes), kept in R2 at
 // cv/<userId>.pdf. Recruiters read it through /api/company/students/:id/cv (company-profile.ts).
 import { Hono } from "hono";
-import { CV_MAX_BYTES, PDF_MAGIC, type CvInfo } from "../domain/offers.ts";
+import { CV_MAX_BYTES, PDF_MAGIC, type CvInfo, cvKey } from "../domain/offers.ts";
 import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { requireRole } from "../middleware/auth.ts";
 
-export const cvKey = (userId: string) => `cv/${userId}.pdf`;
+export { cvKey };
 
 const info = (o: R2Object): CvInfo => ({ size: o.size, uploadedAt: o.customMetadata?.uploadedAt ?? o.uploaded.toISOString() });
 

@@ -1,0 +1,71 @@
+// `reconcile`: asks the running Worker (the only thing that can read the Durable Objects) to
+// compare every SlotDO and StudentDO of the event with D1, and prints each drift. --fix repairs
+// D1 from the objects' truth (worker/routes/reconcile.ts).
+import type { ReconcileReport } from "../../worker/domain/reconcile.ts";
+import { type Command, Refused, UsageError, note, print, printJson, progress, table } from "../lib/cli.ts";
+
+const DEFAULT_URL = "http://127.0.0.1:8787";
+
+async function token(url: string, values: Record<string, unknown>): Promise<string> {
+  const given = (values.token as string | undefined) ?? process.env.INF_ADMIN_TOKEN;
+  if (given) return given;
+  const email = (values.email as string | undefined) ?? process.env.INF_ADMIN_EMAIL;
+  const password = process.env.INF_ADMIN_PASSWORD;
+  if (!email || !password)
+    throw new UsageError("reconcile needs an admin session: --token <jwt> (or INF_ADMIN_TOKEN), or --email <admin> with INF_ADMIN_PASSWORD set");
+  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { message?: string } };
+  if (!res.ok || !body.token) throw new Refused(`login as ${email} failed (${res.status}): ${body.error?.message ?? "no token"}`);
+  return body.token;
+}
+
+export const reconcile: Command = {
+  name: "reconcile",
+  summary: "compare the Durable Objects (seats, bookings, outbox) with D1 and print every drift",
+  usage: `npm run event -- reconcile [--fix] [--event <id>] [--url <worker>] [--token <jwt> | --email <admin>]
+
+Runs through the Worker's protected admin route /api/admin/reconcile: every SlotDO of the event
+and every StudentDO that D1 or a seat knows of (bookings, attempts) is read and compared with D1:
+  missing_in_d1          a booking the objects hold that D1 lacks         (fixable)
+  status_mismatch        D1 says confirmed/cancelled, the StudentDO not   (fixable)
+  not_in_do              a confirmed D1 booking no object knows           (fixable: marked cancelled)
+  taken_mismatch         slots.taken differs from the SlotDO's seats      (fixable: recount)
+  outbox_backlog         D1 writes still waiting in a StudentDO           (fixable: drained)
+  seat_without_booking, booking_without_seat, dead_letter, open_hold      (reported; need a person)
+Exit status 0 when no drift remains, 1 otherwise.
+
+Options:
+  --fix            repair D1 from the objects' truth, then report what remains
+  --all-students   read every student's object, not only those D1 or a seat knows of
+                   (finds a refusal stuck in an outbox; one call per student account)
+  --event <id>     another event than the active one (its id)
+  --url <url>      the Worker (default ${DEFAULT_URL}; required with --remote)
+  --token <jwt>    an admin session token (or INF_ADMIN_TOKEN)
+  --email <admin>  log in as this admin with INF_ADMIN_PASSWORD`,
+  options: { fix: { type: "boolean", default: false }, "all-students": { type: "boolean", default: false }, event: { type: "string" }, url: { type: "string" }, token: { type: "string" }, email: { type: "string" } },
+  async run({ values }, ctx) {
+    if (ctx.target.remote && !values.url) throw new UsageError("with --remote, give the production Worker's --url");
+    const url = String(values.url ?? DEFAULT_URL).replace(/\/+$/, "");
+    const bearer = await token(url, values);
+    const fix = values.fix === true;
+    const done = progress(`${fix ? "reconciling and fixing" : "reconciling"} through ${url}`);
+    const res = await fetch(`${url}/api/admin/reconcile`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ fix, allStudents: values["all-students"] === true, ...(values.event ? { eventId: values.event } : {}) }),
+    }).catch((err: unknown) => {
+      throw new Refused(`cannot reach the Worker at ${url} (${(err as Error).message}); is it running (npm start)?`);
+    });
+    const body = (await res.json().catch(() => ({}))) as ReconcileReport & { error?: { code: string; message: string } };
+    if (!res.ok) throw new Refused(`reconcile failed (${res.status} ${body.error?.code ?? ""}): ${body.error?.message ?? ""}`);
+    done(`${body.checked.slots} slots, ${body.checked.students} students checked`);
+    if (ctx.json) printJson(body);
+    else {
+      print(`${body.event.name}: ${body.drifts.length} drift(s) found${fix ? `, ${body.fixed} fixed, ${body.remaining.length} remaining` : ""}`);
+      if (body.drifts.length) print(table(body.drifts.map((d) => ({ kind: d.kind, slot: d.slotId ?? "", student: d.studentId ?? "", booking: d.bookingId ?? "", d1: d.d1 ?? "", objects: d.do ?? "", fixable: d.fixable ? "yes" : "no" }))));
+      if (fix && body.remaining.length) print(`\nRemaining:\n${table(body.remaining.map((d) => ({ kind: d.kind, slot: d.slotId ?? "", student: d.studentId ?? "", booking: d.bookingId ?? "" })))}`);
+      if (!fix && body.drifts.some((d) => d.fixable)) note("Run again with --fix to repair the fixable ones.");
+    }
+    if ((fix ? body.remaining : body.drifts).length) process.exitCode = 1;
+  },
+};

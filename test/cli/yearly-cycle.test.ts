@@ -1,0 +1,83 @@
+// A full year on the CLI: init 2026, import, generate, bookings, export, then init 2027. 2026 stays
+// exportable as it was; 2027 starts empty, and with fresh Durable Objects (caps start over).
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { State, api, yearConfig } from "./helpers.ts";
+import { COMPANIES, type Year, d1Settled, setUpYear } from "./year.ts";
+
+const state = new State();
+let y2026: Year;
+let export2026: string;
+let init2027: { eventId: string; archived: { id: string; bookings: number } };
+
+const rows = (csv: string) => csv.trim().split("\r\n").slice(1);
+
+beforeAll(async () => {
+  y2026 = await setUpYear(state, 2026);
+  await d1Settled(state, y2026.eventId, y2026.booked.length);
+  export2026 = state.file("bookings-2026.csv", "");
+  await state.ok(["export", "bookings", "--out", export2026]);
+  init2027 = await state.json(["init", state.file("inf-2027.toml", yearConfig(2027))]);
+});
+afterAll(async () => {
+  await y2026?.worker.stop();
+  state.remove();
+});
+
+it("sets up 2026 from the checklist: 3 verified companies, 4 slots each, one deprioritized student refused in phase 1 at each company", async () => {
+  const s = await state.json(["status", "--event", "2026"]);
+  expect(s.companies).toEqual({ verified: 3, withSlots: 3 });
+  expect(s.slots).toMatchObject({ count: 12, seats: 24 });
+  expect(s.students).toEqual({ total: 5, withBooking: 4, deprioritized: 1 });
+  expect(s.bookings).toEqual({ confirmed: 12, cancelled: 0 });
+  expect(s.attempts.byCode).toEqual({ ok: 12, phase_gate: 3 });
+  expect(y2026.booked).toHaveLength(12);
+});
+
+it("exported 2026's bookings, one line per confirmed booking", () => {
+  const lines = rows(readFileSync(export2026, "utf8"));
+  expect(lines).toHaveLength(12);
+  for (const b of y2026.booked) expect(lines.some((l) => l.startsWith(`${b.bookingId},confirmed,1,`) && l.includes(b.student.email))).toBe(true);
+});
+
+it("archives 2026 when 2027 is created, and 2026 stays exportable exactly as before", async () => {
+  expect(init2027.archived).toMatchObject({ id: y2026.eventId, bookings: 12 });
+  const events = state.query<{ name: string; status: string }>("SELECT name, status FROM events ORDER BY date");
+  expect(events).toEqual([
+    { name: "INF 2026", status: "archived" },
+    { name: "INF 2027", status: "active" },
+  ]);
+  const again = await state.cli(["export", "bookings", "--event", "2026"]);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toBe(readFileSync(export2026, "utf8"));
+  const audit = await state.cli(["export", "audit", "--event", "2026"]);
+  expect(rows(audit.stdout).map((l) => l.split(",")[3])).toEqual(["event.create", "companies.import", "deprioritized.import", "slots.generate", "booking.open", "event.archive"]);
+});
+
+it("starts 2027 empty: no company verified, no slot, no booking, nobody deprioritized, booking closed", async () => {
+  const s = await state.json(["status"]);
+  expect(s.event).toMatchObject({ name: "INF 2027", bookingOpen: false });
+  expect(s.companies).toEqual({ verified: 0, withSlots: 0 });
+  expect(s.slots.count).toBe(0);
+  expect(s.bookings).toEqual({ confirmed: 0, cancelled: 0 });
+  expect(s.students).toEqual({ total: 5, deprioritized: 0, withBooking: 0 });
+  // Last year's list no longer flags anyone (seed 000's reset), though 2026 keeps its list.
+  expect(state.query("SELECT email FROM users WHERE deprioritized = 1")).toEqual([]);
+  expect((await state.json(["status", "--event", "2026"])).students.deprioritized).toBe(1);
+  expect((await state.cli(["export", "bookings"])).stdout.trim().split("\r\n")).toHaveLength(1);
+});
+
+it("gives 2027 fresh Durable Objects: a student who used all 3 phase-1 bookings in 2026 books again", async () => {
+  await state.ok(["companies", "import", state.file("companies-2027.csv", `name\n${COMPANIES.join("\n")}\n`)]);
+  await state.ok(["slots", "generate"]);
+  await state.ok(["open"]);
+  const student = y2026.booked[0]!.student;
+  expect(y2026.booked.filter((b) => b.student === student)).toHaveLength(3);
+  const { body: catalogue } = await api(y2026.worker.url, "GET", "/companies");
+  const { body: detail } = await api(y2026.worker.url, "GET", `/companies/${catalogue.companies[0].id}`);
+  expect(detail.slots.every((s: { taken: number }) => s.taken === 0)).toBe(true);
+  const r = await api(y2026.worker.url, "POST", "/bookings", { token: student.token, body: { slotId: detail.slots[0].id } });
+  expect(r.status).toBe(201);
+  const mine = await api(y2026.worker.url, "GET", "/bookings", { token: student.token });
+  expect(mine.body.bookings.map((b: { id: string }) => b.id)).toEqual([r.body.booking.id]);
+});

@@ -1,0 +1,15 @@
+// The CLI's tests run on Node: they drive `npm run event` for real (wrangler, local D1 in a
+// temporary state directory) and, where Durable Objects are involved, a `wrangler dev` on a free
+// port 8780-8786 sharing that state. At most two files at a time: each is mostly wrangler
+// processes, and the machine has two cores.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/cli/**/*.test.ts"],
+    environment: "node",
+    maxWorkers: 2,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
