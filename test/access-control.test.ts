@@ -70,6 +70,7 @@ const cases: Case[] = [
   { name: "POST /admin/deprioritized", call: (w) => api("POST", "/admin/deprioritized", { ...as(w), body: { emails: ["nobody-yet@example.test"] } }), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /admin/metrics", call: (w) => api("GET", "/admin/metrics", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /admin/export/bookings.csv", call: (w) => api("GET", "/admin/export/bookings.csv", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "POST /admin/reconcile", call: (w) => api("POST", "/admin/reconcile", { ...as(w), body: {} }), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /admin/audit", call: (w) => api("GET", "/admin/audit", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
 ];
 
