@@ -116,6 +116,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: o.port ?? 0,
+      ...((o as { inspectorPort?: number }).inspectorPort ? { inspectorPort: (o as { inspectorPort?: number }).inspectorPort } : {}),
       resourcePersistencePath: o.persistDir,
       cf: false,
       logRequests: false,

@@ -144,10 +144,10 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
   const summary = summarize(i.runs);
   const wrangler = i.wrangler ? summarize([{ scenarios: i.wrangler }]) : null;
   const violations = [...i.runs.flatMap((r, k) => r.scenarios.flatMap((s) => s.violations.map((v) => `run ${k + 1} ${s.name}: ${v}`))), ...(i.wrangler ?? []).flatMap((s) => s.violations.map((v) => `wrangler dev ${s.name}: ${v}`))];
-  const header = ["scenario", "attempts/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "outbox lag ms", "worker peak MB", "DO time p50/p99 ms", "violations"];
+  const header = ["scenario", "attempts/s", "requests/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "outbox lag ms", "worker peak MB", "DO time p50/p99 ms", "violations"];
   const rows = SCENARIOS.filter((n) => summary[n]).map((n) => {
     const s = summary[n]!;
-    return [n, fmt(s.attemptsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.outboxLagMs), fmt(s.workerPeakRssMb), `${fmt(s.serverP50Ms)} / ${fmt(s.serverP99Ms)}`, fmt(s.invariantViolations)];
+    return [n, fmt(s.attemptsPerS), fmt(s.requestsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.outboxLagMs), fmt(s.workerPeakRssMb), `${fmt(s.serverP50Ms)} / ${fmt(s.serverP99Ms)}`, fmt(s.invariantViolations)];
   });
   const table = (h: string[], r: string[][]) => [`| ${h.join(" | ")} |`, `|${h.map(() => "---").join("|")}|`, ...r.map((x) => `| ${x.join(" | ")} |`)].join("\n");
 
