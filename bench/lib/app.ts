@@ -76,6 +76,8 @@ export interface AppOptions {
   persistDir: string;
   jwtSecret: string;
   port?: number;
+  /** workerd's V8 inspector (bench/profile.ts). */
+  inspectorPort?: number;
 }
 
 export interface RunningApp {
@@ -116,7 +118,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: o.port ?? 0,
-      ...((o as { inspectorPort?: number }).inspectorPort ? { inspectorPort: (o as { inspectorPort?: number }).inspectorPort } : {}),
+      ...(o.inspectorPort ? { inspectorPort: o.inspectorPort } : {}),
       resourcePersistencePath: o.persistDir,
       cf: false,
       logRequests: false,
