@@ -165,7 +165,7 @@ async function outboxLag(d1: D1Database, eventId: string, e: Expectation, lastEn
       const ids = new Set(rows.map((x) => x.id));
       const missing = [...e.acknowledged].some((id) => !ids.has(id) && !e.uncertainCancels.has(id));
       const extra = e.uncertainBooks.size === 0 && rows.some((x) => !e.acknowledged.has(x.id));
-      if (!missing && !extra) return Math.max(0, Date.now() - lastEnd);
+      if (!missing && !extra) return Math.max(0, Math.round(Date.now() - lastEnd));
     }
     await new Promise((res) => setTimeout(res, 20));
   }
