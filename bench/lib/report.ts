@@ -1,0 +1,255 @@
+// The benchmark's outputs: bench/results/<timestamp>.json (every figure named with its unit, as
+// the median plus every run), a Markdown summary, two SVG charts drawn here (no browser), and
+// the table printed at the end.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { ScenarioName, ScenarioRun } from "./scenarios.ts";
+import { SCENARIOS } from "./scenarios.ts";
+import { type Spread, round, spread } from "./stats.ts";
+
+/** The seed's PostgreSQL design measured on this machine (issue #3), and the local ceilings. */
+export const REFERENCE = {
+  source: "issue #3: PostgreSQL 15, the seed's booking function called over a pool, no HTTP, same machine",
+  hotSlot: { attemptsPerS: 1719, p50Ms: 169, p99Ms: 285, capViolations: 0 },
+  herdPhase1: { attemptsPerS: 4756, p50Ms: 1953, p99Ms: 3724, capViolations: 80, note: "as written; race-free variant 3 897/s, p99 4 541 ms" },
+  herdPhase1RaceFree: { attemptsPerS: 3897, p50Ms: 2506, p99Ms: 4541, capViolations: 0 },
+  steady: { attemptsPerS: 5221, p50Ms: 11, p99Ms: 29, capViolations: 0 },
+  ceilings: { bareWorkerTwoDosRequestsPerS: 3700, constantJsonWorkerRequestsPerS: 15600, wranglerDevConstantRequestsPerS: 1300 },
+} as const;
+
+const FIGURES = [
+  "attemptsPerS",
+  "confirmedPerS",
+  "requestsPerS",
+  "p50Ms",
+  "p95Ms",
+  "p99Ms",
+  "maxMs",
+  "wallMs",
+  "outboxLagMs",
+  "workerPeakRssMb",
+  "serverP50Ms",
+  "serverP99Ms",
+  "attempts",
+  "confirmed",
+  "invariantViolations",
+] as const;
+type Figure = (typeof FIGURES)[number];
+
+function flat(s: ScenarioRun): Record<Figure, number | null> {
+  return {
+    attemptsPerS: s.figures.attemptsPerS,
+    confirmedPerS: s.figures.confirmedPerS,
+    requestsPerS: s.figures.requestsPerS,
+    p50Ms: s.figures.p50Ms,
+    p95Ms: s.figures.p95Ms,
+    p99Ms: s.figures.p99Ms,
+    maxMs: s.figures.maxMs,
+    wallMs: s.figures.wallMs,
+    outboxLagMs: s.outboxLagMs,
+    workerPeakRssMb: s.workerPeakRssMb,
+    serverP50Ms: s.server?.p50Ms ?? null,
+    serverP99Ms: s.server?.p99Ms ?? null,
+    attempts: s.figures.attempts,
+    confirmed: s.figures.confirmed,
+    invariantViolations: s.violations.length,
+  };
+}
+
+export interface ReportInput {
+  outDir: string | null;
+  machine: Record<string, unknown>;
+  options: Record<string, unknown>;
+  runs: { scenarios: ScenarioRun[]; probe: unknown }[];
+  wrangler: ScenarioRun[] | null;
+  log: (s: string) => void;
+}
+
+type Summary = Partial<Record<ScenarioName, Record<Figure, Spread | null> & { errorCodes: Record<string, number>[]; byKind: unknown[] }>>;
+
+export function summarize(runs: { scenarios: ScenarioRun[] }[]): Summary {
+  const out: Summary = {};
+  for (const name of SCENARIOS) {
+    const per = runs.map((r) => r.scenarios.find((s) => s.name === name)).filter((s): s is ScenarioRun => !!s);
+    if (!per.length) continue;
+    const figs = {} as Record<Figure, Spread | null>;
+    for (const f of FIGURES) {
+      const xs = per.map((s) => flat(s)[f]);
+      figs[f] = xs.every((x): x is number => x !== null) ? spread(xs) : null;
+    }
+    out[name] = { ...figs, errorCodes: per.map((s) => s.figures.errorCodes), byKind: per.map((s) => s.figures.byKind) };
+  }
+  return out;
+}
+
+/** The run whose attempts/s is the median one, for the charts. */
+function medianRun(runs: { scenarios: ScenarioRun[] }[], name: ScenarioName): ScenarioRun | undefined {
+  const per = runs.map((r) => r.scenarios.find((s) => s.name === name)).filter((s): s is ScenarioRun => !!s);
+  per.sort((a, b) => a.figures.attemptsPerS - b.figures.attemptsPerS);
+  return per[Math.floor((per.length - 1) / 2)];
+}
+
+const COLORS: Record<ScenarioName, string> = { hotSlot: "#d62728", herdPhase1: "#1f77b4", herdPhase2: "#2ca02c", steady: "#9467bd" };
+
+function svgChart(opts: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: { name: string; color: string; points: [number, number][] }[];
+  logX?: boolean;
+}): string {
+  const W = 760, H = 420, L = 70, R = 160, T = 40, B = 50;
+  const all = opts.series.flatMap((s) => s.points);
+  const xs = all.map((p) => p[0]);
+  const ys = all.map((p) => p[1]);
+  const fx = opts.logX ? (x: number) => Math.log10(Math.max(x, 0.1)) : (x: number) => x;
+  const x0 = opts.logX ? fx(Math.max(0.1, Math.min(...xs))) : 0;
+  const x1 = Math.max(x0 + 1e-9, fx(Math.max(...xs, 1)));
+  const y1 = Math.max(...ys, 1e-9);
+  const px = (x: number) => L + ((fx(x) - x0) / (x1 - x0)) * (W - L - R);
+  const py = (y: number) => H - B - (y / y1) * (H - T - B);
+  const ticks = (lo: number, hi: number) => Array.from({ length: 6 }, (_, i) => lo + ((hi - lo) * i) / 5);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${opts.title}</text>`,
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/>`,
+    `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
+    `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">${opts.xLabel}</text>`,
+    `<text x="16" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(T + H - B) / 2})">${opts.yLabel}</text>`,
+  ];
+  for (const t of ticks(x0, x1)) {
+    const x = opts.logX ? 10 ** t : t;
+    out.push(`<line x1="${px(x)}" y1="${H - B}" x2="${px(x)}" y2="${H - B + 5}" stroke="black"/>`);
+    out.push(`<text x="${px(x)}" y="${H - B + 18}" text-anchor="middle">${x >= 100 ? Math.round(x) : round(x, 1)}</text>`);
+  }
+  for (const y of ticks(0, y1)) {
+    out.push(`<line x1="${L - 5}" y1="${py(y)}" x2="${W - R}" y2="${py(y)}" stroke="#ddd"/>`);
+    out.push(`<text x="${L - 8}" y="${py(y) + 4}" text-anchor="end">${y >= 100 ? Math.round(y) : round(y, 2)}</text>`);
+  }
+  opts.series.forEach((s, i) => {
+    const d = s.points.map((p, k) => `${k ? "L" : "M"}${round(px(p[0]), 1)},${round(py(p[1]), 1)}`).join("");
+    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    out.push(`<rect x="${W - R + 15}" y="${T + i * 20}" width="14" height="4" fill="${s.color}"/>`);
+    out.push(`<text x="${W - R + 35}" y="${T + i * 20 + 6}">${s.name}</text>`);
+  });
+  out.push("</svg>");
+  return out.join("\n");
+}
+
+const fmt = (s: Spread | null | undefined, digits = 0) =>
+  !s ? "n/a" : s.runs.length > 1 ? `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})` : `${round(s.median, digits)}`;
+
+export function writeReport(i: ReportInput): { json: string; md: string } | null {
+  const summary = summarize(i.runs);
+  const wrangler = i.wrangler ? summarize([{ scenarios: i.wrangler }]) : null;
+  const violations = [...i.runs.flatMap((r, k) => r.scenarios.flatMap((s) => s.violations.map((v) => `run ${k + 1} ${s.name}: ${v}`))), ...(i.wrangler ?? []).flatMap((s) => s.violations.map((v) => `wrangler dev ${s.name}: ${v}`))];
+  const header = ["scenario", "attempts/s", "requests/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "outbox lag ms", "worker peak MB", "DO time p50/p99 ms", "violations"];
+  const rows = SCENARIOS.filter((n) => summary[n]).map((n) => {
+    const s = summary[n]!;
+    return [n, fmt(s.attemptsPerS), fmt(s.requestsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.outboxLagMs), fmt(s.workerPeakRssMb), `${fmt(s.serverP50Ms)} / ${fmt(s.serverP99Ms)}`, fmt(s.invariantViolations)];
+  });
+  const table = (h: string[], r: string[][]) => [`| ${h.join(" | ")} |`, `|${h.map(() => "---").join("|")}|`, ...r.map((x) => `| ${x.join(" | ")} |`)].join("\n");
+
+  const ref = REFERENCE as unknown as Record<string, { attemptsPerS: number; p50Ms: number; p99Ms: number; capViolations: number }>;
+  const sideHeader = ["scenario", "ours (workerd) attempts/s", "p50 / p99 ms", "wrangler dev attempts/s", "p50 / p99 ms", "reference attempts/s", "p50 / p99 ms", "ours ÷ reference"];
+  const sideRows = SCENARIOS.filter((n) => summary[n]).map((n) => {
+    const s = summary[n]!;
+    const w = wrangler?.[n];
+    const r = ref[n === "herdPhase2" ? "herdPhase1RaceFree" : n];
+    return [
+      n,
+      fmt(s.attemptsPerS),
+      `${fmt(s.p50Ms)} / ${fmt(s.p99Ms)}`,
+      w ? fmt(w.attemptsPerS) : "not run",
+      w ? `${fmt(w.p50Ms)} / ${fmt(w.p99Ms)}` : "",
+      r ? String(r.attemptsPerS) : "",
+      r ? `${r.p50Ms} / ${r.p99Ms}` : "",
+      r && s.attemptsPerS ? `${round(s.attemptsPerS.median / r.attemptsPerS, 2)}×` : "",
+    ];
+  });
+
+  i.log("");
+  i.log(table(header, rows));
+  i.log("");
+  i.log(table(sideHeader, sideRows));
+  if (!i.outDir) return null;
+
+  mkdirSync(i.outDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const base = join(i.outDir, stamp);
+  const cdfSvg = svgChart({
+    title: "Latency CDF (median run of each scenario)",
+    xLabel: "latency (ms, log scale)",
+    yLabel: "fraction of requests",
+    logX: true,
+    series: SCENARIOS.flatMap((n) => {
+      const r = medianRun(i.runs, n);
+      return r ? [{ name: n, color: COLORS[n], points: r.cdf }] : [];
+    }),
+  });
+  const tputSvg = svgChart({
+    title: "Throughput over time (median run, completed requests/s per 250 ms)",
+    xLabel: "seconds since the scenario started",
+    yLabel: "requests/s",
+    series: SCENARIOS.flatMap((n) => {
+      const r = medianRun(i.runs, n);
+      return r ? [{ name: n, color: COLORS[n], points: r.throughputPerS.map((y, k): [number, number] => [(k * 250) / 1000, y]) }] : [];
+    }),
+  });
+  writeFileSync(`${base}-latency-cdf.svg`, cdfSvg);
+  writeFileSync(`${base}-throughput.svg`, tputSvg);
+
+  const json = {
+    schema: "inf-bench/1",
+    finishedAt: new Date().toISOString(),
+    machine: i.machine,
+    options: i.options,
+    scenarios: summary,
+    wranglerDev: wrangler,
+    probe: i.runs.map((r) => r.probe),
+    reference: REFERENCE,
+    violations,
+    charts: { latencyCdf: basename(`${base}-latency-cdf.svg`), throughput: basename(`${base}-throughput.svg`) },
+    raw: i.runs.map((r) => r.scenarios.map((s) => ({ name: s.name, figures: s.figures, outboxLagMs: s.outboxLagMs, workerPeakRssMb: s.workerPeakRssMb, server: s.server, throughputPerS: s.throughputPerS }))),
+  };
+  writeFileSync(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
+
+  const m = i.machine as { cores: number; cpu: string; node: string; workerd: string; loadAvgAtStart: number[] };
+  const md = [
+    `# Phase-open benchmark, ${json.finishedAt}`,
+    "",
+    `Machine: ${m.cores} cores (${m.cpu}), Node ${m.node}, workerd ${m.workerd}; load average at start ${m.loadAvgAtStart.join(" ")}.`,
+    `Runs: ${i.runs.length} (median, with min–max over runs in parentheses). Options: \`${JSON.stringify(i.options)}\`.`,
+    "",
+    "## Figures (Worker under bare workerd via Miniflare)",
+    "",
+    table(header, rows),
+    "",
+    "DO time = Worker receipt → StudentDO answer (SlotDO included), from `booking_attempts.response_time_ms`; latency is client-side, from issue to last byte.",
+    "",
+    "## Side by side",
+    "",
+    table(sideHeader, sideRows),
+    "",
+    `Reference: ${REFERENCE.source}. herdPhase2 is compared with the race-free herd (the as-written function gives 4 756/s, p99 3 724 ms, 80 students over the cap). Local ceilings: a bare Worker calling two DOs ${REFERENCE.ceilings.bareWorkerTwoDosRequestsPerS}/s, a constant-JSON Worker ${REFERENCE.ceilings.constantJsonWorkerRequestsPerS}/s (bare workerd).`,
+    "",
+    "## Charts",
+    "",
+    `![latency CDF](${json.charts.latencyCdf})`,
+    "",
+    `![throughput](${json.charts.throughput})`,
+    "",
+    "## Error codes (per run)",
+    "",
+    ...SCENARIOS.filter((n) => summary[n]).map((n) => `- ${n}: ${summary[n]!.errorCodes.map((c) => JSON.stringify(c)).join("; ")}`),
+    "",
+    "## Invariants",
+    "",
+    violations.length ? violations.slice(0, 50).map((v) => `- ${v}`).join("\n") : "All invariants held after every scenario of every run.",
+    "",
+  ];
+  if (json.probe.some(Boolean)) md.push("## Stages alone (inside workerd, no HTTP)", "", "```json", JSON.stringify(json.probe, null, 1), "```", "");
+  writeFileSync(`${base}.md`, md.join("\n"));
+  return { json: `${base}.json`, md: `${base}.md` };
+}

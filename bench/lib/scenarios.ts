@@ -1,0 +1,211 @@
+// One run of the workload: seed, then hotSlot, herdPhase1, herdPhase2 and steady, each followed by
+// the outbox-lag measurement and the invariant checks on the stored state.
+import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import type { LoadReply, LoadRequest } from "../load.ts";
+import { type Expectation, type SlotSnapshot, type StudentBooking, type StudentSnapshot, checkInvariants } from "./invariants.ts";
+import { openPhase2, type Seeded } from "./seed.ts";
+import { type RunFigures, type Latency, cdf, figures, latency, throughputSeries } from "./stats.ts";
+import { type Demand, type Op, type Result, demandOf, herdOps, hotSlotOps, rng } from "./workload.ts";
+
+export const SCENARIOS = ["hotSlot", "herdPhase1", "herdPhase2", "steady"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface WorkloadOptions {
+  hotSlotStudents: number;
+  perStudent: number;
+  steadySeconds: number;
+  steadyClients: number;
+  connections: number;
+  timeoutMs: number;
+  seed: number;
+  configTtlMs: number;
+  /** Scenarios to run (all by default). */
+  only: ScenarioName[];
+}
+
+/** What the workload needs from the app: where to send load and how to reach the stored state. */
+export interface Target {
+  /** Called before a scenario's load; returns the base URL to load. */
+  beforeLoad(s: ScenarioName): Promise<string>;
+  /** Called after a scenario's load, before any check. */
+  afterLoad(s: ScenarioName): Promise<void>;
+  /** Processes whose memory is the worker's (sampled while loading). */
+  peakMemory: { reset(): void; peakMb(): number };
+  /** D1 of the app for reads between scenarios; null when it cannot be read while loading. */
+  liveD1(): Promise<D1Database | null>;
+  /** D1 and the inspector, for the checks (after afterLoad). */
+  d1(): Promise<D1Database>;
+  inspect<T>(path: string, body: unknown): Promise<T>;
+}
+
+export interface ScenarioRun {
+  name: ScenarioName;
+  figures: RunFigures;
+  /** Time from the last response until D1 held exactly the acknowledged bookings (no drain forced). */
+  outboxLagMs: number | null;
+  workerPeakRssMb: number;
+  /** Worker receipt → StudentDO answer (SlotDO included), from booking_attempts.response_time_ms. */
+  server: Latency | null;
+  violations: string[];
+  throughputPerS: number[];
+  cdf: [number, number][];
+}
+
+export class Loader {
+  private readonly child: ChildProcess;
+  constructor(child: ChildProcess) {
+    this.child = child;
+  }
+
+  async call(m: LoadRequest): Promise<LoadReply> {
+    this.child.send(m);
+    const [reply] = (await once(this.child, "message")) as [LoadReply];
+    if (reply.type === "error") throw new Error(`load process: ${reply.error}`);
+    return reply;
+  }
+}
+
+const THROUGHPUT_BUCKET_MS = 250;
+
+export async function runWorkload(
+  target: Target,
+  loader: Loader,
+  seeded: Seeded,
+  o: WorkloadOptions,
+  log: (s: string) => void,
+): Promise<ScenarioRun[]> {
+  const r = rng(o.seed);
+  const demand: Demand = demandOf(seeded.slots, seeded.companyIds.length);
+  const tokens = seeded.students.map((s) => s.token);
+  const exp: Expectation = { caps: seeded.caps, acknowledged: new Set(), uncertainBooks: new Set(), uncertainCancels: new Set() };
+  const owner = new Map<string, number>();
+  const touchedStudents = new Set<number>();
+  const touchedSlots = new Set<string>();
+  const out: ScenarioRun[] = [];
+
+  const account = (results: Result[]) => {
+    for (const x of results) {
+      if (x.kind === "read") continue;
+      touchedStudents.add(x.student);
+      const studentId = seeded.students[x.student]!.id;
+      if (x.kind === "book") {
+        touchedSlots.add(x.slotId);
+        if (x.status === 201 && x.bookingId) {
+          exp.acknowledged.add(x.bookingId);
+          owner.set(x.bookingId, x.student);
+        } else if (x.status === 0 || x.status >= 500) exp.uncertainBooks.add(`${studentId}:${x.slotId}`);
+      } else if (x.status === 200) exp.acknowledged.delete(x.bookingId);
+      else if (x.status === 0 || x.status >= 500) exp.uncertainCancels.add(x.bookingId);
+    }
+  };
+
+  for (const name of SCENARIOS) {
+    if (name === "herdPhase2") {
+      await openPhase2(await target.d1(), seeded.eventId);
+      // The Worker caches the configuration for CONFIG_TTL_SECONDS: wait until every isolate sees phase 2.
+      await new Promise((res) => setTimeout(res, o.configTtlMs + 500));
+    }
+    if (!o.only.includes(name)) continue;
+    const url = await target.beforeLoad(name);
+    await loader.call({ type: "init", baseUrl: url, tokens, connections: o.connections, timeoutMs: o.timeoutMs });
+    target.peakMemory.reset();
+    let reply: LoadReply;
+    if (name === "steady") {
+      const held = [...exp.acknowledged].map((bookingId) => ({ bookingId, student: owner.get(bookingId)! }));
+      reply = await loader.call({
+        type: "steady",
+        durationMs: o.steadySeconds * 1000,
+        clients: o.steadyClients,
+        seed: o.seed + 7,
+        demand,
+        companyIds: seeded.companyIds,
+        held,
+      });
+    } else {
+      let ops: Op[];
+      if (name === "hotSlot") {
+        const eligible = seeded.students.flatMap((s, i) => (s.deprioritized ? [] : [i])).slice(0, o.hotSlotStudents);
+        // A cold company's slot: the herd's hot companies are not pre-filled by this scenario.
+        const slot = demand.slotsByCompany[demand.companies - 1]![0]!;
+        ops = hotSlotOps(eligible, slot);
+      } else ops = herdOps(r, seeded.students.length, o.perStudent, demand);
+      reply = await loader.call({ type: "burst", ops, deadlineMs: o.timeoutMs * 4 });
+    }
+    if (reply.type !== "done") throw new Error("load process answered out of turn");
+    const workerPeakRssMb = target.peakMemory.peakMb();
+    const results = reply.results;
+    const lastEnd = reply.startedAt + Math.max(...results.map((x) => x.endMs));
+    account(results);
+    await target.afterLoad(name);
+
+    const live = await target.liveD1();
+    const outboxLagMs = live ? await outboxLag(live, seeded.eventId, exp, lastEnd) : null;
+    const violations = await check(target, seeded, exp, touchedStudents, touchedSlots);
+    if (live && outboxLagMs === null) violations.push("D1 did not hold the acknowledged bookings within 60 s without a forced drain");
+    const server = await serverTimes(await target.d1(), seeded.eventId, reply.startedAt);
+    const f = figures(results);
+    out.push({ name, figures: f, outboxLagMs, workerPeakRssMb, server, violations, throughputPerS: throughputSeries(results, THROUGHPUT_BUCKET_MS), cdf: cdf(results) });
+    log(
+      `  ${name.padEnd(10)} ${f.requests} req in ${f.wallMs} ms: ${f.attemptsPerS} attempts/s, ${f.confirmed} confirmed, p50 ${f.p50Ms} p99 ${f.p99Ms} ms, ` +
+        `lag ${outboxLagMs ?? "n/a"} ms, rss ${workerPeakRssMb} MB, ${violations.length} violations`,
+    );
+    for (const v of violations.slice(0, 10)) log(`    VIOLATION ${v}`);
+  }
+  return out;
+}
+
+/** Polls D1 (no drain) until its confirmed bookings are exactly the acknowledged ones. */
+async function outboxLag(d1: D1Database, eventId: string, e: Expectation, lastEnd: number, timeoutMs = 60_000): Promise<number | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const n = (await d1.prepare("SELECT count(*) AS n FROM bookings WHERE event_id = ? AND status = 'confirmed'").bind(eventId).first<{ n: number }>())?.n ?? 0;
+    if (n >= e.acknowledged.size - e.uncertainCancels.size && n <= e.acknowledged.size + e.uncertainBooks.size) {
+      const rows = (await d1.prepare("SELECT id FROM bookings WHERE event_id = ? AND status = 'confirmed'").bind(eventId).all<{ id: string }>()).results;
+      const ids = new Set(rows.map((x) => x.id));
+      const missing = [...e.acknowledged].some((id) => !ids.has(id) && !e.uncertainCancels.has(id));
+      const extra = e.uncertainBooks.size === 0 && rows.some((x) => !e.acknowledged.has(x.id));
+      if (!missing && !extra) return Math.max(0, Math.round(Date.now() - lastEnd));
+    }
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  return null;
+}
+
+async function check(target: Target, seeded: Seeded, exp: Expectation, touchedStudents: Set<number>, touchedSlots: Set<string>): Promise<string[]> {
+  const d1 = await target.d1();
+  const students = [...touchedStudents].map((i) => seeded.students[i]!);
+  const states = await target.inspect<{ id: string; state: { bookings: StudentBooking[]; outbox: number; deadLetters: number } }[]>("/students", {
+    eventId: seeded.eventId,
+    ids: students.map((s) => s.id),
+    drain: true,
+  });
+  const deprioritized = new Set(students.filter((s) => s.deprioritized).map((s) => s.id));
+  const studentSnaps: StudentSnapshot[] = states.map((x) => ({ id: x.id, deprioritized: deprioritized.has(x.id), ...x.state }));
+  const slotIds = [...touchedSlots];
+  const slotStates = await target.inspect<{ id: string; state: { taken: number; seats: { bookingId: string; state: string }[] } }[]>("/slots", { ids: slotIds });
+  const d1Slots = new Map(
+    (await d1.prepare("SELECT id, taken, capacity FROM slots WHERE event_id = ?").bind(seeded.eventId).all<{ id: string; taken: number; capacity: number }>()).results.map((x) => [x.id, x]),
+  );
+  const slotSnaps: SlotSnapshot[] = slotStates.map((x) => ({
+    id: x.id,
+    capacity: d1Slots.get(x.id)?.capacity ?? 0,
+    taken: x.state.taken,
+    seated: x.state.seats.filter((s) => s.state === "seated").map((s) => s.bookingId),
+    d1Taken: d1Slots.get(x.id)?.taken ?? -1,
+  }));
+  const d1Confirmed = (
+    await d1.prepare("SELECT id, slot_id, student_id FROM bookings WHERE event_id = ? AND status = 'confirmed'").bind(seeded.eventId).all<{ id: string; slot_id: string; student_id: string }>()
+  ).results;
+  return checkInvariants({ students: studentSnaps, slots: slotSnaps, d1Confirmed }, exp);
+}
+
+async function serverTimes(d1: D1Database, eventId: string, since: number): Promise<Latency | null> {
+  const rows = (
+    await d1
+      .prepare("SELECT response_time_ms AS ms FROM booking_attempts WHERE event_id = ? AND attempted_at >= ?")
+      .bind(eventId, new Date(since).toISOString())
+      .all<{ ms: number }>()
+  ).results;
+  return rows.length ? latency(rows.map((x) => x.ms)) : null;
+}

@@ -1,0 +1,119 @@
+// The load generator: a separate Node process (forked by bench/run.ts) so that its CPU is not
+// the app's, talking HTTP to 127.0.0.1 through one undici pool with a bounded number of
+// connections. Latency runs from the moment a request is issued (queueing in the pool included,
+// as a student's browser would see it) to the end of its body.
+import { performance } from "node:perf_hooks";
+import { Pool } from "undici";
+import { type Demand, type Op, type Result, rng, steadyOp } from "./lib/workload.ts";
+
+export type LoadRequest =
+  | { type: "init"; baseUrl: string; tokens: string[]; connections: number; timeoutMs: number }
+  | { type: "burst"; ops: Op[]; deadlineMs: number }
+  | {
+      type: "steady";
+      durationMs: number;
+      clients: number;
+      seed: number;
+      demand: Demand;
+      companyIds: string[];
+      held: { student: number; bookingId: string }[];
+    }
+  | { type: "exit" };
+
+export type LoadReply = { type: "ready" } | { type: "done"; startedAt: number; results: Result[] } | { type: "error"; error: string };
+
+let pool: Pool | null = null;
+let tokens: string[] = [];
+let timeoutMs = 30_000;
+
+async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
+  const startMs = performance.now() - t0;
+  const headers: Record<string, string> = {};
+  let method: "GET" | "POST" | "DELETE" = "GET";
+  let path: string;
+  let body: string | undefined;
+  if (op.kind === "book") {
+    method = "POST";
+    path = "/api/bookings";
+    body = JSON.stringify({ slotId: op.slotId });
+    headers["content-type"] = "application/json";
+    headers.authorization = `Bearer ${tokens[op.student]}`;
+  } else if (op.kind === "cancel") {
+    method = "DELETE";
+    path = `/api/bookings/${op.bookingId}`;
+    headers.authorization = `Bearer ${tokens[op.student]}`;
+  } else path = op.path;
+  try {
+    const res = await pool!.request({ method, path, headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const text = await res.body.text();
+    const endMs = performance.now() - t0;
+    let code = res.statusCode < 300 ? "ok" : `http_${res.statusCode}`;
+    let bookingId: string | undefined;
+    if (op.kind !== "read") {
+      try {
+        const json = JSON.parse(text) as { booking?: { id: string }; error?: { code: string } };
+        if (json.error?.code) code = json.error.code;
+        if (res.statusCode < 300) bookingId = json.booking?.id;
+      } catch {
+        /* not JSON: keep the HTTP code */
+      }
+    }
+    return { ...op, startMs, endMs, status: res.statusCode, code, ...(bookingId ? { bookingId } : {}) };
+  } catch (err) {
+    const name = err instanceof Error ? (err as Error & { code?: string }).code ?? err.name : "error";
+    return { ...op, startMs, endMs: performance.now() - t0, status: 0, code: `client_${name}` };
+  }
+}
+
+async function burst(ops: Op[], deadlineMs: number): Promise<{ startedAt: number; results: Result[] }> {
+  const signal = AbortSignal.timeout(deadlineMs);
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const results = await Promise.all(ops.map((op) => send(op, t0, signal)));
+  return { startedAt, results };
+}
+
+async function steady(m: Extract<LoadRequest, { type: "steady" }>): Promise<{ startedAt: number; results: Result[] }> {
+  const r = rng(m.seed);
+  const held = [...m.held];
+  const results: Result[] = [];
+  const signal = AbortSignal.timeout(m.durationMs + timeoutMs);
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const client = async () => {
+    while (performance.now() - t0 < m.durationMs) {
+      const out = await send(steadyOp(r, tokens.length, m.demand, m.companyIds, held), t0, signal);
+      results.push(out);
+      if (out.kind === "book" && out.bookingId) held.push({ student: out.student, bookingId: out.bookingId });
+    }
+  };
+  await Promise.all(Array.from({ length: m.clients }, client));
+  return { startedAt, results };
+}
+
+function reply(m: LoadReply) {
+  process.send?.(m);
+}
+
+process.on("message", async (m: LoadRequest) => {
+  try {
+    switch (m.type) {
+      case "init":
+        tokens = m.tokens;
+        timeoutMs = m.timeoutMs;
+        await pool?.close();
+        pool = new Pool(m.baseUrl, { connections: m.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+        return reply({ type: "ready" });
+      case "burst":
+        return reply({ type: "done", ...(await burst(m.ops, m.deadlineMs)) });
+      case "steady":
+        return reply({ type: "done", ...(await steady(m)) });
+      case "exit":
+        await pool?.close();
+        process.exit(0);
+    }
+  } catch (err) {
+    reply({ type: "error", error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
+});
+process.on("disconnect", () => process.exit(0));

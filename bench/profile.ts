@@ -1,0 +1,112 @@
+// `npm run bench:profile -- [--students N] [--state-dir DIR] [--no-d1-writes]`: where the CPU goes
+// during a phase-1 herd. Samples V8 in the app's isolate (Worker + StudentDO + SlotDO) and in
+// Miniflare's D1 isolates through workerd's inspector, and prints self time per function.
+// --no-d1-writes runs a patched copy of the bundle whose outbox sink returns at once: the
+// difference in throughput is the cost of the D1 writes (an experiment, never a measurement of
+// the real app). The load comes from this process: figures are for comparison, not the benchmark.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Pool } from "undici";
+import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp } from "./lib/app.ts";
+import { seed } from "./lib/seed.ts";
+import { demandOf, herdOps, rng } from "./lib/workload.ts";
+
+const { values: a } = parseArgs({
+  options: { students: { type: "string" }, "state-dir": { type: "string" }, "no-d1-writes": { type: "boolean" }, port: { type: "string" } },
+});
+const students = Number(a.students ?? 600);
+const inspectorPort = Number(a.port ?? 9229);
+const stateDir = freshDir(a["state-dir"] ?? join("/dev/shm", `inf-bench-profile-${process.pid}`));
+const secret = "profile-secret-0123456789-0123456789-01234567";
+
+let bundle = buildWorker(join(STATE_DIR, "bundle"));
+if (a["no-d1-writes"]) {
+  const src = readFileSync(bundle, "utf8");
+  const patched = src.replace(/async write\(records\) \{/, "async write(records) { return;");
+  if (patched === src) throw new Error("could not find the outbox sink's write() in the bundle");
+  bundle = join(STATE_DIR, "bundle-no-d1", "index.js");
+  freshDir(join(STATE_DIR, "bundle-no-d1"));
+  writeFileSync(bundle, patched);
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const app = await startApp({ bundle, persistDir: stateDir, jwtSecret: secret, inspectorPort });
+try {
+  const d1 = await app.d1();
+  await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
+  const seeded = await seed(d1, { companies: 60, slotsPerCompany: 16, students, deprioritizedShare: 0.2 }, secret, console.log);
+  const list = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
+  const sessions = await Promise.all(
+    list
+      .filter((t) => t.id === "core:user:inf-booking" || t.id.startsWith("d1:"))
+      .map(async (t) => {
+        const ws = new WebSocket(t.webSocketDebuggerUrl);
+        await new Promise((r) => ws.addEventListener("open", r));
+        let seq = 0;
+        const pending = new Map<number, (v: unknown) => void>();
+        ws.addEventListener("message", (e) => {
+          const m = JSON.parse(String(e.data)) as { id?: number; result?: unknown };
+          if (m.id && pending.has(m.id)) pending.get(m.id)!(m.result), pending.delete(m.id);
+        });
+        const call = <T>(method: string, params = {}) =>
+          new Promise<T>((r) => {
+            const id = ++seq;
+            pending.set(id, r as (v: unknown) => void);
+            ws.send(JSON.stringify({ id, method, params }));
+          });
+        await call("Profiler.enable");
+        await call("Profiler.setSamplingInterval", { interval: 200 });
+        return { id: t.id, call, ws };
+      }),
+  );
+  const ops = herdOps(rng(1), students, 6, demandOf(seeded.slots, 60));
+  const pool = new Pool(app.url, { connections: 128 });
+  for (const s of sessions) await s.call("Profiler.start");
+  const t0 = performance.now();
+  await Promise.all(
+    ops.map(async (op) => {
+      if (op.kind !== "book") return;
+      const r = await pool.request({
+        method: "POST",
+        path: "/api/bookings",
+        headers: { "content-type": "application/json", authorization: `Bearer ${seeded.students[op.student]!.token}` },
+        body: JSON.stringify({ slotId: op.slotId }),
+      });
+      await r.body.text();
+    }),
+  );
+  const wall = performance.now() - t0;
+  console.log(`herd of ${ops.length} bookings in ${wall.toFixed(0)} ms = ${((ops.length / wall) * 1000).toFixed(0)}/s${a["no-d1-writes"] ? " (D1 writes stubbed out)" : ""}`);
+  for (const s of sessions) {
+    const { profile } = await s.call<{ profile: Profile }>("Profiler.stop");
+    writeFileSync(join(STATE_DIR, `${s.id.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`), JSON.stringify(profile));
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const cf = nodes.get(id)!.callFrame;
+      const key = `${cf.functionName || "(anonymous)"} ${cf.url.split("/").pop()}:${cf.lineNumber + 1}`;
+      const us = profile.timeDeltas[i] ?? 0;
+      self.set(key, (self.get(key) ?? 0) + us);
+      total += us;
+    });
+    console.log(`\n== isolate ${s.id}: ${(total / 1000).toFixed(0)} ms sampled, of which idle ${((self.get("(idle) :0") ?? 0) / 1000).toFixed(0)} ms`);
+    for (const [k, us] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+    s.ws.close();
+  }
+  console.log(`\nCPU profiles (open in Chrome DevTools): ${STATE_DIR}/*.cpuprofile; line numbers refer to ${bundle}`);
+  await pool.close();
+} finally {
+  await app.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+}

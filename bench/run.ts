@@ -1,0 +1,277 @@
+// `npm run bench` (see --help): the phase-open benchmark of issue #3. Starts the app under bare
+// workerd (Miniflare) on a free port with a fresh throw-away state per run, seeds an event, loads
+// it from a separate process, checks every invariant after each scenario, and writes
+// bench/results/<timestamp>.json + .md + charts. Exits non-zero on any invariant violation.
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  STATE_DIR,
+  ROOT,
+  assertWorkerd,
+  buildWorker,
+  freshDir,
+  memorySampler,
+  migrationStatements,
+  startApp,
+  startWranglerDev,
+  versions,
+  type RunningApp,
+  type WranglerDev,
+} from "./lib/app.ts";
+import { type ScenarioName, type ScenarioRun, type Target, Loader, SCENARIOS, runWorkload } from "./lib/scenarios.ts";
+import { seed } from "./lib/seed.ts";
+import { writeReport } from "./lib/report.ts";
+
+const HELP = `npm run bench -- [options]
+
+The phase-open benchmark (issue #3): the Worker under bare workerd (Miniflare), a fresh local
+D1 + Durable Objects per run, a separate undici load process, invariant checks after each
+scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
+
+  --runs N              runs of the whole workload (default 3; the median is reported)
+  --companies N         companies (default 60)
+  --slots N             slots per company (default 16; capacity 2 each)
+  --students N          students (default 3000, 20 % deprioritized)
+  --hot-students N      students on the hot slot (default 500)
+  --per-student N       bookings each student fires in a herd (default 6)
+  --steady-seconds N    length of the steady scenario (default 20)
+  --steady-clients N    concurrent clients in steady (default 64)
+  --connections N       HTTP connections of the load process (default 128)
+  --timeout-ms N        per-request timeout (default 30000)
+  --only a,b            run only these scenarios (the others' state changes still happen)
+  --seed N              random seed of the demand (default 1)
+  --wrangler-dev        also run the workload once through \`wrangler dev\` (side-by-side figure)
+  --probe               time each stage alone inside workerd (SlotDO, StudentDO, D1) after each run
+  --state-dir DIR       where the throw-away local state lives (default: a fresh directory on
+                        /dev/shm when it exists, else bench/.state; each run's is deleted after)
+  --out DIR             where results go (default bench/results)
+  --smoke               tiny sizes for the test suite: 1 run, 200 students, 5 s steady, no files
+  -h, --help            this text
+`;
+
+const { values: a } = parseArgs({
+  options: {
+    runs: { type: "string" },
+    companies: { type: "string" },
+    slots: { type: "string" },
+    students: { type: "string" },
+    "hot-students": { type: "string" },
+    "per-student": { type: "string" },
+    "steady-seconds": { type: "string" },
+    "steady-clients": { type: "string" },
+    connections: { type: "string" },
+    "timeout-ms": { type: "string" },
+    only: { type: "string" },
+    seed: { type: "string" },
+    "wrangler-dev": { type: "boolean" },
+    probe: { type: "boolean" },
+    out: { type: "string" },
+    "state-dir": { type: "string" },
+    smoke: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  strict: true,
+});
+
+if (a.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const smoke = a.smoke === true;
+const int = (v: string | undefined, dflt: number, name: string) => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} expects a positive integer, got "${v}"`);
+  return n;
+};
+const only = (a.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS]) as ScenarioName[];
+for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(", ")})`);
+
+const opts = {
+  runs: int(a.runs, smoke ? 1 : 3, "runs"),
+  companies: int(a.companies, smoke ? 20 : 60, "companies"),
+  slotsPerCompany: int(a.slots, smoke ? 8 : 16, "slots"),
+  students: int(a.students, smoke ? 200 : 3000, "students"),
+  hotSlotStudents: int(a["hot-students"], smoke ? 50 : 500, "hot-students"),
+  perStudent: int(a["per-student"], 6, "per-student"),
+  steadySeconds: int(a["steady-seconds"], smoke ? 3 : 20, "steady-seconds"),
+  steadyClients: int(a["steady-clients"], smoke ? 16 : 64, "steady-clients"),
+  connections: int(a.connections, smoke ? 32 : 128, "connections"),
+  timeoutMs: int(a["timeout-ms"], 30_000, "timeout-ms"),
+  seed: int(a.seed, 1, "seed"),
+  wranglerDev: a["wrangler-dev"] === true,
+  probe: a.probe === true,
+  only,
+};
+const outDir = a.out ?? join(ROOT, "bench/results");
+// Durable Object and D1 commits fsync under Miniflare: on this machine's disk that alone costs
+// about 3× in throughput, and the state is thrown away anyway. tmpfs measures the app, not the disk.
+const stateRoot = a["state-dir"] ?? (existsSync("/dev/shm") ? join("/dev/shm", `inf-bench-${process.pid}`) : join(STATE_DIR, "runs"));
+
+const log = (s: string) => process.stdout.write(`${s}\n`);
+const JWT_SECRET = randomBytes(32).toString("hex");
+
+const v = versions();
+assertWorkerd(v);
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? "unknown",
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  stateDir: "",
+  loadAvgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  ...v,
+};
+log(`bench: ${machine.cores} cores (${machine.cpu}), Node ${v.node}, workerd ${v.workerd}, load average ${machine.loadAvgAtStart.join(" ")}`);
+
+const bundle = buildWorker(join(STATE_DIR, "bundle"));
+const loadProcess = fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const loader = new Loader(loadProcess);
+const open: { stop(): Promise<void> }[] = [];
+
+async function stopAll() {
+  for (const x of open.splice(0).reverse()) await x.stop().catch(() => undefined);
+}
+for (const sig of ["SIGINT", "SIGTERM"] as const)
+  process.on(sig, () => {
+    void stopAll().finally(() => {
+      loadProcess.kill();
+      process.exit(130);
+    });
+  });
+
+const workload = {
+  hotSlotStudents: opts.hotSlotStudents,
+  perStudent: opts.perStudent,
+  steadySeconds: opts.steadySeconds,
+  steadyClients: opts.steadyClients,
+  connections: opts.connections,
+  timeoutMs: opts.timeoutMs,
+  seed: opts.seed,
+  configTtlMs: 0,
+  only: opts.only,
+};
+const size = { companies: opts.companies, slotsPerCompany: opts.slotsPerCompany, students: opts.students, deprioritizedShare: 0.2 };
+
+async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
+  const app = await startApp({ bundle, persistDir, jwtSecret: JWT_SECRET });
+  open.push(app);
+  const d1 = await app.d1();
+  await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
+  const seeded = await seed(d1, size, JWT_SECRET, log);
+  return { app, seeded };
+}
+
+/** One run under bare workerd: the app stays up for the whole workload. */
+async function miniflareRun(i: number): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
+  const { app, seeded } = await seededApp(freshDir(join(stateRoot, `run-${i}`)));
+  workload.configTtlMs = Number((await app.mf.getBindings<{ CONFIG_TTL_SECONDS: string }>()).CONFIG_TTL_SECONDS) * 1000;
+  const mem = memorySampler(() => app.workerdPids());
+  const target: Target = {
+    beforeLoad: async () => app.url,
+    afterLoad: async () => undefined,
+    peakMemory: mem,
+    liveD1: () => app.d1(),
+    d1: () => app.d1(),
+    inspect: (p, b) => app.inspect(p, b),
+  };
+  try {
+    const scenarios = await runWorkload(target, loader, seeded, { ...workload, seed: opts.seed }, log);
+    const probe = opts.probe ? await app.inspect("/probe", { n: 200, runId: `run-${i}` }) : null;
+    return { scenarios, probe };
+  } finally {
+    mem.stop();
+    await app.stop();
+    open.splice(open.indexOf(app), 1);
+    rmSync(join(stateRoot, `run-${i}`), { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same workload through `wrangler dev` on the same kind of state: wrangler dev serves each
+ * scenario; between scenarios it is stopped and the state reopened under Miniflare for the checks
+ * (wrangler dev offers no way to reach the objects' RPC from outside, nor D1 while it runs).
+ */
+async function wranglerRun(): Promise<ScenarioRun[]> {
+  const root = freshDir(join(stateRoot, "wrangler-dev"));
+  const persistDir = join(root, "v3");
+  const first = await seededApp(persistDir);
+  const seeded = first.seeded;
+  let checker: RunningApp | null = first.app;
+  const closeChecker = async () => {
+    if (!checker) return;
+    await checker.stop();
+    open.splice(open.indexOf(checker), 1);
+    checker = null;
+  };
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  let dev: WranglerDev | null = null;
+  const mem = memorySampler(() => dev?.pids() ?? []);
+  const checkerApp = () => {
+    if (!checker) throw new Error("state not open for checks");
+    return checker;
+  };
+  const target: Target = {
+    async beforeLoad() {
+      await closeChecker();
+      dev = await startWranglerDev(root, port, JWT_SECRET);
+      open.push(dev);
+      return dev.url;
+    },
+    async afterLoad() {
+      if (dev) {
+        await dev.stop();
+        open.splice(open.indexOf(dev), 1);
+        dev = null;
+      }
+      checker = await startApp({ bundle, persistDir, jwtSecret: JWT_SECRET });
+      open.push(checker);
+    },
+    peakMemory: mem,
+    liveD1: async () => null,
+    d1: () => checkerApp().d1(),
+    inspect: (p, b) => checkerApp().inspect(p, b),
+  };
+  try {
+    // A fresh wrangler dev per scenario has a cold configuration cache: no TTL to wait for.
+    return await runWorkload(target, loader, seeded, { ...workload, configTtlMs: 0 }, log);
+  } finally {
+    mem.stop();
+    await closeChecker();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+machine.stateDir = stateRoot.startsWith("/dev/shm") ? "tmpfs (/dev/shm)" : stateRoot;
+let failed = false;
+try {
+  const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];
+  for (let i = 1; i <= opts.runs; i++) {
+    log(`run ${i}/${opts.runs}`);
+    runs.push(await miniflareRun(i));
+  }
+  let wrangler: ScenarioRun[] | null = null;
+  if (opts.wranglerDev) {
+    log("wrangler dev (same workload, once)");
+    wrangler = await wranglerRun();
+  }
+  const violations = [...runs.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
+  failed = violations.length > 0;
+  for (const r of runs) for (const s of r.scenarios) log(`  ${s.name}: ${JSON.stringify(s.figures.errorCodes)}`);
+  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, log });
+  if (written) log(`results: ${written.json}\nsummary: ${written.md}`);
+  if (failed) log(`FAILED: ${violations.length} invariant violations (see above)`);
+} catch (err) {
+  failed = true;
+  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+} finally {
+  await stopAll();
+  if (!a["state-dir"]) rmSync(stateRoot, { recursive: true, force: true });
+  loadProcess.kill();
+}
+process.exit(failed ? 1 : 0);
