@@ -15,34 +15,52 @@ export interface OutboxSink {
   write(records: readonly OutboxRecord[]): Promise<void>;
 }
 
-export class D1Sink implements OutboxSink {
-  constructor(private readonly d1: D1Database) {}
+/** D1 binds at most 100 parameters per statement: rows per multi-row INSERT. */
+const BOOKING_ROWS_PER_STMT = Math.floor(100 / 13);
+const ATTEMPT_ROWS_PER_STMT = Math.floor(100 / 9);
 
+export class D1Sink implements OutboxSink {
+  private readonly db;
+
+  constructor(d1: D1Database) {
+    this.db = drizzle(d1);
+  }
+
+  /**
+   * One D1 batch (one transaction) for any number of records: multi-row inserts, in order. The
+   * same booking may appear twice (confirmed, then cancelled): only its last state is written.
+   */
   async write(records: readonly OutboxRecord[]): Promise<void> {
-    const db = drizzle(this.d1);
+    const db = this.db;
     const stmts: BatchItem<"sqlite">[] = [];
-    const touchedSlots = new Set<string>();
+    const lastOf = new Map<string, BookingRow>();
+    const attempts: AttemptRow[] = [];
     for (const r of records) {
       if (r.kind === "booking") {
-        touchedSlots.add(r.row.slotId);
-        stmts.push(
-          db
-            .insert(bookings)
-            .values(r.row)
-            .onConflictDoUpdate({
-              target: bookings.id,
-              set: {
-                status: sql`excluded.status`,
-                updatedAt: sql`excluded.updated_at`,
-                cancelledAt: sql`excluded.cancelled_at`,
-                cancelReason: sql`excluded.cancel_reason`,
-              },
-            }),
-        );
-      } else stmts.push(db.insert(bookingAttempts).values(r.row).onConflictDoNothing());
+        lastOf.delete(r.row.id);
+        lastOf.set(r.row.id, r.row);
+      } else attempts.push(r.row);
     }
+    const bookingRows = [...lastOf.values()];
+    for (let i = 0; i < bookingRows.length; i += BOOKING_ROWS_PER_STMT)
+      stmts.push(
+        db
+          .insert(bookings)
+          .values(bookingRows.slice(i, i + BOOKING_ROWS_PER_STMT))
+          .onConflictDoUpdate({
+            target: bookings.id,
+            set: {
+              status: sql`excluded.status`,
+              updatedAt: sql`excluded.updated_at`,
+              cancelledAt: sql`excluded.cancelled_at`,
+              cancelReason: sql`excluded.cancel_reason`,
+            },
+          }),
+      );
+    for (let i = 0; i < attempts.length; i += ATTEMPT_ROWS_PER_STMT)
+      stmts.push(db.insert(bookingAttempts).values(attempts.slice(i, i + ATTEMPT_ROWS_PER_STMT)).onConflictDoNothing());
     // The catalogue reads `taken` from the slot row (O(1)); recount it from the record it summarises.
-    for (const slotId of touchedSlots)
+    for (const slotId of new Set(bookingRows.map((b) => b.slotId)))
       stmts.push(
         db
           .update(slots)

@@ -1,5 +1,6 @@
 // StudentDO: one per student per event (`student:<eventId>:<userId>`). It owns the student's
-// bookings, applies the rules, coordinates the seat with SlotDO and keeps a durable outbox to D1.
+// bookings, applies the rules, coordinates the seat with SlotDO and keeps a durable outbox to D1
+// (through a RecorderDO, which batches the D1 writes of many students).
 // DESIGN.md "The booking path" is the specification; the numbered steps below refer to it.
 //
 // Hazard: awaiting SlotDO opens this object's input gate, so other calls of the same student run
@@ -8,7 +9,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Booking, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
 import { type ActiveBooking, type BookingPolicy, type Refusal, decideBooking, decideCancel } from "../worker/domain/rules.ts";
-import { type AttemptRow, type BookingRow, D1Sink, type OutboxRecord, type OutboxSink } from "./d1-sink.ts";
+import type { AttemptRow, BookingRow, OutboxRecord, OutboxSink } from "./d1-sink.ts";
+import { recorderName } from "./recorder-do.ts";
 import { migrate } from "./sql-migrations.ts";
 import type { TakeResult } from "./slot-do.ts";
 
@@ -135,7 +137,8 @@ export class StudentDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sink = new D1Sink(env.DB);
+    // The outbox's records go to D1 through this student's recorder, which batches many students.
+    this.sink = { write: (records) => this.recorder().append(records) };
     ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, SCHEMA);
       this.failures = Number(this.getMeta("outbox_failures") ?? "0");
@@ -218,10 +221,14 @@ export class StudentDO extends DurableObject<Env> {
     };
   }
 
-  /** Writes the outbox to D1 now; resolves when it is empty or D1 refused (then the alarm retries). */
+  /**
+   * Writes the outbox through to D1 now (this object's, then its recorder's); resolves with what is
+   * still waiting in either when D1 or the recorder refused (the alarms retry).
+   */
   async drain(): Promise<number> {
     await this.flush();
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
+    const own = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
+    return own + (await this.recorder().drain());
   }
 
   /** Safety net: settles holds left by a crash, finishes cancellations, retries the outbox. */
@@ -572,6 +579,10 @@ export class StudentDO extends DurableObject<Env> {
       attemptedAt: iso(receivedAt),
     };
     return { kind: "attempt", row };
+  }
+
+  private recorder() {
+    return this.env.RECORDER.getByName(recorderName(this.eventId(), this.studentId()));
   }
 
   private slotStub(slotId: string) {

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import type { OutboxRecord, OutboxSink } from "../durable-objects/d1-sink.ts";
 import type { SlotDO, SlotFaultStep } from "../durable-objects/slot-do.ts";
 import type { StudentDO, StudentFaultStep } from "../durable-objects/student-do.ts";
+import { env } from "cloudflare:workers";
+import { type RecorderDO, recorderName } from "../durable-objects/recorder-do.ts";
 import { api, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, d1Bookings, slotDo, studentDo, studentState } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";
 
@@ -29,7 +31,42 @@ async function setup(capacity = 2) {
 }
 
 describe("D1 failing while bookings are confirmed", () => {
-  it("confirms anyway, then the alarm writes the rows once D1 is back: nothing lost, nothing doubled", async () => {
+  it("confirms anyway, then the recorder's alarm writes the rows once D1 is back: nothing lost, nothing doubled", async () => {
+    const { eventId, slot } = await setup();
+    const me = await createUser();
+    const recorder = env.RECORDER.getByName(recorderName(eventId, me.id));
+    const down = new DownSink();
+    let restore: OutboxSink | undefined;
+    await runInDurableObject(recorder, (o: RecorderDO) => {
+      restore = o.sink;
+      o.sink = down;
+    });
+
+    const r = await book(me.token, slot.id);
+    expect(r.status).toBe(201);
+    expect(await studentDo(eventId, me.id).drain()).toBeGreaterThan(0); // held by the recorder: D1 refuses
+    expect(down.tries).toBeGreaterThan(0);
+    expect((await studentState(eventId, me.id)).outbox).toBe(0);
+    expect(await d1Bookings(eventId)).toEqual([]);
+    // The alarm retries while D1 is down, without losing anything.
+    expect(await runDurableObjectAlarm(recorder)).toBe(true);
+    expect((await recorder.inspect()).queued).toBe(2);
+
+    await runInDurableObject(recorder, (o: RecorderDO) => {
+      o.sink = restore!;
+    });
+    expect(await runDurableObjectAlarm(recorder)).toBe(true);
+    expect((await recorder.inspect()).queued).toBe(0);
+    const rows = await d1Bookings(eventId);
+    expect(rows).toEqual([expect.objectContaining({ id: r.body.booking.id, status: "confirmed", student_id: me.id })]);
+    expect(await d1Attempts(eventId)).toHaveLength(1);
+    // A second drain writes nothing twice.
+    await studentDo(eventId, me.id).drain();
+    expect(await d1Bookings(eventId)).toHaveLength(1);
+    await expectInvariants({ eventId, studentIds: [me.id], slots: [{ id: slot.id, capacity: 2 }], acknowledged: new Set([r.body.booking.id]) });
+  });
+
+  it("when the recorder cannot be reached, the student's own outbox keeps the rows and its alarm delivers them later", async () => {
     const { eventId, slot } = await setup();
     const me = await createUser();
     const stub = studentDo(eventId, me.id);
@@ -39,28 +76,43 @@ describe("D1 failing while bookings are confirmed", () => {
       restore = o.sink;
       o.sink = down;
     });
-
     const r = await book(me.token, slot.id);
     expect(r.status).toBe(201);
-    expect(await stub.drain()).toBeGreaterThan(0); // still queued: D1 refuses
-    expect(down.tries).toBeGreaterThan(0);
+    expect(await stub.drain()).toBe(2);
     expect(await d1Bookings(eventId)).toEqual([]);
-    // The alarm retries while D1 is down, without losing anything.
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect((await studentState(eventId, me.id)).outbox).toBe(2);
-
     await runInDurableObject(stub, (o: StudentDO) => {
       o.sink = restore!;
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect((await studentState(eventId, me.id)).outbox).toBe(0);
-    const rows = await d1Bookings(eventId);
-    expect(rows).toEqual([expect.objectContaining({ id: r.body.booking.id, status: "confirmed", student_id: me.id })]);
-    expect(await d1Attempts(eventId)).toHaveLength(1);
-    // A second alarm run or flush writes nothing twice.
-    await stub.drain();
-    expect(await d1Bookings(eventId)).toHaveLength(1);
     await expectInvariants({ eventId, studentIds: [me.id], slots: [{ id: slot.id, capacity: 2 }], acknowledged: new Set([r.body.booking.id]) });
+    expect(await d1Attempts(eventId)).toHaveLength(1);
+  });
+
+  it("a record D1 will never take is set aside (dead letter); the rest of the batch still lands", async () => {
+    const { eventId, slot } = await setup();
+    const [ghost, ...others] = await createUsers(4);
+    // Hold the ghost's shard while everybody books, so its records meet in one batch.
+    const shard = env.RECORDER.getByName(recorderName(eventId, ghost!.id));
+    let restore: OutboxSink | undefined;
+    await runInDurableObject(shard, (o: RecorderDO) => {
+      restore = o.sink;
+      o.sink = new DownSink();
+    });
+    const mine = await book(ghost!.token, slot.id);
+    expect(mine.status).toBe(201);
+    await Promise.all(others.map((s) => book(s.token, slot.id)));
+    await Promise.all([ghost!, ...others].map((s) => studentDo(eventId, s.id).drain()));
+    // The ghost's account vanishes from D1: its booking row now breaks a foreign key.
+    await env.DB.prepare("DELETE FROM users WHERE id = ?").bind(ghost!.id).run();
+    await runInDurableObject(shard, (o: RecorderDO) => {
+      o.sink = restore!;
+    });
+    expect(await shard.drain()).toBe(0);
+    expect((await shard.inspect()).deadLetters).toBe(1);
+    expect(await d1Bookings(eventId, "id = ?", mine.body.booking.id)).toEqual([]);
+    // Every attempt of every student (no foreign key there) made it, the ghost's included.
+    expect(await d1Attempts(eventId)).toHaveLength(4);
   });
 
   it("keeps retrying with backoff: the alarm stays armed while D1 is away", async () => {

@@ -2,6 +2,7 @@
 // StudentDO that holds, held or tried a booking, compares them with D1 and, on request, repairs
 // D1 from the objects' truth. Seats live in SlotDO and bookings in StudentDO; D1 is the record
 // that must follow them, so a drift is always fixed on the D1 side or reported for a person.
+import { RECORDER_SHARDS, recorderShardName } from "../../durable-objects/recorder-do.ts";
 import { and, eq, sql } from "drizzle-orm";
 import type { BookingRow } from "../../durable-objects/d1-sink.ts";
 import { D1Sink } from "../../durable-objects/d1-sink.ts";
@@ -140,6 +141,8 @@ async function repair(db: Db, d1: D1Database, event: EventRow, s: Snapshot, drif
 }
 
 export async function reconcileEvent(db: Db, env: Env, event: EventRow, fix: boolean, allStudents = false): Promise<ReconcileReport & { fixes: Drift[] }> {
+  // Records handed to the recorders are on their way to D1: let them land before comparing.
+  await Promise.all(Array.from({ length: RECORDER_SHARDS }, (_, i) => env.RECORDER.getByName(recorderShardName(event.id, i)).drain()));
   let snap = await snapshot(db, env, event, allStudents);
   let drifts = compare(snap);
   let fixed = 0;
