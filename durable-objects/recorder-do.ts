@@ -48,6 +48,7 @@ export class RecorderDO extends DurableObject<Env> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> | null = null;
   private alarmArmed = false;
+  private flushAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,19 +91,26 @@ export class RecorderDO extends DurableObject<Env> {
     }
   }
 
+  /** Writes until the queue is empty or D1 refuses; a call during a flush makes it go round again. */
   private flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (!this.flushing)
-      this.flushing = (async () => {
-        try {
+    if (this.flushing) {
+      this.flushAgain = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      try {
+        do {
+          this.flushAgain = false;
           while (await this.writeBatch());
-        } finally {
-          this.flushing = null;
-        }
-      })();
+        } while (this.flushAgain && this.failures === 0);
+      } finally {
+        this.flushing = null;
+      }
+    })();
     return this.flushing;
   }
 

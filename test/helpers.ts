@@ -203,7 +203,10 @@ export const slotState = (slotId: string): Promise<SlotState> => slotDo(slotId).
 export async function drainAll(eventId: string, userIds: string[]): Promise<void> {
   const left = await Promise.all(userIds.map((u) => studentDo(eventId, u).drain()));
   const stuck = left.reduce((a, b) => a + b, 0);
-  if (stuck) throw new Error(`${stuck} outbox records could not be written to D1`);
+  if (stuck) {
+    const own = await Promise.all(userIds.map(async (u) => (await studentState(eventId, u)).outbox));
+    throw new Error(`${stuck} outbox records could not be written to D1 (${own.reduce((a, b) => a + b, 0)} still in the students' own outboxes)`);
+  }
 }
 
 export interface D1Booking {
