@@ -57,3 +57,26 @@ describe("the event context cache", () => {
     expect((await eventContext(db, 0))?.event.name).toBe("Fresh");
   });
 });
+
+describe("IsolateCache", () => {
+  it("one request reloads past the TTL while the others get the current value; a failed reload serves it stale", async () => {
+    const { IsolateCache } = await import("../worker/lib/isolate-cache.ts");
+    const cache = new IsolateCache<number>(1000);
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await sleep(5);
+      return loads;
+    };
+    expect(await cache.get(20, load)).toBe(1);
+    expect(await cache.get(20, load)).toBe(1);
+    await sleep(30);
+    expect(await Promise.all([cache.get(20, load), cache.get(20, load), cache.get(20, load)])).toEqual([2, 1, 1]);
+    await sleep(30);
+    const stale: unknown[] = [];
+    expect(await cache.get(20, () => Promise.reject(new Error("down")), (e) => stale.push(e))).toBe(2);
+    expect(stale).toHaveLength(1);
+    cache.invalidate();
+    await expect(cache.get(20, () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+  });
+});

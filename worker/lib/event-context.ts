@@ -1,9 +1,11 @@
 // What a booking decision needs from D1 (DESIGN.md: "the Worker passes the configuration a
 // decision needs"), cached in the isolate for CONFIG_TTL_SECONDS so that the phase-open herd reads
-// D1 a few times per isolate instead of once per click. Admin writes in this isolate invalidate it.
+// D1 a few times per isolate instead of once per click (worker/lib/isolate-cache.ts). Admin writes in
+// this isolate invalidate it.
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { ApiError } from "./errors.ts";
+import { IsolateCache } from "./isolate-cache.ts";
 import { deprioritizedEmails, eventCompanies, events, slots } from "../db/schema.ts";
 import type { SlotInfo } from "../../durable-objects/student-do.ts";
 import { type EventRow, phaseWindows } from "./events.ts";
@@ -19,13 +21,21 @@ export interface EventContext {
   loadedAt: number;
 }
 
-let cached: EventContext | null = null;
-let loading: Promise<EventContext | null> | null = null;
-let generation = 0;
+const cache = new IsolateCache<EventContext | null>(30_000);
 
+/** CONFIG_TTL_SECONDS (wrangler.toml [vars]) in milliseconds. */
+export const configTtlMs = (env: Env) => Number(env.CONFIG_TTL_SECONDS || "2") * 1000;
+const invalidations: (() => void)[] = [];
+
+/** Forgets the context (and the caches registered to follow it, like the catalogue's). */
 export function invalidateEventContext(): void {
-  cached = null;
-  generation++;
+  cache.invalidate();
+  for (const f of invalidations) f();
+}
+
+/** Registers another isolate cache to be dropped whenever the event context is. */
+export function onEventContextInvalidated(f: () => void): void {
+  invalidations.push(f);
 }
 
 async function load(db: Db): Promise<EventContext | null> {
@@ -55,50 +65,16 @@ async function load(db: Db): Promise<EventContext | null> {
   };
 }
 
-/** How long a context may be served past its TTL while a refresh runs or D1 is struggling. */
-const MAX_STALE_MS = 30_000;
-
-function refresh(db: Db): Promise<EventContext | null> {
-  if (!loading) {
-    const gen = generation;
-    loading = load(db)
-      .then((ctx) => {
-        if (gen === generation) cached = ctx;
-        return ctx;
-      })
-      .finally(() => {
-        loading = null;
-      });
-  }
-  return loading;
-}
-
 /**
- * The active event's context, at most `ttlMs` old (0: always read D1). Past the TTL, the one request
- * that finds it stale refreshes it (and waits for that read) while every other request keeps using
- * the current context, so the phase-open herd never queues behind D1; if D1 fails, the context is
- * served up to MAX_STALE_MS old, then the failure becomes a 503 the client may retry. Admin writes
- * in this isolate invalidate at once.
- *
- * Workers rule: a promise may only settle in the request that created it (I/O belongs to a
- * request). So a refresh is always awaited by the request that started it, never left running
- * behind a response for others to pick up.
+ * The active event's context, at most `ttlMs` old (0: always read D1), through the isolate cache
+ * (stale-while-revalidate; served stale through a D1 failure for up to 30 s). With nothing to
+ * serve, a D1 failure is a 503 the client may retry. Admin writes in this isolate invalidate it.
  */
 export async function eventContext(db: Db, ttlMs: number): Promise<EventContext | null> {
-  const age = cached ? Date.now() - cached.loadedAt : Infinity;
-  if (cached && age < ttlMs) return cached;
-  if (cached && ttlMs > 0 && age < MAX_STALE_MS) {
-    if (loading) return cached;
-    const stale = cached;
-    try {
-      return (await refresh(db)) ?? stale;
-    } catch (err) {
-      console.error(JSON.stringify({ level: "warn", msg: "event context refresh failed; serving the cached one", error: String(err) }));
-      return stale;
-    }
-  }
   try {
-    return await refresh(db);
+    return await cache.get(ttlMs, () => load(db), (err) =>
+      console.error(JSON.stringify({ level: "warn", msg: "event context refresh failed; serving the cached one", error: String(err) })),
+    );
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "event context load failed", error: String(err) }));
     throw new ApiError("unavailable", "The booking service is busy; please retry in a moment.");

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthedEnv } from "../env.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
-import { eventContext, findSlot } from "../lib/event-context.ts";
+import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
 import { callDo, studentStub } from "../lib/student-stub.ts";
 import { valid } from "../lib/validate.ts";
 import { currentPhase } from "../domain/rules.ts";
@@ -17,7 +17,6 @@ const idempotencyKey = z
   .regex(/^[\x21-\x7e]{1,128}$/, "Idempotency-Key: 1 to 128 printable ASCII characters")
   .nullable();
 
-const ttl = (env: Env) => Number(env.CONFIG_TTL_SECONDS || "2") * 1000;
 
 export const bookingRoutes = new Hono<AuthedEnv>()
   .use(requireRole("student"))
@@ -28,7 +27,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     if (!keyCheck.success)
       throw new ApiError("validation_failed", "Invalid Idempotency-Key header.", [{ path: "Idempotency-Key", message: keyCheck.error.issues[0]?.message }]);
     const user = c.var.user;
-    const found = await findSlot(c.var.db, ttl(c.env), slotId);
+    const found = await findSlot(c.var.db, configTtlMs(c.env), slotId);
     if (!found) throw notFound("No such slot at this event.");
     const { ctx, slot } = found;
     const e = ctx.event;
@@ -54,7 +53,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
   })
   .get("/", valid("query", listQuery), async (c) => {
     const all = ["1", "true"].includes(c.req.valid("query").all ?? "");
-    const ctx = await eventContext(c.var.db, ttl(c.env));
+    const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
     const bookings = await callDo(() => studentStub(c.env, eventId, c.var.user.id).list(all));
@@ -63,7 +62,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
   })
   .delete("/:id", valid("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const ctx = await eventContext(c.var.db, ttl(c.env));
+    const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
     const out = await callDo(async () =>

@@ -1,13 +1,16 @@
 // Public reads: the event and the catalogue (verified companies only).
 import { and, asc, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { SlotAvailability } from "../domain/contract.ts";
+import type { Company, CompanyWithOffers, Offer, SlotAvailability } from "../domain/contract.ts";
+import type { Db } from "../db/client.ts";
 import { companies, offers, slots } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { isVerified, toOffer, verifiedCompanies } from "../lib/catalogue.ts";
 import { notFound } from "../lib/errors.ts";
-import { activeEvent, publicEvent } from "../lib/events.ts";
+import { configTtlMs, eventContext, onEventContextInvalidated } from "../lib/event-context.ts";
+import { publicEvent } from "../lib/events.ts";
+import { IsolateCache } from "../lib/isolate-cache.ts";
 import { valid } from "../lib/validate.ts";
 
 const listQuery = z.strictObject({
@@ -19,27 +22,73 @@ const idParam = z.strictObject({ id: z.uuid({ message: "expected an id" }) });
 
 const matches = (needle: string, ...hay: string[]) => hay.some((h) => h.toLowerCase().includes(needle));
 
-export const catalogueRoutes = new Hono<AppEnv>()
-  .get("/event", async (c) => {
-    const event = await activeEvent(c.var.db);
-    c.header("Cache-Control", "no-store");
-    return c.json({ event: publicEvent(event) });
-  })
-  .get("/companies", valid("query", listQuery), async (c) => {
-    const { tag, q, contractType } = c.req.valid("query");
-    const db = c.var.db;
-    const event = await activeEvent(db);
-    const all = await verifiedCompanies(db, event.id);
-    const seats = await db
+type Listed = CompanyWithOffers & { slotCount: number; freeSeats: number };
+type Detail = { company: Company; offers: Offer[]; slots: SlotAvailability[] } | null;
+
+// The catalogue is read by every student at the phase opening: kept in the isolate for the
+// config TTL (seat counts a second or two old are fine to browse; the booking itself is decided
+// by SlotDO), dropped with the event context on admin writes.
+let listCache = { eventId: "", cache: new IsolateCache<Listed[]>() };
+const detailCaches = new Map<string, IsolateCache<Detail>>();
+onEventContextInvalidated(() => {
+  listCache = { eventId: "", cache: new IsolateCache<Listed[]>() };
+  detailCaches.clear();
+});
+
+async function loadList(db: Db, eventId: string): Promise<Listed[]> {
+  const [all, seats] = await Promise.all([
+    verifiedCompanies(db, eventId),
+    db
       .select({
         companyId: slots.companyId,
         slots: sql<number>`count(*)`,
         free: sql<number>`coalesce(sum(max(${slots.capacity} - ${slots.taken}, 0)), 0)`,
       })
       .from(slots)
-      .where(eq(slots.eventId, event.id))
-      .groupBy(slots.companyId);
-    const seatsOf = new Map(seats.map((s) => [s.companyId, s]));
+      .where(eq(slots.eventId, eventId))
+      .groupBy(slots.companyId),
+  ]);
+  const seatsOf = new Map(seats.map((x) => [x.companyId, x]));
+  return all.map((co) => ({ ...co, slotCount: seatsOf.get(co.id)?.slots ?? 0, freeSeats: seatsOf.get(co.id)?.free ?? 0 }));
+}
+
+async function loadDetail(db: Db, eventId: string, id: string): Promise<Detail> {
+  if (!(await isVerified(db, eventId, id))) return null;
+  const [company, offerList, slotRows] = await Promise.all([
+    db.query.companies.findFirst({ where: eq(companies.id, id), columns: { id: true, name: true, description: true, website: true } }),
+    db
+      .select()
+      .from(offers)
+      .where(and(eq(offers.eventId, eventId), eq(offers.companyId, id)))
+      .orderBy(offers.title)
+      .then((rows) => rows.map(toOffer)),
+    db
+      .select({ id: slots.id, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity, taken: slots.taken })
+      .from(slots)
+      .where(and(eq(slots.eventId, eventId), eq(slots.companyId, id)))
+      .orderBy(asc(slots.startsAt)),
+  ]);
+  if (!company) return null;
+  return { company, offers: offerList, slots: slotRows.map((x) => ({ ...x, taken: Math.min(x.taken, x.capacity) })) };
+}
+
+async function currentEvent(c: Context<AppEnv>) {
+  const ctx = await eventContext(c.var.db, configTtlMs(c.env));
+  if (!ctx) throw notFound("No event is active yet.");
+  return ctx.event;
+}
+
+export const catalogueRoutes = new Hono<AppEnv>()
+  .get("/event", async (c) => {
+    const event = await currentEvent(c);
+    c.header("Cache-Control", "no-store");
+    return c.json({ event: publicEvent(event) });
+  })
+  .get("/companies", valid("query", listQuery), async (c) => {
+    const { tag, q, contractType } = c.req.valid("query");
+    const event = await currentEvent(c);
+    if (listCache.eventId !== event.id) listCache = { eventId: event.id, cache: new IsolateCache<Listed[]>() };
+    const all = await listCache.cache.get(configTtlMs(c.env), () => loadList(c.var.db, event.id));
     const needle = q?.toLowerCase();
     const tagLc = tag?.toLowerCase();
     const list = all
@@ -50,32 +99,18 @@ export const catalogueRoutes = new Hono<AppEnv>()
           !needle ||
           matches(needle, co.name, co.description) ||
           co.offers.some((o) => matches(needle, o.title, o.description, o.location, ...o.tags)),
-      )
-      .map((co) => ({ ...co, slotCount: seatsOf.get(co.id)?.slots ?? 0, freeSeats: seatsOf.get(co.id)?.free ?? 0 }));
+      );
     c.header("Cache-Control", "public, max-age=5");
     return c.json({ companies: list });
   })
   .get("/companies/:id", valid("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const db = c.var.db;
-    const event = await activeEvent(db);
-    if (!(await isVerified(db, event.id, id))) throw notFound("No such company at this event.");
-    const [company, offerList, slotRows] = await Promise.all([
-      db.query.companies.findFirst({ where: eq(companies.id, id), columns: { id: true, name: true, description: true, website: true } }),
-      db
-        .select()
-        .from(offers)
-        .where(and(eq(offers.eventId, event.id), eq(offers.companyId, id)))
-        .orderBy(offers.title)
-        .then((rows) => rows.map(toOffer)),
-      db
-        .select({ id: slots.id, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity, taken: slots.taken })
-        .from(slots)
-        .where(and(eq(slots.eventId, event.id), eq(slots.companyId, id)))
-        .orderBy(asc(slots.startsAt)),
-    ]);
-    if (!company) throw notFound("No such company at this event.");
-    const availability: SlotAvailability[] = slotRows.map((s) => ({ ...s, taken: Math.min(s.taken, s.capacity) }));
+    const event = await currentEvent(c);
+    const key = `${event.id}:${id}`;
+    let cache = detailCaches.get(key);
+    if (!cache) detailCaches.set(key, (cache = new IsolateCache<Detail>()));
+    const detail = await cache.get(configTtlMs(c.env), () => loadDetail(c.var.db, event.id, id));
+    if (!detail) throw notFound("No such company at this event.");
     c.header("Cache-Control", "no-cache");
-    return c.json({ company, offers: offerList, slots: availability });
+    return c.json(detail);
   });
