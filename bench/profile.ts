@@ -13,8 +13,24 @@ import { seed } from "./lib/seed.ts";
 import { demandOf, herdOps, rng } from "./lib/workload.ts";
 
 const { values: a } = parseArgs({
-  options: { students: { type: "string" }, "state-dir": { type: "string" }, "no-d1-writes": { type: "boolean" }, port: { type: "string" } },
+  options: {
+    students: { type: "string" },
+    "state-dir": { type: "string" },
+    "no-d1-writes": { type: "boolean" },
+    port: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
 });
+if (a.help) {
+  console.log(`npm run bench:profile -- [options]
+  Samples V8 in the app's isolate and D1's isolates during one phase-1 herd and prints self time per function.
+  --students N      students in the herd, 6 bookings each (default 600)
+  --state-dir DIR   where the throw-away local state goes (default /dev/shm/inf-bench-profile-<pid>)
+  --no-d1-writes    stub the outbox sink's D1 write (an experiment: the difference is the cost of D1 writes)
+  --port N          workerd inspector port (default 9229)
+  -h, --help        this text`);
+  process.exit(0);
+}
 const students = Number(a.students ?? 600);
 const inspectorPort = Number(a.port ?? 9229);
 const stateDir = freshDir(a["state-dir"] ?? join("/dev/shm", `inf-bench-profile-${process.pid}`));

@@ -77,4 +77,9 @@ function printRejected(d: { rejected: { line: number; reason: string }[] }) {
   console.error(d.rejected.map((r) => `  line ${r.line}: ${r.reason}`).join("\n"));
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // `npm run` starts a script in the package root; file arguments are relative to where the user
+  // typed the command (npm's INIT_CWD), as with any other command-line tool.
+  if (process.env.npm_lifecycle_event === "event" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -146,7 +146,7 @@ Options:
         ].join("\n"),
       );
     if (ctx.json) return printJson({ action: "created", dryRun, eventId: id, archived, config });
-    print(`${dryRun ? "Would create" : "Created"} ${config.name} (${id}), booking closed:`);
+    print(dryRun ? `Would create ${config.name}, booking closed:` : `Created ${config.name} (${id}), booking closed:`);
     print(pairs({ ...config, breaks: config.breaks.map((b) => `${b.start}-${b.end}`).join(", ") || "none" }));
     if (archived) print(`\n${dryRun ? "Would archive" : "Archived"} ${archived.name} (${archived.date}): ${archived.slots} slots and ${archived.bookings} bookings kept, read-only (export them with --event ${archived.date.slice(0, 4)}).`);
     if (!dryRun) note("\nNext: companies import, students deprioritized, slots generate, open (see README \"Yearly checklist\").");

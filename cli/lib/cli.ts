@@ -1,6 +1,7 @@
 // The shape every command shares: node:util parseArgs with the common options, one error type
 // for "you asked for something wrong" (exit 2) and one for "the data says no" (exit 1), and
 // output as a readable table or as JSON (`--json`). Progress goes to stderr, results to stdout.
+import { resolve } from "node:path";
 import { userInfo } from "node:os";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Target } from "./wrangler.ts";
@@ -60,7 +61,7 @@ export function contextOf(values: Record<string, unknown>): Ctx {
   const remote = values.remote === true;
   if (remote && typeof persistTo === "string") throw new UsageError("--persist-to is for the local D1; it cannot go with --remote");
   return {
-    target: { remote, ...(typeof persistTo === "string" ? { persistTo } : {}) },
+    target: { remote, ...(typeof persistTo === "string" ? { persistTo: resolve(persistTo) } : {}) },
     json: values.json === true,
     actor: `cli:${process.env.INF_ACTOR ?? safeUser()}`,
   };

@@ -56,6 +56,16 @@ describe("a bad config file", () => {
     expect(dry).toMatchObject({ action: "created", dryRun: true });
     expect(snapshot()).toEqual(before);
   });
+
+  it("reads a relative path from where `npm run event` was typed (npm's INIT_CWD), not from the package root", async () => {
+    state.file("here.toml", yearConfig(2032));
+    const r = await state.cli(["init", "here.toml", "--dry-run", "--json"], { env: { npm_lifecycle_event: "event", INIT_CWD: state.dir } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: true, config: { name: "INF 2032" } });
+    const root = await state.cli(["init", "here.toml", "--dry-run"]);
+    expect(root.code).toBe(2);
+    expect(root.stderr).toMatch(/here\.toml: 1 problem\(s\), nothing was written/);
+  });
 });
 
 describe("a CSV with bad lines", () => {
