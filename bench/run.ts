@@ -4,7 +4,7 @@
 // bench/results/<timestamp>.json + .md + charts. Exits non-zero on any invariant violation.
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,8 +23,9 @@ import {
   type RunningApp,
   type WranglerDev,
 } from "./lib/app.ts";
-import { type ScenarioName, type ScenarioRun, type Target, Loader, SCENARIOS, runWorkload } from "./lib/scenarios.ts";
+import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
 import { seed } from "./lib/seed.ts";
+import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
 import { writeReport } from "./lib/report.ts";
 
 const HELP = `npm run bench -- [options]
@@ -34,21 +35,10 @@ D1 + Durable Objects per run, a separate undici load process, invariant checks a
 scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
 
   --runs N              runs of the whole workload (default 3; the median is reported)
-  --companies N         companies (default 60)
-  --slots N             slots per company (default 16; capacity 2 each)
-  --students N          students (default 3000, 20 % deprioritized)
-  --hot-students N      students on the hot slot (default 500)
-  --per-student N       bookings each student fires in a herd (default 6)
-  --steady-seconds N    length of the steady scenario (default 20)
-  --steady-clients N    concurrent clients in steady (default 64)
-  --connections N       HTTP connections of the load process (default 128)
+${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (default 128)
   --timeout-ms N        per-request timeout (default 30000)
-  --only a,b            run only these scenarios (the others' state changes still happen)
-  --seed N              random seed of the demand (default 1)
   --wrangler-dev        also run the workload once through \`wrangler dev\` (side-by-side figure)
   --probe               time each stage alone inside workerd (SlotDO, StudentDO, D1) after each run
-  --state-dir DIR       where the throw-away local state lives (default: a fresh directory on
-                        /dev/shm when it exists, else bench/.state; each run's is deleted after)
   --out DIR             where results go (default bench/results)
   --smoke               tiny sizes for the test suite: 1 run, 200 students, 5 s steady, no files
   -h, --help            this text
@@ -56,22 +46,13 @@ scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
 
 const { values: a } = parseArgs({
   options: {
+    ...WORKLOAD_OPTIONS,
     runs: { type: "string" },
-    companies: { type: "string" },
-    slots: { type: "string" },
-    students: { type: "string" },
-    "hot-students": { type: "string" },
-    "per-student": { type: "string" },
-    "steady-seconds": { type: "string" },
-    "steady-clients": { type: "string" },
     connections: { type: "string" },
     "timeout-ms": { type: "string" },
-    only: { type: "string" },
-    seed: { type: "string" },
     "wrangler-dev": { type: "boolean" },
     probe: { type: "boolean" },
     out: { type: "string" },
-    "state-dir": { type: "string" },
     smoke: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
@@ -84,35 +65,16 @@ if (a.help) {
 }
 
 const smoke = a.smoke === true;
-const int = (v: string | undefined, dflt: number, name: string) => {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} expects a positive integer, got "${v}"`);
-  return n;
-};
-const only = (a.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS]) as ScenarioName[];
-for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(", ")})`);
-
 const opts = {
   runs: int(a.runs, smoke ? 1 : 3, "runs"),
-  companies: int(a.companies, smoke ? 20 : 60, "companies"),
-  slotsPerCompany: int(a.slots, smoke ? 8 : 16, "slots"),
-  students: int(a.students, smoke ? 200 : 3000, "students"),
-  hotSlotStudents: int(a["hot-students"], smoke ? 50 : 500, "hot-students"),
-  perStudent: int(a["per-student"], 6, "per-student"),
-  steadySeconds: int(a["steady-seconds"], smoke ? 3 : 20, "steady-seconds"),
-  steadyClients: int(a["steady-clients"], smoke ? 16 : 64, "steady-clients"),
+  ...workloadOptions(a, smoke),
   connections: int(a.connections, smoke ? 32 : 128, "connections"),
   timeoutMs: int(a["timeout-ms"], 30_000, "timeout-ms"),
-  seed: int(a.seed, 1, "seed"),
   wranglerDev: a["wrangler-dev"] === true,
   probe: a.probe === true,
-  only,
 };
 const outDir = a.out ?? join(ROOT, "bench/results");
-// Durable Object and D1 commits fsync under Miniflare: on this machine's disk that alone costs
-// about 3× in throughput, and the state is thrown away anyway. tmpfs measures the app, not the disk.
-const stateRoot = a["state-dir"] ?? (existsSync("/dev/shm") ? join("/dev/shm", `inf-bench-${process.pid}`) : join(STATE_DIR, "runs"));
+const stateRoot = stateRootOf(a, "inf-bench");
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const JWT_SECRET = randomBytes(32).toString("hex");
@@ -156,7 +118,7 @@ const workload = {
   configTtlMs: 0,
   only: opts.only,
 };
-const size = { companies: opts.companies, slotsPerCompany: opts.slotsPerCompany, students: opts.students, deprioritizedShare: 0.2 };
+const size = sizeOf(opts);
 
 async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
   const app = await startApp({ bundle, persistDir, jwtSecret: JWT_SECRET });
@@ -247,7 +209,7 @@ async function wranglerRun(): Promise<ScenarioRun[]> {
   }
 }
 
-machine.stateDir = stateRoot.startsWith("/dev/shm") ? "tmpfs (/dev/shm)" : stateRoot;
+machine.stateDir = storageOf(stateRoot);
 let failed = false;
 try {
   const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];

@@ -3,6 +3,7 @@
 // the table printed at the end.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import type { CapViolations, ReferenceScenarioRun, Variant } from "../reference/driver.ts";
 import type { ScenarioName, ScenarioRun } from "./scenarios.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { type Spread, round, spread } from "./stats.ts";
@@ -35,6 +36,16 @@ const FIGURES = [
   "invariantViolations",
 ] as const;
 type Figure = (typeof FIGURES)[number];
+
+/** Median and spread of each figure over the runs; null when a run lacks it. */
+function spreads<T, F extends string>(per: T[], names: readonly F[], flat: (x: T) => Record<F, number | null>): Record<F, Spread | null> {
+  const out = {} as Record<F, Spread | null>;
+  for (const f of names) {
+    const xs = per.map((x) => flat(x)[f]);
+    out[f] = xs.every((x): x is number => x !== null) ? spread(xs) : null;
+  }
+  return out;
+}
 
 function flat(s: ScenarioRun): Record<Figure, number | null> {
   return {
@@ -72,14 +83,58 @@ export function summarize(runs: { scenarios: ScenarioRun[] }[]): Summary {
   for (const name of SCENARIOS) {
     const per = runs.map((r) => r.scenarios.find((s) => s.name === name)).filter((s): s is ScenarioRun => !!s);
     if (!per.length) continue;
-    const figs = {} as Record<Figure, Spread | null>;
-    for (const f of FIGURES) {
-      const xs = per.map((s) => flat(s)[f]);
-      figs[f] = xs.every((x): x is number => x !== null) ? spread(xs) : null;
-    }
-    out[name] = { ...figs, errorCodes: per.map((s) => s.figures.errorCodes), byKind: per.map((s) => s.figures.byKind) };
+    out[name] = { ...spreads(per, FIGURES, flat), errorCodes: per.map((s) => s.figures.errorCodes), byKind: per.map((s) => s.figures.byKind) };
   }
   return out;
+}
+
+/** One run of the reference: the whole workload against each variant of the booking function. */
+export type ReferenceRun = Record<Variant, ReferenceScenarioRun[]>;
+
+/** The reference measured in this invocation (bench/reference/). */
+export interface ReferenceInput {
+  postgres: string;
+  poolSize: number;
+  settings: Record<string, string>;
+  storage: string;
+  runs: ReferenceRun[];
+}
+
+const REF_FIGURES = ["attemptsPerS", "confirmedPerS", "p50Ms", "p95Ms", "p99Ms", "maxMs", "wallMs", "capViolations"] as const;
+type RefFigure = (typeof REF_FIGURES)[number];
+type ReferenceSummary = Record<
+  Variant,
+  Partial<Record<ScenarioName, Record<RefFigure, Spread | null> & { errorCodes: Record<string, number>[]; caps: CapViolations[] }>>
+>;
+const VARIANT_LABEL: Record<Variant, string> = { asWritten: "as written", raceFree: "race-free" };
+const VARIANTS = Object.keys(VARIANT_LABEL) as Variant[];
+
+export function summarizeReference(runs: ReferenceRun[]): ReferenceSummary {
+  const out: ReferenceSummary = { asWritten: {}, raceFree: {} };
+  for (const variant of VARIANTS)
+    for (const name of SCENARIOS) {
+      const per = runs.map((r) => r[variant].find((s) => s.name === name)).filter((s): s is ReferenceScenarioRun => !!s);
+      if (!per.length) continue;
+      const figs = spreads(per, REF_FIGURES, (s) => ({ ...s.figures, capViolations: s.capViolations }));
+      out[variant][name] = { ...figs, errorCodes: per.map((s) => s.figures.errorCodes), caps: per.map((s) => s.caps) };
+    }
+  return out;
+}
+
+const fmt = (s: Spread | null | undefined, digits = 0) =>
+  !s ? "n/a" : s.runs.length > 1 ? `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})` : `${round(s.median, digits)}`;
+const table = (h: string[], r: string[][]) => [`| ${h.join(" | ")} |`, `|${h.map(() => "---").join("|")}|`, ...r.map((x) => `| ${x.join(" | ")} |`)].join("\n");
+
+/** The reference's own figures, per variant and scenario (Markdown). */
+export function referenceTable(summary: ReferenceSummary): string {
+  const header = ["scenario", "variant", "attempts/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "cap violations"];
+  const rows = SCENARIOS.flatMap((n) =>
+    VARIANTS.flatMap((v) => {
+      const s = summary[v][n];
+      return s ? [[n, VARIANT_LABEL[v], fmt(s.attemptsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.capViolations)]] : [];
+    }),
+  );
+  return table(header, rows);
 }
 
 /** The run whose attempts/s is the median one, for the charts. */
@@ -137,9 +192,6 @@ function svgChart(opts: {
   return out.join("\n");
 }
 
-const fmt = (s: Spread | null | undefined, digits = 0) =>
-  !s ? "n/a" : s.runs.length > 1 ? `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})` : `${round(s.median, digits)}`;
-
 export function writeReport(i: ReportInput): { json: string; md: string } | null {
   const summary = summarize(i.runs);
   const wrangler = i.wrangler ? summarize([{ scenarios: i.wrangler }]) : null;
@@ -149,7 +201,6 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     const s = summary[n]!;
     return [n, fmt(s.attemptsPerS), fmt(s.requestsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.outboxLagMs), fmt(s.workerPeakRssMb), `${fmt(s.serverP50Ms)} / ${fmt(s.serverP99Ms)}`, fmt(s.invariantViolations)];
   });
-  const table = (h: string[], r: string[][]) => [`| ${h.join(" | ")} |`, `|${h.map(() => "---").join("|")}|`, ...r.map((x) => `| ${x.join(" | ")} |`)].join("\n");
 
   const ref = REFERENCE as unknown as Record<string, { attemptsPerS: number; p50Ms: number; p99Ms: number; capViolations: number }>;
   const sideHeader = ["scenario", "ours (workerd) attempts/s", "p50 / p99 ms", "wrangler dev attempts/s", "p50 / p99 ms", "reference attempts/s", "p50 / p99 ms", "ours ÷ reference"];
