@@ -26,7 +26,9 @@ import {
 import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
 import { seed } from "./lib/seed.ts";
 import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
-import { writeReport } from "./lib/report.ts";
+import { type ReferenceRun, writeReport } from "./lib/report.ts";
+import { SETTINGS, type Cluster, startCluster } from "./reference/cluster.ts";
+import { runBothVariants } from "./reference/driver.ts";
 
 const HELP = `npm run bench -- [options]
 
@@ -38,6 +40,10 @@ scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
 ${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (default 128)
   --timeout-ms N        per-request timeout (default 30000)
   --wrangler-dev        also run the workload once through \`wrangler dev\` (side-by-side figure)
+  --reference           also run the seed's PostgreSQL design (bench/reference/) after each of
+                        our runs, same workload, both variants, on a throw-away PostgreSQL 15
+                        cluster; the report compares with these figures, measured now
+  --reference-pool N    connections of the reference's pg pool (default 16)
   --probe               time each stage alone inside workerd (SlotDO, StudentDO, D1) after each run
   --out DIR             where results go (default bench/results)
   --smoke               tiny sizes for the test suite: 1 run, 200 students, 5 s steady, no files
@@ -51,6 +57,8 @@ const { values: a } = parseArgs({
     connections: { type: "string" },
     "timeout-ms": { type: "string" },
     "wrangler-dev": { type: "boolean" },
+    reference: { type: "boolean" },
+    "reference-pool": { type: "string" },
     probe: { type: "boolean" },
     out: { type: "string" },
     smoke: { type: "boolean" },
@@ -71,6 +79,8 @@ const opts = {
   connections: int(a.connections, smoke ? 32 : 128, "connections"),
   timeoutMs: int(a["timeout-ms"], 30_000, "timeout-ms"),
   wranglerDev: a["wrangler-dev"] === true,
+  reference: a.reference === true,
+  referencePool: int(a["reference-pool"], 16, "reference-pool"),
   probe: a.probe === true,
 };
 const outDir = a.out ?? join(ROOT, "bench/results");
@@ -212,11 +222,25 @@ async function wranglerRun(): Promise<ScenarioRun[]> {
 machine.stateDir = storageOf(stateRoot);
 let failed = false;
 try {
+  // The reference runs right after each of our runs (ours stopped by then, so neither competes
+  // for the CPU): on a shared machine whose speed drifts, each pair sees about the same machine,
+  // and the reference gets a median and spread over as many runs as ours.
+  let cluster: Cluster | null = null;
+  if (opts.reference) {
+    cluster = await startCluster(join(stateRoot, "postgres"), log);
+    open.push(cluster);
+    log(`reference: ${cluster.version} on 127.0.0.1:${cluster.port}, pg pool of ${opts.referencePool}`);
+  }
   const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];
+  const referenceRuns: ReferenceRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
     log(`run ${i}/${opts.runs}`);
     runs.push(await miniflareRun(i));
+    if (cluster) referenceRuns.push(await runBothVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
   }
+  const reference = cluster
+    ? { postgres: cluster.version, poolSize: opts.referencePool, settings: SETTINGS, storage: storageOf(stateRoot), runs: referenceRuns }
+    : null;
   let wrangler: ScenarioRun[] | null = null;
   if (opts.wranglerDev) {
     log("wrangler dev (same workload, once)");
@@ -225,7 +249,7 @@ try {
   const violations = [...runs.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
   failed = violations.length > 0;
   for (const r of runs) for (const s of r.scenarios) log(`  ${s.name}: ${JSON.stringify(s.figures.errorCodes)}`);
-  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, log });
+  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, log });
   if (written) log(`results: ${written.json}\nsummary: ${written.md}`);
   if (failed) log(`FAILED: ${violations.length} invariant violations (see above)`);
 } catch (err) {
