@@ -38,11 +38,9 @@ const stateRoot = stateRootOf(a, "inf-reference");
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 const cluster = await startCluster(join(stateRoot, "postgres"), log);
-const cleanUp = async () => {
-  await cluster.stop();
-  if (!a["state-dir"]) rmSync(stateRoot, { recursive: true, force: true });
-};
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => void cleanUp().finally(() => process.exit(130)));
+// After the cluster's own "exit" hook (registered first), which stops it and deletes its directory.
+if (!a["state-dir"]) process.once("exit", () => rmSync(stateRoot, { recursive: true, force: true }));
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(130));
 let failed = false;
 try {
   log(`reference: ${cluster.version} on 127.0.0.1:${cluster.port}, pg pool of ${poolSize}, settings ${JSON.stringify(SETTINGS)}, data on ${storageOf(stateRoot)}`);
@@ -56,7 +54,5 @@ try {
 } catch (err) {
   failed = true;
   log(`reference failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanUp();
 }
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,7 @@
 // A throw-away PostgreSQL 15 cluster for the reference: initdb into `dir`, started on a free
-// 127.0.0.1 port, stopped and deleted by stop(). Installs Debian's postgresql when the server
-// binaries are missing (as the browser suite does for chromium). As root the binaries run as the
-// `postgres` user, which then owns `dir`.
+// 127.0.0.1 port, stopped and deleted by stop() or at the process's exit, whichever comes first.
+// Installs Debian's postgresql when the server binaries are missing (as the browser suite does
+// for chromium). As root the binaries run as the `postgres` user, which then owns `dir`.
 import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -71,7 +71,8 @@ export async function startCluster(dir: string, log: (s: string) => void): Promi
   }
   const data = join(dir, "data");
   let started = false;
-  const stop = async () => {
+  // Synchronous, so that it also runs on "exit" (an uncaught exception ends the process there).
+  const stopNow = () => {
     if (started) {
       started = false;
       // Fast shutdown; it may already be down (a Ctrl-C reaches the postmaster too).
@@ -80,6 +81,8 @@ export async function startCluster(dir: string, log: (s: string) => void): Promi
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  process.once("exit", stopNow);
+  const stop = async () => stopNow();
   try {
     run(pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]), "initdb");
     const port = await freePort();
