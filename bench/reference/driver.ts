@@ -113,7 +113,6 @@ async function seedReference(db: pg.Pool, size: SeedSize): Promise<ReferenceSeed
     "INSERT INTO profiles (id, email, is_deprioritized) SELECT id, 'bench-student-' || n || '@example.com', d FROM unnest($1::uuid[], $2::bool[]) WITH ORDINALITY AS p(id, d, n)",
     [studentIds, deprioritized],
   );
-  await db.query("ANALYZE");
   return { studentIds, deprioritized, companyIds, slots };
 }
 
@@ -166,6 +165,10 @@ export async function runReference(cluster: Cluster, variant: Variant, o: Refere
     for (const name of SCENARIOS) {
       if (name === "herdPhase2") await db.query(OPEN_PHASE_2);
       if (!o.only.includes(name)) continue;
+      // Fresh planner statistics at each scenario's start, as autovacuum would have them given
+      // time; left to autovacuum, a variant's steady ran 2× slower or not depending on whether
+      // the launcher had come by its database yet.
+      await db.query("ANALYZE");
       let results: Result[];
       if (name === "steady") {
         const held = (await db.query<{ id: string; student_id: string }>("SELECT id, student_id FROM bookings WHERE status = 'confirmed' ORDER BY created_at, id")).rows.map(
