@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import pgLib from "pg";
 
-export const PG_BIN = "/usr/lib/postgresql/15/bin";
+const PG_BIN = "/usr/lib/postgresql/15/bin";
 
 /**
  * Sized for a 2-core machine and durable like ours: every commit is fsynced before it is
@@ -24,7 +24,6 @@ export const SETTINGS = {
 export interface Cluster {
   port: number;
   version: string;
-  dir: string;
   /** A connection string for `database` (created by then). */
   createDatabase(database: string): Promise<string>;
   dropDatabase(database: string): Promise<void>;
@@ -108,7 +107,6 @@ export async function startCluster(dir: string, log: (s: string) => void): Promi
     return {
       port,
       version,
-      dir,
       async createDatabase(database) {
         await admin(`CREATE DATABASE ${database}`);
         return url(database);
