@@ -4,20 +4,12 @@
 // as a student's browser would see it) to the end of its body.
 import { performance } from "node:perf_hooks";
 import { Pool } from "undici";
-import { type Demand, type Op, type Result, rng, steadyOp } from "./lib/workload.ts";
+import { type Op, type Result, type SteadyPlan, steadyLoop } from "./lib/workload.ts";
 
 export type LoadRequest =
   | { type: "init"; baseUrl: string; tokens: string[]; connections: number; timeoutMs: number }
   | { type: "burst"; ops: Op[]; deadlineMs: number }
-  | {
-      type: "steady";
-      durationMs: number;
-      clients: number;
-      seed: number;
-      demand: Demand;
-      companyIds: string[];
-      held: { student: number; bookingId: string }[];
-    }
+  | ({ type: "steady" } & SteadyPlan)
   | { type: "exit" };
 
 export type LoadReply = { type: "ready" } | { type: "done"; startedAt: number; results: Result[] } | { type: "error"; error: string };
@@ -73,21 +65,11 @@ async function burst(ops: Op[], deadlineMs: number): Promise<{ startedAt: number
   return { startedAt, results };
 }
 
-async function steady(m: Extract<LoadRequest, { type: "steady" }>): Promise<{ startedAt: number; results: Result[] }> {
-  const r = rng(m.seed);
-  const held = [...m.held];
-  const results: Result[] = [];
+async function steady(m: SteadyPlan): Promise<{ startedAt: number; results: Result[] }> {
   const signal = AbortSignal.timeout(m.durationMs + timeoutMs);
   const startedAt = Date.now();
   const t0 = performance.now();
-  const client = async () => {
-    while (performance.now() - t0 < m.durationMs) {
-      const out = await send(steadyOp(r, tokens.length, m.demand, m.companyIds, held), t0, signal);
-      results.push(out);
-      if (out.kind === "book" && out.bookingId) held.push({ student: out.student, bookingId: out.bookingId });
-    }
-  };
-  await Promise.all(Array.from({ length: m.clients }, client));
+  const results = await steadyLoop(m, tokens.length, () => performance.now() - t0, (op) => send(op, t0, signal));
   return { startedAt, results };
 }
 

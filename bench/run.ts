@@ -4,7 +4,7 @@
 // bench/results/<timestamp>.json + .md + charts. Exits non-zero on any invariant violation.
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,9 +23,12 @@ import {
   type RunningApp,
   type WranglerDev,
 } from "./lib/app.ts";
-import { type ScenarioName, type ScenarioRun, type Target, Loader, SCENARIOS, runWorkload } from "./lib/scenarios.ts";
+import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
 import { seed } from "./lib/seed.ts";
-import { writeReport } from "./lib/report.ts";
+import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
+import { type ReferenceRun, writeReport } from "./lib/report.ts";
+import { SETTINGS, type Cluster, startCluster } from "./reference/cluster.ts";
+import { runBothVariants } from "./reference/driver.ts";
 
 const HELP = `npm run bench -- [options]
 
@@ -34,21 +37,14 @@ D1 + Durable Objects per run, a separate undici load process, invariant checks a
 scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
 
   --runs N              runs of the whole workload (default 3; the median is reported)
-  --companies N         companies (default 60)
-  --slots N             slots per company (default 16; capacity 2 each)
-  --students N          students (default 3000, 20 % deprioritized)
-  --hot-students N      students on the hot slot (default 500)
-  --per-student N       bookings each student fires in a herd (default 6)
-  --steady-seconds N    length of the steady scenario (default 20)
-  --steady-clients N    concurrent clients in steady (default 64)
-  --connections N       HTTP connections of the load process (default 128)
+${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (default 128)
   --timeout-ms N        per-request timeout (default 30000)
-  --only a,b            run only these scenarios (the others' state changes still happen)
-  --seed N              random seed of the demand (default 1)
   --wrangler-dev        also run the workload once through \`wrangler dev\` (side-by-side figure)
+  --reference           also run the seed's PostgreSQL design (bench/reference/) after each of
+                        our runs, same workload, both variants, on a throw-away PostgreSQL 15
+                        cluster; the report compares with these figures, measured now
+  --reference-pool N    connections of the reference's pg pool (default 16)
   --probe               time each stage alone inside workerd (SlotDO, StudentDO, D1) after each run
-  --state-dir DIR       where the throw-away local state lives (default: a fresh directory on
-                        /dev/shm when it exists, else bench/.state; each run's is deleted after)
   --out DIR             where results go (default bench/results)
   --smoke               tiny sizes for the test suite: 1 run, 200 students, 5 s steady, no files
   -h, --help            this text
@@ -56,22 +52,15 @@ scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
 
 const { values: a } = parseArgs({
   options: {
+    ...WORKLOAD_OPTIONS,
     runs: { type: "string" },
-    companies: { type: "string" },
-    slots: { type: "string" },
-    students: { type: "string" },
-    "hot-students": { type: "string" },
-    "per-student": { type: "string" },
-    "steady-seconds": { type: "string" },
-    "steady-clients": { type: "string" },
     connections: { type: "string" },
     "timeout-ms": { type: "string" },
-    only: { type: "string" },
-    seed: { type: "string" },
     "wrangler-dev": { type: "boolean" },
+    reference: { type: "boolean" },
+    "reference-pool": { type: "string" },
     probe: { type: "boolean" },
     out: { type: "string" },
-    "state-dir": { type: "string" },
     smoke: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
@@ -84,35 +73,18 @@ if (a.help) {
 }
 
 const smoke = a.smoke === true;
-const int = (v: string | undefined, dflt: number, name: string) => {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} expects a positive integer, got "${v}"`);
-  return n;
-};
-const only = (a.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS]) as ScenarioName[];
-for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(", ")})`);
-
 const opts = {
   runs: int(a.runs, smoke ? 1 : 3, "runs"),
-  companies: int(a.companies, smoke ? 20 : 60, "companies"),
-  slotsPerCompany: int(a.slots, smoke ? 8 : 16, "slots"),
-  students: int(a.students, smoke ? 200 : 3000, "students"),
-  hotSlotStudents: int(a["hot-students"], smoke ? 50 : 500, "hot-students"),
-  perStudent: int(a["per-student"], 6, "per-student"),
-  steadySeconds: int(a["steady-seconds"], smoke ? 3 : 20, "steady-seconds"),
-  steadyClients: int(a["steady-clients"], smoke ? 16 : 64, "steady-clients"),
+  ...workloadOptions(a, smoke),
   connections: int(a.connections, smoke ? 32 : 128, "connections"),
   timeoutMs: int(a["timeout-ms"], 30_000, "timeout-ms"),
-  seed: int(a.seed, 1, "seed"),
   wranglerDev: a["wrangler-dev"] === true,
+  reference: a.reference === true,
+  referencePool: int(a["reference-pool"], 16, "reference-pool"),
   probe: a.probe === true,
-  only,
 };
 const outDir = a.out ?? join(ROOT, "bench/results");
-// Durable Object and D1 commits fsync under Miniflare: on this machine's disk that alone costs
-// about 3× in throughput, and the state is thrown away anyway. tmpfs measures the app, not the disk.
-const stateRoot = a["state-dir"] ?? (existsSync("/dev/shm") ? join("/dev/shm", `inf-bench-${process.pid}`) : join(STATE_DIR, "runs"));
+const stateRoot = stateRootOf(a, "inf-bench");
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const JWT_SECRET = randomBytes(32).toString("hex");
@@ -156,7 +128,7 @@ const workload = {
   configTtlMs: 0,
   only: opts.only,
 };
-const size = { companies: opts.companies, slotsPerCompany: opts.slotsPerCompany, students: opts.students, deprioritizedShare: 0.2 };
+const size = sizeOf(opts);
 
 async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
   const app = await startApp({ bundle, persistDir, jwtSecret: JWT_SECRET });
@@ -247,14 +219,28 @@ async function wranglerRun(): Promise<ScenarioRun[]> {
   }
 }
 
-machine.stateDir = stateRoot.startsWith("/dev/shm") ? "tmpfs (/dev/shm)" : stateRoot;
+machine.stateDir = storageOf(stateRoot);
 let failed = false;
 try {
+  // The reference runs right after each of our runs (ours stopped by then, so neither competes
+  // for the CPU): on a shared machine whose speed drifts, each pair sees about the same machine,
+  // and the reference gets a median and spread over as many runs as ours.
+  let cluster: Cluster | null = null;
+  if (opts.reference) {
+    cluster = await startCluster(join(stateRoot, "postgres"), log);
+    open.push(cluster);
+    log(`reference: ${cluster.version} on 127.0.0.1:${cluster.port}, pg pool of ${opts.referencePool}`);
+  }
   const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];
+  const referenceRuns: ReferenceRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
     log(`run ${i}/${opts.runs}`);
     runs.push(await miniflareRun(i));
+    if (cluster) referenceRuns.push(await runBothVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
   }
+  const reference = cluster
+    ? { postgres: cluster.version, poolSize: opts.referencePool, settings: SETTINGS, storage: storageOf(stateRoot), runs: referenceRuns }
+    : null;
   let wrangler: ScenarioRun[] | null = null;
   if (opts.wranglerDev) {
     log("wrangler dev (same workload, once)");
@@ -263,7 +249,7 @@ try {
   const violations = [...runs.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
   failed = violations.length > 0;
   for (const r of runs) for (const s of r.scenarios) log(`  ${s.name}: ${JSON.stringify(s.figures.errorCodes)}`);
-  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, log });
+  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, log });
   if (written) log(`results: ${written.json}\nsummary: ${written.md}`);
   if (failed) log(`FAILED: ${violations.length} invariant violations (see above)`);
 } catch (err) {

@@ -3,13 +3,18 @@
 // the table printed at the end.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import type { CapViolations, ReferenceScenarioRun, Variant } from "../reference/driver.ts";
 import type { ScenarioName, ScenarioRun } from "./scenarios.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { type Spread, round, spread } from "./stats.ts";
 
-/** The seed's PostgreSQL design measured on this machine (issue #3), and the local ceilings. */
+/**
+ * The seed's PostgreSQL design as measured by someone else, on another machine at another time
+ * (issue #3), and the local ceilings. Machine speed varies by ~2.7× between sessions: these are
+ * shown only when the reference was not measured in the same invocation (`--reference`).
+ */
 export const REFERENCE = {
-  source: "issue #3: PostgreSQL 15, the seed's booking function called over a pool, no HTTP, same machine",
+  source: "issue #3, measured elsewhere (another machine, another time): PostgreSQL 15, the seed's booking function called over a pool, no HTTP",
   hotSlot: { attemptsPerS: 1719, p50Ms: 169, p99Ms: 285, capViolations: 0 },
   herdPhase1: { attemptsPerS: 4756, p50Ms: 1953, p99Ms: 3724, capViolations: 80, note: "as written; race-free variant 3 897/s, p99 4 541 ms" },
   herdPhase1RaceFree: { attemptsPerS: 3897, p50Ms: 2506, p99Ms: 4541, capViolations: 0 },
@@ -35,6 +40,16 @@ const FIGURES = [
   "invariantViolations",
 ] as const;
 type Figure = (typeof FIGURES)[number];
+
+/** Median and spread of each figure over the runs; null when a run lacks it. */
+function spreads<T, F extends string>(per: T[], names: readonly F[], flat: (x: T) => Record<F, number | null>): Record<F, Spread | null> {
+  const out = {} as Record<F, Spread | null>;
+  for (const f of names) {
+    const xs = per.map((x) => flat(x)[f]);
+    out[f] = xs.every((x): x is number => x !== null) ? spread(xs) : null;
+  }
+  return out;
+}
 
 function flat(s: ScenarioRun): Record<Figure, number | null> {
   return {
@@ -62,6 +77,7 @@ export interface ReportInput {
   options: Record<string, unknown>;
   runs: { scenarios: ScenarioRun[]; probe: unknown }[];
   wrangler: ScenarioRun[] | null;
+  reference: ReferenceInput | null;
   log: (s: string) => void;
 }
 
@@ -72,14 +88,60 @@ export function summarize(runs: { scenarios: ScenarioRun[] }[]): Summary {
   for (const name of SCENARIOS) {
     const per = runs.map((r) => r.scenarios.find((s) => s.name === name)).filter((s): s is ScenarioRun => !!s);
     if (!per.length) continue;
-    const figs = {} as Record<Figure, Spread | null>;
-    for (const f of FIGURES) {
-      const xs = per.map((s) => flat(s)[f]);
-      figs[f] = xs.every((x): x is number => x !== null) ? spread(xs) : null;
-    }
-    out[name] = { ...figs, errorCodes: per.map((s) => s.figures.errorCodes), byKind: per.map((s) => s.figures.byKind) };
+    out[name] = { ...spreads(per, FIGURES, flat), errorCodes: per.map((s) => s.figures.errorCodes), byKind: per.map((s) => s.figures.byKind) };
   }
   return out;
+}
+
+/** One run of the reference: the whole workload against each variant of the booking function. */
+export type ReferenceRun = Record<Variant, ReferenceScenarioRun[]>;
+
+/** The reference measured in this invocation (bench/reference/). */
+export interface ReferenceInput {
+  postgres: string;
+  poolSize: number;
+  settings: Record<string, string>;
+  storage: string;
+  runs: ReferenceRun[];
+}
+
+const REF_FIGURES = ["attemptsPerS", "confirmedPerS", "p50Ms", "p95Ms", "p99Ms", "maxMs", "wallMs", "capViolations"] as const;
+type RefFigure = (typeof REF_FIGURES)[number];
+type ReferenceSummary = Record<
+  Variant,
+  Partial<Record<ScenarioName, Record<RefFigure, Spread | null> & { errorCodes: Record<string, number>[]; caps: CapViolations[] }>>
+>;
+const VARIANT_LABEL: Record<Variant, string> = { asWritten: "as written", raceFree: "race-free" };
+const VARIANTS = Object.keys(VARIANT_LABEL) as Variant[];
+
+export function summarizeReference(runs: ReferenceRun[]): ReferenceSummary {
+  const out: ReferenceSummary = { asWritten: {}, raceFree: {} };
+  for (const variant of VARIANTS)
+    for (const name of SCENARIOS) {
+      const per = runs.map((r) => r[variant].find((s) => s.name === name)).filter((s): s is ReferenceScenarioRun => !!s);
+      if (!per.length) continue;
+      const figs = spreads(per, REF_FIGURES, (s) => ({ ...s.figures, capViolations: s.capViolations }));
+      out[variant][name] = { ...figs, errorCodes: per.map((s) => s.figures.errorCodes), caps: per.map((s) => s.caps) };
+    }
+  return out;
+}
+
+const fmt = (s: Spread | null | undefined, digits = 0) =>
+  !s ? "n/a" : s.runs.length > 1 ? `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})` : `${round(s.median, digits)}`;
+const table = (h: string[], r: string[][]) => [`| ${h.join(" | ")} |`, `|${h.map(() => "---").join("|")}|`, ...r.map((x) => `| ${x.join(" | ")} |`)].join("\n");
+
+const nonZero = (c: CapViolations) => Object.fromEntries(Object.entries(c).filter(([, n]) => n > 0));
+
+/** The reference's own figures, per variant and scenario (Markdown). */
+export function referenceTable(summary: ReferenceSummary): string {
+  const header = ["scenario", "variant", "attempts/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "cap violations"];
+  const rows = SCENARIOS.flatMap((n) =>
+    VARIANTS.flatMap((v) => {
+      const s = summary[v][n];
+      return s ? [[n, VARIANT_LABEL[v], fmt(s.attemptsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.capViolations)]] : [];
+    }),
+  );
+  return table(header, rows);
 }
 
 /** The run whose attempts/s is the median one, for the charts. */
@@ -137,9 +199,6 @@ function svgChart(opts: {
   return out.join("\n");
 }
 
-const fmt = (s: Spread | null | undefined, digits = 0) =>
-  !s ? "n/a" : s.runs.length > 1 ? `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})` : `${round(s.median, digits)}`;
-
 export function writeReport(i: ReportInput): { json: string; md: string } | null {
   const summary = summarize(i.runs);
   const wrangler = i.wrangler ? summarize([{ scenarios: i.wrangler }]) : null;
@@ -149,30 +208,42 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     const s = summary[n]!;
     return [n, fmt(s.attemptsPerS), fmt(s.requestsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.outboxLagMs), fmt(s.workerPeakRssMb), `${fmt(s.serverP50Ms)} / ${fmt(s.serverP99Ms)}`, fmt(s.invariantViolations)];
   });
-  const table = (h: string[], r: string[][]) => [`| ${h.join(" | ")} |`, `|${h.map(() => "---").join("|")}|`, ...r.map((x) => `| ${x.join(" | ")} |`)].join("\n");
 
-  const ref = REFERENCE as unknown as Record<string, { attemptsPerS: number; p50Ms: number; p99Ms: number; capViolations: number }>;
-  const sideHeader = ["scenario", "ours (workerd) attempts/s", "p50 / p99 ms", "wrangler dev attempts/s", "p50 / p99 ms", "reference attempts/s", "p50 / p99 ms", "ours ÷ reference"];
-  const sideRows = SCENARIOS.filter((n) => summary[n]).map((n) => {
+  const names = SCENARIOS.filter((n) => summary[n]);
+  const ratio = (ours: Spread | null, ref: number | undefined) => (ours && ref ? `${round(ours.median / ref, 2)}×` : "");
+  const oursHeader = ["scenario", "ours (workerd) attempts/s", "p50 / p99 ms", "wrangler dev attempts/s", "p50 / p99 ms"];
+  const oursCells = (n: ScenarioName) => {
     const s = summary[n]!;
     const w = wrangler?.[n];
-    const r = ref[n === "herdPhase2" ? "herdPhase1RaceFree" : n];
-    return [
-      n,
-      fmt(s.attemptsPerS),
-      `${fmt(s.p50Ms)} / ${fmt(s.p99Ms)}`,
-      w ? fmt(w.attemptsPerS) : "not run",
-      w ? `${fmt(w.p50Ms)} / ${fmt(w.p99Ms)}` : "",
-      r ? String(r.attemptsPerS) : "",
-      r ? `${r.p50Ms} / ${r.p99Ms}` : "",
-      r && s.attemptsPerS ? `${round(s.attemptsPerS.median / r.attemptsPerS, 2)}×` : "",
-    ];
+    return [n, fmt(s.attemptsPerS), `${fmt(s.p50Ms)} / ${fmt(s.p99Ms)}`, w ? fmt(w.attemptsPerS) : "not run", w ? `${fmt(w.p50Ms)} / ${fmt(w.p99Ms)}` : ""];
+  };
+  const measured = i.reference ? summarizeReference(i.reference.runs) : null;
+  const elsewhere = REFERENCE as unknown as Record<string, { attemptsPerS: number; p50Ms: number; p99Ms: number } | undefined>;
+  const sideHeader = measured
+    ? [...oursHeader, ...VARIANTS.flatMap((v) => [`${VARIANT_LABEL[v]}, measured now, attempts/s`, "p50 / p99 ms", "cap violations"]), ...VARIANTS.map((v) => `ours ÷ ${VARIANT_LABEL[v]}`)]
+    : [...oursHeader, "reference measured elsewhere attempts/s", "p50 / p99 ms", "ours ÷ reference (elsewhere)"];
+  const sideRows = names.map((n) => {
+    const ours = summary[n]!.attemptsPerS;
+    if (measured) {
+      const refs = VARIANTS.map((v) => measured[v][n]);
+      return [
+        ...oursCells(n),
+        ...refs.flatMap((r) => (r ? [fmt(r.attemptsPerS), `${fmt(r.p50Ms)} / ${fmt(r.p99Ms)}`, fmt(r.capViolations)] : ["not run", "", ""])),
+        ...refs.map((r) => ratio(ours, r?.attemptsPerS?.median)),
+      ];
+    }
+    const r = elsewhere[n === "herdPhase2" ? "herdPhase1RaceFree" : n];
+    return [...oursCells(n), r ? String(r.attemptsPerS) : "", r ? `${r.p50Ms} / ${r.p99Ms}` : "", ratio(ours, r?.attemptsPerS)];
   });
 
   i.log("");
   i.log(table(header, rows));
   i.log("");
   i.log(table(sideHeader, sideRows));
+  if (measured) {
+    i.log("");
+    i.log(referenceTable(measured));
+  }
   if (!i.outDir) return null;
 
   mkdirSync(i.outDir, { recursive: true });
@@ -208,7 +279,9 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     scenarios: summary,
     wranglerDev: wrangler,
     probe: i.runs.map((r) => r.probe),
-    reference: REFERENCE,
+    reference: i.reference
+      ? { measuredNow: true, postgres: i.reference.postgres, poolSize: i.reference.poolSize, settings: i.reference.settings, storage: i.reference.storage, variants: measured, raw: i.reference.runs }
+      : { measuredNow: false, ...REFERENCE },
     violations,
     charts: { latencyCdf: basename(`${base}-latency-cdf.svg`), throughput: basename(`${base}-throughput.svg`) },
     raw: i.runs.map((r) => r.scenarios.map((s) => ({ name: s.name, figures: s.figures, outboxLagMs: s.outboxLagMs, workerPeakRssMb: s.workerPeakRssMb, server: s.server, throughputPerS: s.throughputPerS }))),
@@ -232,7 +305,27 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     "",
     table(sideHeader, sideRows),
     "",
-    `Reference: ${REFERENCE.source}. herdPhase2 is compared with the race-free herd (the as-written function gives 4 756/s, p99 3 724 ms, 80 students over the cap). Local ceilings: a bare Worker calling two DOs ${REFERENCE.ceilings.bareWorkerTwoDosRequestsPerS}/s, a constant-JSON Worker ${REFERENCE.ceilings.constantJsonWorkerRequestsPerS}/s (bare workerd).`,
+    ...(i.reference && measured
+      ? [
+          `Reference measured now, in this invocation, right after each of our runs, with the same operations: the seed's design (bench/reference/schema.sql) on ${i.reference.postgres}, ` +
+            `the booking function called directly over a pg pool of ${i.reference.poolSize} connections (no HTTP), settings \`${JSON.stringify(i.reference.settings)}\` ` +
+            `(every commit durable before it is answered), data directory on ${i.reference.storage} as ours. "As written" locks only the slot row; "race-free" locks the student's row first. ` +
+            "Cap violations are counted on the stored state after the scenario (cumulative): students over the phase-1, total or company cap, slots over capacity, deprioritized phase-1 bookings, overlapping pairs.",
+          "",
+          referenceTable(measured),
+          "",
+          ...VARIANTS.flatMap((v) =>
+            names.flatMap((n) => {
+              const r = measured[v][n];
+              return r ? [`- ${VARIANT_LABEL[v]} ${n}: ${r.errorCodes.map((c) => JSON.stringify(c)).join("; ")}; cap violations per run ${r.caps.map((c) => JSON.stringify(nonZero(c))).join("; ")}`] : [];
+            }),
+          ),
+        ]
+      : [
+          `Reference: ${REFERENCE.source}. Not measured on this machine: run with \`--reference\` for figures measured now. herdPhase2 is compared with the race-free herd (the as-written function gives 4 756/s, p99 3 724 ms, 80 students over the cap).`,
+        ]),
+    "",
+    `Local ceilings (measured earlier): a bare Worker calling two DOs ${REFERENCE.ceilings.bareWorkerTwoDosRequestsPerS}/s, a constant-JSON Worker ${REFERENCE.ceilings.constantJsonWorkerRequestsPerS}/s (bare workerd).`,
     "",
     "## Charts",
     "",

@@ -123,19 +123,15 @@ export async function runWorkload(
         type: "steady",
         durationMs: o.steadySeconds * 1000,
         clients: o.steadyClients,
-        seed: o.seed + 7,
+        seed: o.seed,
         demand,
         companyIds: seeded.companyIds,
         held,
       });
     } else {
       let ops: Op[];
-      if (name === "hotSlot") {
-        const eligible = seeded.students.flatMap((s, i) => (s.deprioritized ? [] : [i])).slice(0, o.hotSlotStudents);
-        // A cold company's slot: the herd's hot companies are not pre-filled by this scenario.
-        const slot = demand.slotsByCompany[demand.companies - 1]![0]!;
-        ops = hotSlotOps(eligible, slot);
-      } else ops = herdOps(r, seeded.students.length, o.perStudent, demand);
+      if (name === "hotSlot") ops = hotSlotOps(seeded.students.map((s) => s.deprioritized), o.hotSlotStudents, demand);
+      else ops = herdOps(r, seeded.students.length, o.perStudent, demand);
       reply = await loader.call({ type: "burst", ops, deadlineMs: o.timeoutMs * 4 });
     }
     if (reply.type !== "done") throw new Error("load process answered out of turn");

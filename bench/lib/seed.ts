@@ -49,19 +49,32 @@ function dayEndFor(n: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
 
+/**
+ * The bench's event, 30 days ahead with `slotsPerCompany` slots a day; phase 1 open since a minute
+ * ago (openPhase2() moves the boundary to "now" for the phase-2 herd). The reference gets the same.
+ */
+export function benchEvent(slotsPerCompany: number, now: number) {
+  const date = iso(now + 30 * DAY).slice(0, 10);
+  const config = { ...DEFAULT_EVENT_CONFIG, dayEnd: dayEndFor(slotsPerCompany), date, name: `Bench ${date}` };
+  const times = slotTimes(config);
+  if (times.length !== slotsPerCompany) throw new Error(`expected ${slotsPerCompany} slots per company, got ${times.length}`);
+  const windows = { phase1Start: iso(now - 60_000), phase1End: iso(now + DAY), phase2Start: iso(now + DAY), phase2End: iso(now + 20 * DAY), cancelDeadline: iso(now + 25 * DAY) };
+  return { config, times, windows };
+}
+
+/** Spread evenly over the list, so that any prefix of students has the same share. */
+export const isDeprioritized = (i: number, share: number) => Math.floor((i + 1) * share) > Math.floor(i * share);
+
 export async function seed(d1: D1Database, size: SeedSize, jwtSecret: string, log: (s: string) => void): Promise<Seeded> {
   const now = Date.now();
-  const date = iso(now + 30 * DAY).slice(0, 10);
   const eventId = randomUUID();
-  const config = { ...DEFAULT_EVENT_CONFIG, dayEnd: dayEndFor(size.slotsPerCompany), date, name: `Bench ${date}` };
-  const times = slotTimes(config);
-  if (times.length !== size.slotsPerCompany) throw new Error(`expected ${size.slotsPerCompany} slots per company, got ${times.length}`);
+  const { config, times, windows } = benchEvent(size.slotsPerCompany, now);
   const sql: string[] = [];
   sql.push(
     insert("events", {
       id: eventId,
       name: config.name,
-      date,
+      date: config.date,
       time_zone: config.timeZone,
       slot_duration_minutes: config.slotDurationMinutes,
       buffer_minutes: config.bufferMinutes,
@@ -69,15 +82,14 @@ export async function seed(d1: D1Database, size: SeedSize, jwtSecret: string, lo
       day_start: config.dayStart,
       day_end: config.dayEnd,
       breaks: "[]",
-      // Phase 1 is open; openPhase2() moves the boundary to "now" for the phase-2 herd.
-      phase1_start: iso(now - 60_000),
-      phase1_end: iso(now + DAY),
-      phase2_start: iso(now + DAY),
-      phase2_end: iso(now + 20 * DAY),
+      phase1_start: windows.phase1Start,
+      phase1_end: windows.phase1End,
+      phase2_start: windows.phase2Start,
+      phase2_end: windows.phase2End,
       max_bookings_phase1: config.maxBookingsPhase1,
       max_bookings_total: config.maxBookingsTotal,
       max_bookings_per_company: config.maxBookingsPerCompany,
-      cancel_deadline: iso(now + 25 * DAY),
+      cancel_deadline: windows.cancelDeadline,
       booking_open: true,
     }),
   );
@@ -102,8 +114,7 @@ export async function seed(d1: D1Database, size: SeedSize, jwtSecret: string, lo
   for (let i = 0; i < size.students; i++) {
     const id = randomUUID();
     const email = `bench-student-${i + 1}@example.com`;
-    // Spread evenly over the list, so that any prefix of students has the same share.
-    const deprioritized = Math.floor((i + 1) * size.deprioritizedShare) > Math.floor(i * size.deprioritizedShare);
+    const deprioritized = isDeprioritized(i, size.deprioritizedShare);
     if (deprioritized) deprioritizedCount++;
     const fullName = `Bench Student ${i + 1}`;
     sql.push(insert("users", { id, email, password_hash: hash, role: "student", full_name: fullName, deprioritized }));

@@ -72,9 +72,13 @@ export function pickSlot(r: () => number, d: Demand, company = pickCompany(r, d)
   return pick(r, d.slotsByCompany[company]!);
 }
 
-/** `students` distinct students on one slot, all at once. */
-export function hotSlotOps(studentIdx: number[], slotId: string): Op[] {
-  return studentIdx.map((student) => ({ kind: "book" as const, student, slotId }));
+/**
+ * The first `n` priority students (`deprioritized[i]` false), all at once, on one slot: the first
+ * of the last company, a cold one, so that this scenario does not pre-fill the herd's hot companies.
+ */
+export function hotSlotOps(deprioritized: boolean[], n: number, d: Demand): Op[] {
+  const slotId = d.slotsByCompany[d.companies - 1]![0]!;
+  return deprioritized.flatMap((dep, student) => (dep ? [] : [{ kind: "book" as const, student, slotId }])).slice(0, n);
 }
 
 /** Every student's `perStudent` bookings (distinct companies, skewed demand), all at once, shuffled. */
@@ -109,4 +113,31 @@ export function steadyOp(r: () => number, students: number, d: Demand, companyId
     return { kind: "cancel", student: h.student, bookingId: h.bookingId };
   }
   return r() < 0.5 ? { kind: "read", path: "/api/companies" } : { kind: "read", path: `/api/companies/${pick(r, companyIds)}` };
+}
+
+export interface SteadyPlan {
+  durationMs: number;
+  clients: number;
+  /** The workload's seed: steady draws from its own generator, seeded from it. */
+  seed: number;
+  demand: Demand;
+  companyIds: string[];
+  /** Confirmed bookings at the start, which the clients may cancel. */
+  held: { student: number; bookingId: string }[];
+}
+
+/** `clients` closed-loop clients: each sends its next request when the last one is answered, until `durationMs`. */
+export async function steadyLoop(p: SteadyPlan, students: number, elapsedMs: () => number, send: (op: Op) => Promise<Result>): Promise<Result[]> {
+  const r = rng(p.seed + 7);
+  const held = [...p.held];
+  const results: Result[] = [];
+  const client = async () => {
+    while (elapsedMs() < p.durationMs) {
+      const out = await send(steadyOp(r, students, p.demand, p.companyIds, held));
+      results.push(out);
+      if (out.kind === "book" && out.bookingId) held.push({ student: out.student, bookingId: out.bookingId });
+    }
+  };
+  await Promise.all(Array.from({ length: p.clients }, client));
+  return results;
 }
