@@ -6,7 +6,7 @@ import { basename, join } from "node:path";
 import type { CapViolations, ReferenceScenarioRun, Variant } from "../reference/driver.ts";
 import type { ScenarioName, ScenarioRun } from "./scenarios.ts";
 import { SCENARIOS } from "./scenarios.ts";
-import { type Spread, round, spread } from "./stats.ts";
+import { type Spread, movingAverage, round, spread } from "./stats.ts";
 
 /**
  * The seed's PostgreSQL design as measured by someone else, on another machine at another time
@@ -260,12 +260,12 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     }),
   });
   const tputSvg = svgChart({
-    title: "Throughput over time (median run, completed requests/s per 250 ms)",
+    title: "Throughput over time (median run, completed requests/s, 1 s moving average)",
     xLabel: "seconds since the scenario started",
     yLabel: "requests/s",
     series: SCENARIOS.flatMap((n) => {
       const r = medianRun(i.runs, n);
-      return r ? [{ name: n, color: COLORS[n], points: r.throughputPerS.map((y, k): [number, number] => [(k * 250) / 1000, y]) }] : [];
+      return r ? [{ name: n, color: COLORS[n], points: movingAverage(r.throughputPerS, 4).map((y, k): [number, number] => [(k * 250) / 1000, y]) }] : [];
     }),
   });
   writeFileSync(`${base}-latency-cdf.svg`, cdfSvg);

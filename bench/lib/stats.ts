@@ -62,6 +62,15 @@ export function figures(results: Result[]): RunFigures {
   };
 }
 
+/** Each point the mean of the `window` points centred on it (fewer at the edges): a readable curve. */
+export function movingAverage(xs: number[], window: number): number[] {
+  const half = Math.floor(window / 2);
+  return xs.map((_, k) => {
+    const part = xs.slice(Math.max(0, k - half), Math.min(xs.length, k - half + window));
+    return round(part.reduce((a, b) => a + b, 0) / part.length, 0);
+  });
+}
+
 /** Completed requests per `bucketMs`, from the scenario's start. */
 export function throughputSeries(results: Result[], bucketMs: number): number[] {
   const last = Math.max(0, ...results.map((r) => r.endMs));
