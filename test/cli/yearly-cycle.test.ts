@@ -63,7 +63,10 @@ it("starts 2027 empty: no company verified, no slot, no booking, nobody depriori
   expect(s.students).toEqual({ total: 5, deprioritized: 0, withBooking: 0 });
   // Last year's list no longer flags anyone (seed 000's reset), though 2026 keeps its list.
   expect(state.query("SELECT email FROM users WHERE deprioritized = 1")).toEqual([]);
-  expect((await state.json(["status", "--event", "2026"])).students.deprioritized).toBe(1);
+  const last = await state.json(["status", "--event", "2026"]);
+  expect(last.students.deprioritized).toBe(1);
+  // Archived: no phase, whatever its windows say (they were still open when 2027 was created).
+  expect(last.event).toMatchObject({ status: "archived", bookingOpen: false, currentPhase: 0 });
   expect((await state.cli(["export", "bookings"])).stdout.trim().split("\r\n")).toHaveLength(1);
 });
 

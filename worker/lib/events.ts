@@ -45,7 +45,8 @@ export function publicEvent(e: EventRow, now = Date.now()): PublicEvent {
     id: e.id,
     status: e.status,
     ...toConfig(e),
-    currentPhase: currentPhase(phaseWindows(e), now),
+    // An archived year has no phase, whatever its windows say: nobody can book it any more.
+    currentPhase: e.status === "archived" ? 0 : currentPhase(phaseWindows(e), now),
     serverTime: new Date(now).toISOString(),
   };
 }
