@@ -8,7 +8,7 @@
 // written before that await, and every later step re-reads state instead of trusting locals.
 import { DurableObject } from "cloudflare:workers";
 import type { Booking, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
-import { type ActiveBooking, type BookingPolicy, type Refusal, decideBooking, decideCancel } from "../worker/domain/rules.ts";
+import { type ActiveBooking, type BookingPolicy, type CancelPolicy, type Refusal, decideBooking, decideCancel } from "../worker/domain/rules.ts";
 import type { AttemptRow, BookingRow, OutboxRecord, OutboxSink } from "./d1-sink.ts";
 import { recorderName } from "./recorder-do.ts";
 import { migrate } from "./sql-migrations.ts";
@@ -92,7 +92,8 @@ export interface CancelInput {
   eventId: string;
   studentId: string;
   bookingId: string;
-  cancelDeadline: number | null;
+  /** The Worker's clock and the event's deadline and cutoff. */
+  policy: CancelPolicy;
 }
 
 export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails };
@@ -346,7 +347,7 @@ export class StudentDO extends DurableObject<Env> {
     if (!r || r.status === "pending") return fail("not_found", "No such booking.");
     if (r.status === "cancelled") return { ok: true, booking: this.view(r) };
     if (r.status === "confirmed") {
-      const d = decideCancel({ startsAt: r.starts_at }, Date.now(), input.cancelDeadline);
+      const d = decideCancel({ startsAt: r.starts_at }, input.policy);
       if (!d.ok) return fail(d.code, d.message, d.details);
       this.sql.exec("UPDATE bookings SET status = 'cancelling', updated_at = ? WHERE id = ?", Date.now(), r.id);
       this.armAlarm(Date.now() + RECOVERY_DELAY_MS);
@@ -543,6 +544,8 @@ export class StudentDO extends DurableObject<Env> {
       endsAt: iso(r.ends_at),
       phase: r.phase === 1 ? 1 : 2,
       status: r.status === "cancelled" ? "cancelled" : "confirmed",
+      // Attendance is recorded in D1 on the day, not here: the Worker adds it where it shows it.
+      attendance: null,
     };
   }
 

@@ -103,7 +103,7 @@ describe("object-level checks", () => {
   it("a recruiter sees who booked their slots, and another company's recruiter does not", async () => {
     const own = await api("GET", "/company/slots", { token: users.recruiter.token });
     const slot = own.body.slots.find((s: { id: string }) => s.id === slotIds[0]);
-    expect(slot.students).toContainEqual({ id: users.student.id, fullName: users.student.fullName, email: users.student.email });
+    expect(slot.students).toContainEqual({ id: users.student.id, fullName: users.student.fullName, email: users.student.email, bookingId, attendance: null });
     const other = await api("GET", "/company/slots", { token: users.otherRecruiter.token });
     expect(other.body.slots.map((s: { id: string }) => s.id)).not.toContain(slotIds[0]);
     expect(JSON.stringify(other.body)).not.toContain(users.student.email);

@@ -14,6 +14,8 @@ export const BOOKING_REFUSALS = [
   "total_cap",
   "slot_full",
   "cancel_deadline_passed",
+  "slot_started",
+  "slot_blocked",
 ] as const;
 export type BookingRefusal = (typeof BOOKING_REFUSALS)[number];
 
@@ -28,6 +30,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unavailable"
   | "internal"
+  | "capacity_below_taken"
   | BookingRefusal;
 
 export const ERROR_STATUS = {
@@ -45,6 +48,9 @@ export const ERROR_STATUS = {
   total_cap: 409,
   slot_full: 409,
   cancel_deadline_passed: 409,
+  slot_started: 409,
+  slot_blocked: 409,
+  capacity_below_taken: 409,
   payload_too_large: 413,
   idempotency_conflict: 422,
   rate_limited: 429,
@@ -97,6 +103,10 @@ export interface EventConfig {
   maxBookingsTotal: number;
   maxBookingsPerCompany: number;
   cancelDeadline: string | null;
+  /** Minutes before a slot's start from which it can no longer be booked or cancelled by the student. */
+  bookingCutoffMinutes: number;
+  /** The career office's address (deprioritization appeals). */
+  contactEmail: string | null;
   bookingOpen: boolean;
 }
 
@@ -124,6 +134,10 @@ export interface Company {
   name: string;
   description: string;
   website: string | null;
+  /** Booth or room on the day. */
+  booth: string | null;
+  /** A short note for students. */
+  note: string | null;
 }
 
 export interface CompanyWithOffers extends Company {
@@ -136,9 +150,19 @@ export interface SlotAvailability {
   endsAt: string;
   capacity: number;
   taken: number;
+  /** Blocked by the recruiter or the office: no new seats (existing bookings stay). */
+  blocked: boolean;
 }
 
 export type BookingStatus = "confirmed" | "cancelled";
+
+/** What happened on the day, per booking (null until someone records it). */
+export const ATTENDANCE = ["present", "no_show", "late"] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+
+/** Who cancelled a booking. */
+export const CANCELLED_BY = ["student", "office", "recruiter", "withdrawal"] as const;
+export type CancelledBy = (typeof CANCELLED_BY)[number];
 
 export interface Booking {
   id: string;
@@ -148,8 +172,57 @@ export interface Booking {
   endsAt: string;
   phase: 1 | 2;
   status: BookingStatus;
+  attendance: Attendance | null;
+}
+
+/** A booking as its student sees it in the schedule (`GET /api/bookings`). */
+export interface ScheduleEntry extends Booking {
+  /** Kept on the history even when the company is withdrawn or no longer verified. */
+  companyName: string;
+  booth: string | null;
+  note: string | null;
+  /** Signed, short: the QR code the recruiter scans (confirmed bookings only). */
+  checkInToken: string | null;
+  cancelledBy: CancelledBy | null;
+  cancelReason: string | null;
+}
+
+export interface CompanySlotStudent {
+  id: string;
+  fullName: string;
+  email: string;
+  bookingId: string;
+  attendance: Attendance | null;
 }
 
 export interface CompanySlot extends SlotAvailability {
-  students: { id: string; fullName: string; email: string }[];
+  students: CompanySlotStudent[];
+}
+
+/** A booking at the office's desk: the D1 record, with its company and what happened to it. */
+export interface DeskBooking extends Booking {
+  studentId: string;
+  companyName: string;
+  cancelledAt: string | null;
+  cancelledBy: CancelledBy | null;
+  cancelReason: string | null;
+  checkedInAt: string | null;
+}
+
+export interface DeskStudent {
+  id: string;
+  email: string;
+  fullName: string;
+  deprioritized: boolean;
+  deprioritizedReason: string | null;
+  bookings: DeskBooking[];
+  /** Booking attempts at the active event, by outcome ("ok" or the refusal code). */
+  attempts: Record<string, number>;
+}
+
+/** The student's standing for the active event: why they book from phase 2, whom to write to. */
+export interface Priority {
+  deprioritized: boolean;
+  reason: string | null;
+  contactEmail: string | null;
 }

@@ -29,6 +29,8 @@ export const eventConfigFields = z.strictObject({
   maxBookingsTotal: count(1, 100),
   maxBookingsPerCompany: count(1, 100),
   cancelDeadline: isoUtc.nullable(),
+  bookingCutoffMinutes: count(0, 24 * 60),
+  contactEmail: z.email({ message: "expected an e-mail address" }).max(254).nullable(),
   bookingOpen: z.boolean(),
 });
 
@@ -80,5 +82,7 @@ export const DEFAULT_EVENT_CONFIG: Omit<EventConfig, "name" | "date"> = {
   maxBookingsTotal: 6,
   maxBookingsPerCompany: 1,
   cancelDeadline: null,
+  bookingCutoffMinutes: 0,
+  contactEmail: null,
   bookingOpen: false,
 };

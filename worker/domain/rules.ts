@@ -19,8 +19,11 @@ export interface SlotRef {
   endsAt: number;
 }
 
-/** What the Worker passes from D1's configuration into a decision. */
+/** What the Worker passes from D1's configuration into a decision, with its clock. */
 export interface BookingPolicy {
+  /** The Worker's clock at the request (epoch ms): injected, so the decision is a pure function of it. */
+  now: number;
+  bookingCutoffMinutes: number;
   phase: Phase;
   bookingOpen: boolean;
   deprioritized: boolean;
@@ -57,6 +60,11 @@ export function currentPhase(w: PhaseWindows, now: number): Phase {
 export const overlaps = (a: { startsAt: number; endsAt: number }, b: { startsAt: number; endsAt: number }) =>
   a.startsAt < b.endsAt && b.startsAt < a.endsAt;
 
+const MINUTE = 60_000;
+
+/** A slot that has started, or starts within the cutoff, is past for booking and student cancels. */
+export const slotStarted = (startsAt: number, now: number, cutoffMinutes: number) => now >= startsAt - cutoffMinutes * MINUTE;
+
 const refuse = (code: BookingRefusal, message: string, details?: ErrorDetails): Refusal => ({
   ok: false,
   code,
@@ -71,6 +79,8 @@ const refuse = (code: BookingRefusal, message: string, details?: ErrorDetails): 
  */
 export function decideBooking(active: readonly ActiveBooking[], slot: SlotRef, p: BookingPolicy): Decision {
   if (!p.bookingOpen || p.phase === 0) return refuse("booking_closed", "Booking is closed right now.");
+  if (slotStarted(slot.startsAt, p.now, p.bookingCutoffMinutes))
+    return refuse("slot_started", "This slot has started (or is about to): it can no longer be booked.", { startsAt: new Date(slot.startsAt).toISOString() });
   if (p.phase === 1 && p.deprioritized)
     return refuse("phase_gate", "Phase 1 is reserved for priority students; you can book when phase 2 opens.");
 
@@ -111,16 +121,20 @@ export function decideBooking(active: readonly ActiveBooking[], slot: SlotRef, p
   return { ok: true, phase: p.phase };
 }
 
-/** The deadline is the configured one, or the interview's start when none is set. */
-export function decideCancel(
-  booking: { startsAt: number },
-  now: number,
-  cancelDeadline: number | null,
-): { ok: true } | Refusal {
-  const deadline = cancelDeadline ?? booking.startsAt;
-  if (now > deadline)
-    return refuse("cancel_deadline_passed", "The cancellation deadline has passed.", {
-      deadline: new Date(deadline).toISOString(),
-    });
+export interface CancelPolicy {
+  now: number;
+  cancelDeadline: number | null;
+  bookingCutoffMinutes: number;
+}
+
+/**
+ * A student may cancel until the configured deadline, and never once the slot has started (or is
+ * within the cutoff): from then on only the office or the recruiter can.
+ */
+export function decideCancel(booking: { startsAt: number }, p: CancelPolicy): { ok: true } | Refusal {
+  if (slotStarted(booking.startsAt, p.now, p.bookingCutoffMinutes))
+    return refuse("slot_started", "This interview has started (or is about to): ask the career office.", { startsAt: new Date(booking.startsAt).toISOString() });
+  if (p.cancelDeadline !== null && p.now > p.cancelDeadline)
+    return refuse("cancel_deadline_passed", "The cancellation deadline has passed.", { deadline: new Date(p.cancelDeadline).toISOString() });
   return { ok: true };
 }

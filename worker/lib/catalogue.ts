@@ -6,6 +6,16 @@ import { companies, eventCompanies, offers } from "../db/schema.ts";
 
 export type OfferRow = typeof offers.$inferSelect;
 
+/** A company as students see it (contract `Company`). */
+export const publicCompanyColumns = {
+  id: companies.id,
+  name: companies.name,
+  description: companies.description,
+  website: companies.website,
+  booth: companies.booth,
+  note: companies.note,
+};
+
 export const toOffer = (o: OfferRow): Offer => ({
   id: o.id,
   companyId: o.companyId,
@@ -19,7 +29,7 @@ export const toOffer = (o: OfferRow): Offer => ({
 export async function verifiedCompanies(db: Db, eventId: string): Promise<CompanyWithOffers[]> {
   const [rows, offerRows] = await db.batch([
     db
-      .select({ id: companies.id, name: companies.name, description: companies.description, website: companies.website })
+      .select(publicCompanyColumns)
       .from(companies)
       .innerJoin(eventCompanies, and(eq(eventCompanies.companyId, companies.id), eq(eventCompanies.eventId, eventId)))
       .where(isNotNull(eventCompanies.verifiedAt))

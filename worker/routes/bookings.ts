@@ -37,7 +37,9 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         studentId: user.id,
         slot,
         policy: {
-          phase: currentPhase(ctx.windows, Date.now()),
+          now: receivedAt,
+          bookingCutoffMinutes: ctx.bookingCutoffMinutes,
+          phase: currentPhase(ctx.windows, receivedAt),
           bookingOpen: e.bookingOpen,
           deprioritized: ctx.deprioritized.has(user.email),
           maxBookingsPhase1: e.maxBookingsPhase1,
@@ -70,7 +72,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         eventId,
         studentId: c.var.user.id,
         bookingId: id,
-        cancelDeadline: ctx.cancelDeadline,
+        policy: { now: Date.now(), cancelDeadline: ctx.cancelDeadline, bookingCutoffMinutes: ctx.bookingCutoffMinutes },
       }),
     );
     if (!out.ok) throw new ApiError(out.code, out.message, out.details);

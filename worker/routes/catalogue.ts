@@ -6,7 +6,7 @@ import type { Company, CompanyWithOffers, Offer, SlotAvailability } from "../dom
 import type { Db } from "../db/client.ts";
 import { companies, offers, slots } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
-import { isVerified, toOffer, verifiedCompanies } from "../lib/catalogue.ts";
+import { isVerified, publicCompanyColumns, toOffer, verifiedCompanies } from "../lib/catalogue.ts";
 import { notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, onEventContextInvalidated } from "../lib/event-context.ts";
 import { publicEvent } from "../lib/events.ts";
@@ -35,14 +35,17 @@ onEventContextInvalidated(() => {
   detailCaches.clear();
 });
 
-async function loadList(db: Db, eventId: string): Promise<Listed[]> {
+async function loadList(db: Db, event: { id: string; bookingCutoffMinutes: number }): Promise<Listed[]> {
+  const eventId = event.id;
+  // Seats still on offer: not on a blocked slot, nor on one that has started (or is within the cutoff).
+  const bookableFrom = new Date(Date.now() + event.bookingCutoffMinutes * 60_000).toISOString();
   const [all, seats] = await Promise.all([
     verifiedCompanies(db, eventId),
     db
       .select({
         companyId: slots.companyId,
         slots: sql<number>`count(*)`,
-        free: sql<number>`coalesce(sum(max(${slots.capacity} - ${slots.taken}, 0)), 0)`,
+        free: sql<number>`coalesce(sum(CASE WHEN ${slots.blocked} = 0 AND ${slots.startsAt} > ${bookableFrom} THEN max(${slots.capacity} - ${slots.taken}, 0) ELSE 0 END), 0)`,
       })
       .from(slots)
       .where(eq(slots.eventId, eventId))
@@ -55,7 +58,7 @@ async function loadList(db: Db, eventId: string): Promise<Listed[]> {
 async function loadDetail(db: Db, eventId: string, id: string): Promise<Detail> {
   if (!(await isVerified(db, eventId, id))) return null;
   const [company, offerList, slotRows] = await Promise.all([
-    db.query.companies.findFirst({ where: eq(companies.id, id), columns: { id: true, name: true, description: true, website: true } }),
+    db.select(publicCompanyColumns).from(companies).where(eq(companies.id, id)).then((r) => r[0]),
     db
       .select()
       .from(offers)
@@ -63,7 +66,7 @@ async function loadDetail(db: Db, eventId: string, id: string): Promise<Detail> 
       .orderBy(offers.title)
       .then((rows) => rows.map(toOffer)),
     db
-      .select({ id: slots.id, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity, taken: slots.taken })
+      .select({ id: slots.id, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity, taken: slots.taken, blocked: slots.blocked })
       .from(slots)
       .where(and(eq(slots.eventId, eventId), eq(slots.companyId, id)))
       .orderBy(asc(slots.startsAt)),
@@ -88,7 +91,7 @@ export const catalogueRoutes = new Hono<AppEnv>()
     const { tag, q, contractType } = c.req.valid("query");
     const event = await currentEvent(c);
     if (listCache.eventId !== event.id) listCache = { eventId: event.id, cache: new IsolateCache<Listed[]>() };
-    const all = await listCache.cache.get(configTtlMs(c.env), () => loadList(c.var.db, event.id));
+    const all = await listCache.cache.get(configTtlMs(c.env), () => loadList(c.var.db, event));
     const needle = q?.toLowerCase();
     const tagLc = tag?.toLowerCase();
     const list = all
