@@ -9,6 +9,7 @@ import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { companyRoutes } from "./routes/company.ts";
 import { companyProfileRoutes } from "./routes/company-profile.ts";
+import { deskRoutes } from "./routes/desk.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { reconcileRoutes } from "./routes/reconcile.ts";
@@ -26,6 +27,7 @@ export const app = new Hono<AppEnv>()
   .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)
+  .route("/admin", deskRoutes)
   .notFound(() => {
     throw new ApiError("not_found", "No such API route.");
   })

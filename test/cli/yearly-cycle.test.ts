@@ -28,7 +28,8 @@ it("sets up 2026 from the checklist: 3 verified companies, 4 slots each, one dep
   const s = await state.json(["status", "--event", "2026"]);
   expect(s.companies).toEqual({ verified: 3, withSlots: 3 });
   expect(s.slots).toMatchObject({ count: 12, seats: 24 });
-  expect(s.students).toEqual({ total: 5, withBooking: 4, deprioritized: 1 });
+  // Students of the event: the 5 who tried to book (the deprioritized one was refused), 4 got one.
+  expect(s.students).toEqual({ ofEvent: 5, withBooking: 4, deprioritized: 1, withBookingRate: 0.8 });
   expect(s.bookings).toEqual({ confirmed: 12, cancelled: 0 });
   expect(s.attempts.byCode).toEqual({ ok: 12, phase_gate: 3 });
   expect(y2026.booked).toHaveLength(12);
@@ -60,7 +61,8 @@ it("starts 2027 empty: no company verified, no slot, no booking, nobody depriori
   expect(s.companies).toEqual({ verified: 0, withSlots: 0 });
   expect(s.slots.count).toBe(0);
   expect(s.bookings).toEqual({ confirmed: 0, cancelled: 0 });
-  expect(s.students).toEqual({ total: 5, deprioritized: 0, withBooking: 0 });
+  // The 5 accounts still exist, but none is a student of 2027 yet.
+  expect(s.students).toEqual({ ofEvent: 0, deprioritized: 0, withBooking: 0, withBookingRate: 0 });
   // Last year's list no longer flags anyone (seed 000's reset), though 2026 keeps its list.
   expect(state.query("SELECT email FROM users WHERE deprioritized = 1")).toEqual([]);
   const last = await state.json(["status", "--event", "2026"]);

@@ -226,3 +226,43 @@ export interface Priority {
   reason: string | null;
   contactEmail: string | null;
 }
+
+/** The day's per-event figures (worker/lib/day-metrics.ts has the definitions). */
+export interface DayMetrics {
+  students: { ofEvent: number; withBooking: number; deprioritized: number; withBookingRate: number };
+  interviewsPerStudent: { mean: number; distribution: { interviews: number; students: number }[] };
+  fillByCompany: { companyId: string; name: string; slots: number; seats: number; taken: number; fillRate: number }[];
+  attendance: { present: number; late: number; noShow: number; unmarked: number; upcoming: number; attendanceRate: number; noShowRate: number };
+  cancellations: { total: number; late: number; byWho: Record<string, { total: number; late: number }> };
+}
+
+/** `GET /api/admin/metrics`: the live numbers of the booking path and the day's figures. */
+export interface Metrics extends DayMetrics {
+  generatedAt: string;
+  bookings: { confirmed: number; cancelled: number };
+  slots: { count: number; seats: number; taken: number };
+  fillRate: number;
+  attempts: { total: number; byCode: Record<string, number> };
+  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
+  perMinute: { minute: string; bookings: number; attempts: number }[];
+}
+
+/** A company as the office manages it (`GET /api/admin/companies`). */
+export interface AdminCompany {
+  id: string;
+  name: string;
+  description: string;
+  website: string | null;
+  booth: string | null;
+  createdAt: string;
+  verified: boolean;
+  verifiedAt: string | null;
+  /** Its own hours for slot generation, or null for the event's. */
+  dayStart: string | null;
+  dayEnd: string | null;
+  withdrawnAt: string | null;
+  withdrawReason: string | null;
+  recruiters: { email: string; fullName: string }[];
+  offers: number;
+  slots: number;
+}

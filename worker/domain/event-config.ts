@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EventConfig } from "./contract.ts";
 import { isValidTimeZone } from "./timezone.ts";
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24 h)");
+export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24 h)");
 const isoUtc = z.iso.datetime({ message: "expected an ISO-8601 UTC date-time, e.g. 2027-01-15T08:00:00Z" });
 const dateOnly = z.iso.date({ message: "expected a date YYYY-MM-DD" });
 const count = (min: number, max: number) => z.number().int().min(min).max(max);

@@ -1,15 +1,9 @@
-// The live numbers of the career office's monitoring page, all read from D1 in one batch.
+// The live numbers of the career office's monitoring page, all read from D1 in one batch, with
+// the day's per-event figures (day-metrics.ts, shared with the CLI's status).
+import type { Metrics } from "../domain/contract.ts";
+import { dayMetricsOf, dayMetricsSql } from "./day-metrics.ts";
 
-export interface Metrics {
-  generatedAt: string;
-  bookings: { confirmed: number; cancelled: number };
-  slots: { count: number; seats: number; taken: number };
-  fillRate: number;
-  students: { total: number; withBooking: number; deprioritized: number };
-  attempts: { total: number; byCode: Record<string, number> };
-  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
-  perMinute: { minute: string; bookings: number; attempts: number }[];
-}
+export type { Metrics };
 
 const num = (v: unknown) => Number(v ?? 0);
 
@@ -27,8 +21,6 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
   const results = await d1.batch([
     q("SELECT status, count(*) AS n FROM bookings WHERE event_id = ? GROUP BY status", eventId),
     q("SELECT count(*) AS count, coalesce(sum(capacity), 0) AS seats, coalesce(sum(min(taken, capacity)), 0) AS taken FROM slots WHERE event_id = ?", eventId),
-    q("SELECT count(*) AS total, coalesce(sum(deprioritized), 0) AS dep FROM users WHERE role = 'student'"),
-    q("SELECT count(DISTINCT student_id) AS n FROM bookings WHERE event_id = ? AND status = 'confirmed'", eventId),
     q("SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ? GROUP BY 1 ORDER BY 2 DESC", eventId),
     q(
       `SELECT minute, sum(b) AS bookings, sum(a) AS attempts FROM (
@@ -42,13 +34,12 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
     percentile(0.5),
     percentile(0.95),
     percentile(1),
+    ...dayMetricsSql("?1").map((text) => q(text, eventId)),
   ]);
   const rows = <T>(i: number) => (results[i]?.results ?? []) as T[];
   const bookingRows = rows<{ status: string; n: number }>(0);
   const slotRow = rows<{ count: number; seats: number; taken: number }>(1)[0];
-  const studentRow = rows<{ total: number; dep: number }>(2)[0];
-  const withRow = rows<{ n: number }>(3)[0];
-  const byCode = Object.fromEntries(rows<{ code: string; n: number }>(4).map((r) => [r.code, num(r.n)]));
+  const byCode = Object.fromEntries(rows<{ code: string; n: number }>(2).map((r) => [r.code, num(r.n)]));
   const total = Object.values(byCode).reduce((a, b) => a + b, 0);
   const pct = (i: number) => {
     const v = rows<{ v: number }>(i)[0]?.v;
@@ -62,9 +53,9 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
     bookings: { confirmed: count("confirmed"), cancelled: count("cancelled") },
     slots: { count: num(slotRow?.count), seats, taken },
     fillRate: seats ? taken / seats : 0,
-    students: { total: num(studentRow?.total), withBooking: num(withRow?.n), deprioritized: num(studentRow?.dep) },
     attempts: { total, byCode },
-    responseTimeMs: { p50: pct(6), p95: pct(7), max: pct(8) },
-    perMinute: rows<{ minute: string; bookings: number; attempts: number }>(5).map((r) => ({ minute: r.minute, bookings: num(r.bookings), attempts: num(r.attempts) })),
+    responseTimeMs: { p50: pct(4), p95: pct(5), max: pct(6) },
+    ...dayMetricsOf(results.slice(7).map((r) => (r.results ?? []) as Record<string, unknown>[])),
+    perMinute: rows<{ minute: string; bookings: number; attempts: number }>(3).map((r) => ({ minute: r.minute, bookings: num(r.bookings), attempts: num(r.attempts) })),
   };
 }

@@ -5,6 +5,7 @@ import type { AuthedEnv } from "../env.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
 import { callDo, studentStub } from "../lib/student-stub.ts";
+import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
 import { currentPhase } from "../domain/rules.ts";
 import { requireRole } from "../middleware/auth.ts";
@@ -58,9 +59,9 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
-    const bookings = await callDo(() => studentStub(c.env, eventId, c.var.user.id).list(all));
+    const list = await callDo(() => studentStub(c.env, eventId, c.var.user.id).list(all));
     c.header("Cache-Control", "no-store");
-    return c.json({ bookings });
+    return c.json({ bookings: await scheduleEntries(c.var.db, c.env.JWT_SECRET, list) });
   })
   .delete("/:id", valid("param", idParam), async (c) => {
     const { id } = c.req.valid("param");

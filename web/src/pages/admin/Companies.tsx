@@ -1,22 +1,10 @@
 // Company verification for the active event: the ones awaiting verification come first.
 import { useEffect, useState } from "preact/hooks";
+import type { AdminCompany } from "../../../../worker/domain/contract.ts";
 import { Alert, Empty, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { api, get } from "../../lib/api.ts";
 import { dateTime } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
-
-export interface AdminCompany {
-  id: string;
-  name: string;
-  description: string;
-  website: string | null;
-  createdAt: string;
-  verified: boolean;
-  verifiedAt: string | null;
-  recruiters: { email: string; fullName: string }[];
-  offers: number;
-  slots: number;
-}
 
 export const loadAdminCompanies = () => get<{ companies: AdminCompany[] }>("/admin/companies").then((r) => r.companies);
 

@@ -1,22 +1,11 @@
 // Live monitoring: fill rate, bookings per minute, attempts by refusal code, p95; refreshed every 5 s.
 import { useEffect, useState } from "preact/hooks";
-import type { PublicEvent } from "../../../../worker/domain/contract.ts";
+import type { Metrics, PublicEvent } from "../../../../worker/domain/contract.ts";
 import { Alert, errorText, usePageTitle } from "../../components/ui.tsx";
 import { downloadFrom, get } from "../../lib/api.ts";
 import { time } from "../../lib/format.ts";
 import { t, useT, type Key } from "../../lib/i18n.ts";
 import { Icon } from "../../components/Icon.tsx";
-
-interface Metrics {
-  generatedAt: string;
-  bookings: { confirmed: number; cancelled: number };
-  slots: { count: number; seats: number; taken: number };
-  fillRate: number;
-  students: { total: number; withBooking: number; deprioritized: number };
-  attempts: { total: number; byCode: Record<string, number> };
-  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
-  perMinute: { minute: string; bookings: number; attempts: number }[];
-}
 
 export const codeLabel = (c: string) => {
   const k = `code.${c}` as Key;
@@ -76,7 +65,7 @@ export function Monitor() {
       <div class="stats stats-4">
         <Stat value={m ? `${Math.round(m.fillRate * 100)} %` : "–"} label={t("monitor.fill", { taken: m?.slots.taken ?? 0, seats: m?.slots.seats ?? 0 })} meter={m?.fillRate} />
         <Stat value={m ? String(m.bookings.confirmed) : "–"} label={t("monitor.confirmed", { n: m?.bookings.cancelled ?? 0 })} />
-        <Stat value={m ? `${m.students.withBooking}/${m.students.total}` : "–"} label={t("monitor.students")} />
+        <Stat value={m ? `${m.students.withBooking}/${m.students.ofEvent}` : "–"} label={t("monitor.students")} />
         <Stat value={m?.responseTimeMs.p95 != null ? `${m.responseTimeMs.p95} ms` : "–"} label={t("monitor.p95", { p50: m?.responseTimeMs.p50 ?? "–" })} />
       </div>
       <div class="two-col">

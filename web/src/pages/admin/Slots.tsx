@@ -3,7 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 import { Alert, Confirm, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { api } from "../../lib/api.ts";
 import { useT } from "../../lib/i18n.ts";
-import { loadAdminCompanies, type AdminCompany } from "./Companies.tsx";
+import type { AdminCompany } from "../../../../worker/domain/contract.ts";
+import { loadAdminCompanies } from "./Companies.tsx";
 
 interface Report {
   dryRun: boolean;
