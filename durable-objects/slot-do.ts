@@ -17,13 +17,26 @@ const SCHEMA = [
 
 export type TakeResult =
   | { ok: true; taken: number }
-  | { ok: false; code: "slot_full" | "already_booked" | "released" | "slot_closed"; taken: number };
+  | { ok: false; code: "slot_full" | "slot_blocked" | "already_booked" | "released" | "slot_closed"; taken: number; capacity?: number };
+
+/** A recruiter's or the office's change to the slot; refused if it would seat fewer than are seated. */
+export interface SlotChange {
+  blocked?: boolean;
+  capacity?: number;
+}
+
+export type AdjustResult =
+  | { ok: true; taken: number; blocked: boolean; capacity: number | null }
+  | { ok: false; code: "capacity_below_taken"; taken: number };
 
 export type SlotFaultStep = "seated";
 
 export interface SlotState {
   taken: number;
   retired: boolean;
+  blocked: boolean;
+  /** Set by `adjust`; null: the capacity D1's configuration passes with each take. */
+  capacity: number | null;
   seats: { bookingId: string; studentId: string; state: "seated" | "released"; at: number }[];
 }
 
@@ -31,6 +44,8 @@ export class SlotDO extends DurableObject<Env> {
   private sql: SqlStorage;
   private taken = 0;
   private retired = false;
+  private blocked = false;
+  private capacity: number | null = null;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: SlotFaultStep) => void;
 
@@ -41,6 +56,9 @@ export class SlotDO extends DurableObject<Env> {
       migrate(this.sql, SCHEMA);
       this.taken = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM seats WHERE state = 'seated'").one().n;
       this.retired = this.sql.exec("SELECT 1 FROM meta WHERE k = 'retired'").toArray().length > 0;
+      this.blocked = this.meta("blocked") === "1";
+      const cap = this.meta("capacity");
+      this.capacity = cap === null ? null : Number(cap);
     });
   }
 
@@ -53,12 +71,23 @@ export class SlotDO extends DurableObject<Env> {
       .toArray()[0];
   }
 
-  /** Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller. */
-  take(bookingId: string, studentId: string, capacity: number): TakeResult {
+  private meta(k: string): string | null {
+    return this.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = ?", k).toArray()[0]?.v ?? null;
+  }
+
+  /**
+   * Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller,
+   * unless this slot's own was set by `adjust` (then this object's wins: a cached configuration
+   * elsewhere may still carry the old one). A blocked slot seats nobody new, unless the office
+   * explicitly overrides the block.
+   */
+  take(bookingId: string, studentId: string, capacity: number, opts?: { ignoreBlock?: boolean }): TakeResult {
     const known = this.seat(bookingId);
     if (known) return known.state === "seated" ? { ok: true, taken: this.taken } : { ok: false, code: "released", taken: this.taken };
     if (this.retired) return { ok: false, code: "slot_closed", taken: this.taken };
-    if (this.taken >= capacity) return { ok: false, code: "slot_full", taken: this.taken };
+    if (this.blocked && !opts?.ignoreBlock) return { ok: false, code: "slot_blocked", taken: this.taken };
+    const cap = this.capacity ?? capacity;
+    if (this.taken >= cap) return { ok: false, code: "slot_full", taken: this.taken, capacity: cap };
     const twice = this.sql.exec("SELECT 1 FROM seats WHERE student_id = ? AND state = 'seated'", studentId).toArray();
     if (twice.length) return { ok: false, code: "already_booked", taken: this.taken };
     this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, Date.now());
@@ -90,6 +119,23 @@ export class SlotDO extends DurableObject<Env> {
     return "absent";
   }
 
+  /**
+   * Blocks or unblocks the slot, and sets its capacity, never below the seats taken. Decided and
+   * written here, in arrival order with the takes: the next `take` sees it.
+   */
+  adjust(change: SlotChange): AdjustResult {
+    if (change.capacity !== undefined && change.capacity < this.taken) return { ok: false, code: "capacity_below_taken", taken: this.taken };
+    if (change.capacity !== undefined) {
+      this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('capacity', ?)", String(change.capacity));
+      this.capacity = change.capacity;
+    }
+    if (change.blocked !== undefined) {
+      this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('blocked', ?)", change.blocked ? "1" : "0");
+      this.blocked = change.blocked;
+    }
+    return { ok: true, taken: this.taken, blocked: this.blocked, capacity: this.capacity };
+  }
+
   /** Stops new seats if none is taken (slot about to be deleted by regeneration). */
   retire(): { retired: boolean; taken: number } {
     if (this.taken > 0) return { retired: false, taken: this.taken };
@@ -105,6 +151,6 @@ export class SlotDO extends DurableObject<Env> {
       )
       .toArray()
       .map((r) => ({ bookingId: r.booking_id, studentId: r.student_id, state: r.state, at: r.at }));
-    return { taken: this.taken, retired: this.retired, seats };
+    return { taken: this.taken, retired: this.retired, blocked: this.blocked, capacity: this.capacity, seats };
   }
 }

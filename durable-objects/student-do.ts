@@ -7,8 +7,17 @@
 // meanwhile. Everything a concurrent call must see (the hold, the idempotency key) is therefore
 // written before that await, and every later step re-reads state instead of trusting locals.
 import { DurableObject } from "cloudflare:workers";
-import type { Booking, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
-import { type ActiveBooking, type BookingPolicy, type CancelPolicy, type Refusal, decideBooking, decideCancel } from "../worker/domain/rules.ts";
+import type { Booking, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
+import {
+  type ActiveBooking,
+  type BookingPolicy,
+  type CancelPolicy,
+  type OfficePolicy,
+  type Refusal,
+  decideBooking,
+  decideCancel,
+  decideOfficeBooking,
+} from "../worker/domain/rules.ts";
 import type { AttemptRow, BookingRow, OutboxRecord, OutboxSink } from "./d1-sink.ts";
 import { recorderName } from "./recorder-do.ts";
 import { migrate } from "./sql-migrations.ts";
@@ -41,6 +50,8 @@ const SCHEMA = [
   "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)",
   "CREATE TABLE dead_letter (seq INTEGER PRIMARY KEY, record TEXT NOT NULL, error TEXT NOT NULL, at INTEGER NOT NULL)",
   "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+  // The day of the fair: who cancelled (student, office, recruiter, withdrawal); cancel_reason is the words.
+  "ALTER TABLE bookings ADD COLUMN cancelled_by TEXT",
 ];
 
 /** A hold left unresolved this long (a crash between the objects) is settled by the alarm. */
@@ -68,6 +79,7 @@ type Row = {
   updated_at: number;
   cancelled_at: number | null;
   cancel_reason: string | null;
+  cancelled_by: CancelledBy | null;
 };
 
 export interface SlotInfo {
@@ -94,6 +106,26 @@ export interface CancelInput {
   bookingId: string;
   /** The Worker's clock and the event's deadline and cutoff. */
   policy: CancelPolicy;
+}
+
+/** A cancellation on the student's behalf (office, recruiter, withdrawal): no deadline applies. */
+export interface CancelForInput {
+  eventId: string;
+  studentId: string;
+  bookingId: string;
+  by: Exclude<CancelledBy, "student">;
+  reason: string;
+}
+
+/** The office moves a booking: the new seat is taken first, then the old one released. */
+export interface MoveInput {
+  eventId: string;
+  studentId: string;
+  bookingId: string;
+  slot: SlotInfo;
+  policy: OfficePolicy;
+  reason: string;
+  receivedAt: number;
 }
 
 export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails };
@@ -191,14 +223,51 @@ export class StudentDO extends DurableObject<Env> {
   async cancel(input: CancelInput): Promise<BookingOutcome> {
     this.identify(input.eventId, input.studentId);
     if (!this.takeToken()) return fail("rate_limited", "Too many requests; wait a few seconds.");
-    const running = this.inflightCancels.get(input.bookingId);
+    return this.cancelOnce(input.bookingId, () => this.runCancel(input.bookingId, "student", null, input.policy));
+  }
+
+  /** The office, a recruiter or a withdrawal cancels: at any time, with a reason, through the same path. */
+  async cancelFor(input: CancelForInput): Promise<BookingOutcome> {
+    this.identify(input.eventId, input.studentId);
+    return this.cancelOnce(input.bookingId, () => this.runCancel(input.bookingId, input.by, input.reason, null));
+  }
+
+  /**
+   * The office moves a booking to another slot: the rules of an office booking (caps respected
+   * unless overridden), the new seat taken through SlotDO like any booking, then the old booking
+   * cancelled. If the new seat is refused, the old booking stays as it was.
+   */
+  async move(input: MoveInput): Promise<BookingOutcome> {
+    this.identify(input.eventId, input.studentId);
+    const old = this.row(input.bookingId);
+    if (!old || old.status !== "confirmed") return fail("not_found", "No confirmed booking with this id.");
+    const others = this.activeBookings().filter((b) => b.id !== old.id);
+    const d = decideOfficeBooking(others, input.slot, input.policy);
+    if (!d.ok) return fail(d.code, d.message, d.details);
+    const moved = await this.seat({
+      slot: input.slot,
+      studentId: input.studentId,
+      phase: old.phase === 1 ? 1 : 2,
+      idempotencyKey: null,
+      receivedAt: input.receivedAt,
+      ignoreBlock: input.policy.override,
+    });
+    if (!moved.ok) return moved;
+    const released = await this.cancelOnce(old.id, () => this.runCancel(old.id, "office", input.reason, null));
+    // The old seat's release is recorded (cancelling); the alarm finishes it if SlotDO was away.
+    if (!released.ok && released.code !== "unavailable") console.error(JSON.stringify({ msg: "move: old booking not cancelled", bookingId: old.id, code: released.code }));
+    return moved;
+  }
+
+  private async cancelOnce(bookingId: string, run: () => Promise<BookingOutcome>): Promise<BookingOutcome> {
+    const running = this.inflightCancels.get(bookingId);
     if (running) return running;
-    const p = this.runCancel(input);
-    this.inflightCancels.set(input.bookingId, p);
+    const p = run();
+    this.inflightCancels.set(bookingId, p);
     try {
       return await p;
     } finally {
-      this.inflightCancels.delete(input.bookingId);
+      this.inflightCancels.delete(bookingId);
     }
   }
 
@@ -238,7 +307,7 @@ export class StudentDO extends DurableObject<Env> {
     try {
       for (const r of this.sql.exec<Row>("SELECT * FROM bookings WHERE status IN ('pending', 'cancelling')").toArray()) {
         if (r.status === "pending" && !this.inflightHolds.has(r.id)) await this.recoverHold(r.id);
-        if (r.status === "cancelling" && !this.inflightCancels.has(r.id)) await this.finishCancel(r.id, "student");
+        if (r.status === "cancelling" && !this.inflightCancels.has(r.id)) await this.finishCancel(r.id);
       }
     } catch (err) {
       console.error(JSON.stringify({ msg: "student recovery failed", error: String(err) }));
@@ -250,21 +319,25 @@ export class StudentDO extends DurableObject<Env> {
   // ---- the booking path --------------------------------------------------------------------
 
   private async attempt(input: BookInput): Promise<BookingOutcome> {
-    const { slot, policy } = input;
-    const decision = decideBooking(this.activeBookings(), slot, policy);
+    const decision = decideBooking(this.activeBookings(), input.slot, input.policy);
     if (!decision.ok) return this.refuse(input, decision);
+    return this.seat({ slot: input.slot, studentId: input.studentId, phase: decision.phase, idempotencyKey: input.idempotencyKey, receivedAt: input.receivedAt, ignoreBlock: false });
+  }
 
+  /** Records the hold, then asks SlotDO for the seat (steps 2 to 4 after the decision). */
+  private async seat(h: { slot: SlotInfo; studentId: string; phase: 1 | 2; idempotencyKey: string | null; receivedAt: number; ignoreBlock: boolean }): Promise<BookingOutcome> {
+    const { slot } = h;
     const now = Date.now();
     const id = crypto.randomUUID();
     this.sql.exec(
       `INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, idem_key, received_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, decision.phase, input.idempotencyKey, input.receivedAt, now, now,
+      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, h.phase, h.idempotencyKey, h.receivedAt, now, now,
     );
-    if (input.idempotencyKey)
+    if (h.idempotencyKey)
       this.sql.exec(
         "INSERT INTO idempotency (key, slot_id, booking_id, result, created_at) VALUES (?, ?, ?, NULL, ?)",
-        input.idempotencyKey, slot.id, id, now,
+        h.idempotencyKey, slot.id, id, now,
       );
     this.armAlarm(now + RECOVERY_DELAY_MS);
     this.inflightHolds.add(id);
@@ -272,7 +345,7 @@ export class StudentDO extends DurableObject<Env> {
       this.faultHook?.("held");
       let seat: TakeResult;
       try {
-        seat = await this.slotStub(slot.id).take(id, input.studentId, slot.capacity);
+        seat = await this.slotStub(slot.id).take(id, h.studentId, slot.capacity, h.ignoreBlock ? { ignoreBlock: true } : undefined);
       } catch (err) {
         console.error(JSON.stringify({ msg: "SlotDO.take failed", bookingId: id, error: String(err) }));
         return await this.recoverHold(id);
@@ -281,7 +354,9 @@ export class StudentDO extends DurableObject<Env> {
       if (seat.ok) return this.confirm(id);
       switch (seat.code) {
         case "slot_full":
-          return this.dropHold(id, fail("slot_full", "This slot is full.", { taken: seat.taken, capacity: slot.capacity }));
+          return this.dropHold(id, fail("slot_full", "This slot is full.", { taken: seat.taken, capacity: seat.capacity ?? slot.capacity }));
+        case "slot_blocked":
+          return this.dropHold(id, fail("slot_blocked", "This slot is blocked by the company right now."));
         case "already_booked":
           return this.dropHold(id, fail("already_booked", "You already hold a seat on this slot."));
         case "slot_closed":
@@ -342,19 +417,22 @@ export class StudentDO extends DurableObject<Env> {
     return verdict === "seated" ? this.confirm(id) : this.dropHold(id, fail("unavailable", UNAVAILABLE), { transient: true });
   }
 
-  private async runCancel(input: CancelInput): Promise<BookingOutcome> {
-    const r = this.row(input.bookingId);
+  /** `policy` null: on the student's behalf, no deadline. Who and why are kept from the first step. */
+  private async runCancel(bookingId: string, by: CancelledBy, reason: string | null, policy: CancelPolicy | null): Promise<BookingOutcome> {
+    const r = this.row(bookingId);
     if (!r || r.status === "pending") return fail("not_found", "No such booking.");
     if (r.status === "cancelled") return { ok: true, booking: this.view(r) };
     if (r.status === "confirmed") {
-      const d = decideCancel({ startsAt: r.starts_at }, input.policy);
-      if (!d.ok) return fail(d.code, d.message, d.details);
-      this.sql.exec("UPDATE bookings SET status = 'cancelling', updated_at = ? WHERE id = ?", Date.now(), r.id);
+      if (policy) {
+        const d = decideCancel({ startsAt: r.starts_at }, policy);
+        if (!d.ok) return fail(d.code, d.message, d.details);
+      }
+      this.sql.exec("UPDATE bookings SET status = 'cancelling', cancelled_by = ?, cancel_reason = ?, updated_at = ? WHERE id = ?", by, reason, Date.now(), r.id);
       this.armAlarm(Date.now() + RECOVERY_DELAY_MS);
       this.faultHook?.("cancelling");
     }
     try {
-      return await this.finishCancel(r.id, "student");
+      return await this.finishCancel(r.id);
     } catch (err) {
       console.error(JSON.stringify({ msg: "SlotDO.release failed", bookingId: r.id, error: String(err) }));
       return fail("unavailable", "The cancellation is recorded and will complete within seconds.");
@@ -362,17 +440,14 @@ export class StudentDO extends DurableObject<Env> {
   }
 
   /** The seat is released before the booking is marked cancelled: never a booking without a seat. */
-  private async finishCancel(id: string, reason: string): Promise<BookingOutcome> {
+  private async finishCancel(id: string): Promise<BookingOutcome> {
     const r = this.row(id);
     if (!r) return fail("not_found", "No such booking.");
     if (r.status !== "cancelling") return { ok: true, booking: this.view(r) };
     await this.slotStub(r.slot_id).release(id, this.studentId());
     const now = Date.now();
-    this.sql.exec(
-      "UPDATE bookings SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, updated_at = ? WHERE id = ? AND status = 'cancelling'",
-      now, reason, now, id,
-    );
-    const done = { ...r, status: "cancelled" as const, cancelled_at: now, cancel_reason: reason, updated_at: now };
+    this.sql.exec("UPDATE bookings SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ? AND status = 'cancelling'", now, now, id);
+    const done = { ...r, status: "cancelled" as const, cancelled_at: now, updated_at: now };
     this.enqueue([this.bookingRecord(done)]);
     return { ok: true, booking: this.view(done) };
   }
@@ -564,6 +639,7 @@ export class StudentDO extends DurableObject<Env> {
       updatedAt: iso(r.updated_at),
       cancelledAt: r.cancelled_at === null ? null : iso(r.cancelled_at),
       cancelReason: r.cancel_reason,
+      cancelledBy: r.cancelled_by,
     };
     return { kind: "booking", row };
   }

@@ -72,6 +72,17 @@ const cases: Case[] = [
   { name: "GET /admin/export/bookings.csv", call: (w) => api("GET", "/admin/export/bookings.csv", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "POST /admin/reconcile", call: (w) => api("POST", "/admin/reconcile", { ...as(w), body: {} }), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /admin/audit", call: (w) => api("GET", "/admin/audit", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  // The day's routes. Writes go with a body the validator refuses (400): the caller got past the
+  // role check and nothing changed; the object-level checks are in their own files.
+  { name: "GET /profile/priority", call: (w) => api("GET", "/profile/priority", as(w)), expect: { anonymous: 401, student: 200, otherStudent: 200, _: 403 } },
+  { name: "POST /company/bookings/:id/attendance", call: (w) => api("POST", `/company/bookings/${bookingId}/attendance`, { ...as(w), body: {} }), expect: { anonymous: 401, recruiter: 400, otherRecruiter: 400, _: 403 } },
+  { name: "POST /company/bookings/:id/release", call: (w) => api("POST", `/company/bookings/${bookingId}/release`, { ...as(w), body: {} }), expect: { anonymous: 401, recruiter: 400, otherRecruiter: 400, _: 403 } },
+  { name: "PATCH /company/slots/:id", call: (w) => api("PATCH", `/company/slots/${slotIds[0]}`, { ...as(w), body: {} }), expect: { anonymous: 401, recruiter: 400, otherRecruiter: 400, _: 403 } },
+  { name: "GET /admin/students", call: (w) => api("GET", "/admin/students?q=student", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "POST /admin/bookings/:id/attendance", call: (w) => api("POST", `/admin/bookings/${bookingId}/attendance`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
+  { name: "POST /admin/bookings/:id/cancel", call: (w) => api("POST", `/admin/bookings/${bookingId}/cancel`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
+  { name: "POST /admin/bookings/:id/move", call: (w) => api("POST", `/admin/bookings/${bookingId}/move`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
+  { name: "POST /admin/companies/:id/withdraw", call: (w) => api("POST", `/admin/companies/${companyId}/withdraw`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
 ];
 
 describe("the access-control matrix", () => {

@@ -7,7 +7,7 @@ import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
-import { companyRoutes } from "./routes/company.ts";
+import { companyDayRoutes, companyRoutes } from "./routes/company.ts";
 import { companyProfileRoutes } from "./routes/company-profile.ts";
 import { deskRoutes } from "./routes/desk.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -24,6 +24,7 @@ export const app = new Hono<AppEnv>()
   .route("/bookings", bookingRoutes)
   .route("/company", companyRoutes)
   .route("/company", companyProfileRoutes)
+  .route("/company", companyDayRoutes)
   .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)

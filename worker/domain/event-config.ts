@@ -7,6 +7,8 @@ export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:M
 const isoUtc = z.iso.datetime({ message: "expected an ISO-8601 UTC date-time, e.g. 2027-01-15T08:00:00Z" });
 const dateOnly = z.iso.date({ message: "expected a date YYYY-MM-DD" });
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
+/** A slot's seats, event-wide or set on one slot by its recruiter. */
+export const MAX_SLOT_CAPACITY = 100;
 
 export const breakSchema = z.strictObject({ start: hhmm, end: hhmm });
 
@@ -17,7 +19,7 @@ export const eventConfigFields = z.strictObject({
   timeZone: z.string().refine(isValidTimeZone, "unknown IANA time zone"),
   slotDurationMinutes: count(1, 240),
   bufferMinutes: count(0, 240),
-  slotCapacity: count(1, 100),
+  slotCapacity: count(1, MAX_SLOT_CAPACITY),
   dayStart: hhmm,
   dayEnd: hhmm,
   breaks: z.array(breakSchema).max(20),

@@ -138,3 +138,31 @@ export function decideCancel(booking: { startsAt: number }, p: CancelPolicy): { 
     return refuse("cancel_deadline_passed", "The cancellation deadline has passed.", { deadline: new Date(p.cancelDeadline).toISOString() });
   return { ok: true };
 }
+
+/** What the office's move decides with: the event's caps, and whether the office overrides them. */
+export interface OfficePolicy {
+  maxBookingsTotal: number;
+  maxBookingsPerCompany: number;
+  /** Explicit: the office books beyond the caps (and onto a blocked slot). */
+  override: boolean;
+}
+
+/**
+ * The office books on a student's behalf (a move), at any time: no phase, no deadline, no cutoff.
+ * The same slot and an overlapping interview are always refused (nobody is in two places); the
+ * caps are refused unless the office overrides them. `active` excludes the booking being moved.
+ */
+export function decideOfficeBooking(active: readonly ActiveBooking[], slot: SlotRef, p: OfficePolicy): { ok: true } | Refusal {
+  const same = active.find((b) => b.slotId === slot.id);
+  if (same) return refuse("already_booked", "The student already holds a seat on this slot.", { bookingId: same.id });
+  const clash = active.find((b) => overlaps(b, slot));
+  if (clash)
+    return refuse("time_conflict", "This slot overlaps another interview of the student.", { bookingId: clash.id, slotId: clash.slotId, companyId: clash.companyId });
+  if (p.override) return { ok: true };
+  const withCompany = active.filter((b) => b.companyId === slot.companyId);
+  if (withCompany.length >= p.maxBookingsPerCompany)
+    return refuse("company_already_booked", "The student already has an interview with this company.", { bookingId: withCompany[0]?.id ?? null, max: p.maxBookingsPerCompany });
+  if (active.length >= p.maxBookingsTotal)
+    return refuse("total_cap", `The student already holds ${active.length} bookings.`, { used: active.length, max: p.maxBookingsTotal });
+  return { ok: true };
+}

@@ -1,12 +1,16 @@
 // The recruiter's day: their own company's slots and who booked them, and attendance (by the
 // student's QR code or by name). Object-level: only their company's slots and bookings.
 import { and, asc, eq } from "drizzle-orm";
+
 import { Hono } from "hono";
 import { z } from "zod";
 import { ATTENDANCE, type CompanySlot } from "../domain/contract.ts";
+import { MAX_SLOT_CAPACITY } from "../domain/event-config.ts";
 import { bookings, companies, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
 import { recordAttendance } from "../lib/attendance.ts";
+import { cancelOnBehalf } from "../lib/cancel-for.ts";
+import { changeSlot } from "../lib/slot-changes.ts";
 import { isVerified, publicCompanyColumns } from "../lib/catalogue.ts";
 import { readCheckIn } from "../lib/checkin-token.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
@@ -16,6 +20,11 @@ import { valid } from "../lib/validate.ts";
 import { requireRole } from "../middleware/auth.ts";
 
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
+const slotParam = z.strictObject({ id: z.uuid({ message: "expected a slot id" }) });
+const slotChange = z
+  .strictObject({ blocked: z.boolean().optional(), capacity: z.number().int().min(1).max(MAX_SLOT_CAPACITY).optional() })
+  .refine((b) => b.blocked !== undefined || b.capacity !== undefined, { message: "nothing to change" });
+const reasonBody = z.strictObject({ reason: z.string().trim().min(1, "say why").max(500) });
 const status = z.enum(ATTENDANCE);
 const attendanceBody = z.union([
   z.strictObject({ status }),
@@ -82,5 +91,31 @@ export const companyRoutes = new Hono<AuthedEnv>()
       companyId,
       via: "token" in body ? "qr" : "list",
     });
+    return c.json({ booking });
+  });
+
+export const companyDayRoutes = new Hono<AuthedEnv>()
+  .use(requireRole("company"))
+  // Lunch, running late, a second interviewer: SlotDO decides, the next take sees it.
+  .patch("/slots/:id", valid("param", slotParam), valid("json", slotChange), async (c) => {
+    const companyId = ownCompany(c.var.user.companyId);
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const slot = await db.query.slots.findFirst({ where: and(eq(slots.id, c.req.valid("param").id), eq(slots.eventId, event.id), eq(slots.companyId, companyId)) });
+    if (!slot) throw notFound("No such slot in your company at this event.");
+    return c.json({ slot: await changeSlot(db, c.env, c.var.user, slot, c.req.valid("json")) });
+  })
+  // The recruiter gives a booked seat back (the student cannot come, the interview is moved...): the office sees why.
+  .post("/bookings/:id/release", valid("param", idParam), valid("json", reasonBody), async (c) => {
+    const companyId = ownCompany(c.var.user.companyId);
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const found = await db
+      .select({ booking: bookings, companyName: companies.name })
+      .from(bookings)
+      .innerJoin(companies, eq(companies.id, bookings.companyId))
+      .where(and(eq(bookings.id, c.req.valid("param").id), eq(bookings.eventId, event.id), eq(bookings.companyId, companyId), eq(bookings.status, "confirmed")));
+    if (!found[0]) throw notFound("No confirmed booking with this id in your company.");
+    const booking = await cancelOnBehalf(db, c.env, c.var.user, { ...found[0], by: "recruiter", reason: c.req.valid("json").reason });
     return c.json({ booking });
   });

@@ -1,12 +1,21 @@
 // The career office at the help desk, on the day: find a student, see their schedule and history,
-// record attendance. Every write is audited.
+// record attendance, cancel or move a booking at any time, withdraw a company. Every write is
+// audited; seats move only through the StudentDO and SlotDO path.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ATTENDANCE, type DeskStudent } from "../domain/contract.ts";
 import { bookingAttempts, bookings, companies, deprioritizedEmails, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
+import type { Db } from "../db/client.ts";
 import { recordAttendance } from "../lib/attendance.ts";
+import { auditStmt } from "../lib/audit.ts";
+import { cancelOnBehalf } from "../lib/cancel-for.ts";
+import { ApiError, notFound } from "../lib/errors.ts";
+import { configTtlMs, findSlot } from "../lib/event-context.ts";
+import { noticeToStudent } from "../lib/notify.ts";
+import { callDo, studentStub } from "../lib/student-stub.ts";
+import { withdrawCompany } from "../lib/withdraw.ts";
 import { toDeskBooking } from "../lib/booking-records.ts";
 import { activeEvent } from "../lib/events.ts";
 import { valid } from "../lib/validate.ts";
@@ -15,6 +24,21 @@ import { requireRole } from "../middleware/auth.ts";
 const searchQuery = z.strictObject({ q: z.string().trim().min(2, "at least 2 characters").max(120) });
 const bookingParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
 const attendanceBody = z.strictObject({ status: z.enum(ATTENDANCE) });
+const reason = z.string().trim().min(1, "say why").max(500);
+const cancelBody = z.strictObject({ reason });
+const moveBody = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }), reason, override: z.boolean().optional() });
+const companyParam = z.strictObject({ id: z.uuid({ message: "expected a company id" }) });
+
+/** The booking's D1 record at the active event, with its company's name. */
+async function bookingAt(db: Db, eventId: string, id: string) {
+  const [found] = await db
+    .select({ booking: bookings, companyName: companies.name })
+    .from(bookings)
+    .innerJoin(companies, eq(companies.id, bookings.companyId))
+    .where(and(eq(bookings.id, id), eq(bookings.eventId, eventId)));
+  if (!found) throw notFound("No booking with this id at this event.");
+  return found;
+}
 const RESULTS = 20;
 
 /** `LIKE` pattern matching `q` anywhere, with its own wildcards taken literally. */
@@ -68,4 +92,62 @@ export const deskRoutes = new Hono<AuthedEnv>()
     const event = await activeEvent(c.var.db);
     const booking = await recordAttendance(c.var.db, c.var.user, { eventId: event.id, bookingId: c.req.valid("param").id, status: c.req.valid("json").status, companyId: null, via: "desk" });
     return c.json({ booking });
+  })
+  // At any time, with a reason: the seat is released through the StudentDO and SlotDO path.
+  .post("/bookings/:id/cancel", valid("param", bookingParam), valid("json", cancelBody), async (c) => {
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const found = await bookingAt(db, event.id, c.req.valid("param").id);
+    const booking = await cancelOnBehalf(db, c.env, c.var.user, { ...found, by: "office", reason: c.req.valid("json").reason });
+    return c.json({ booking });
+  })
+  // The new seat first (caps respected unless `override`), then the old booking cancelled.
+  .post("/bookings/:id/move", valid("param", bookingParam), valid("json", moveBody), async (c) => {
+    const db = c.var.db;
+    const { slotId, reason, override = false } = c.req.valid("json");
+    const receivedAt = Date.now();
+    const found = await findSlot(db, configTtlMs(c.env), slotId);
+    if (!found) throw notFound("No such slot at this event.");
+    const { ctx, slot } = found;
+    const { booking: old, companyName } = await bookingAt(db, ctx.event.id, c.req.valid("param").id);
+    if (old.status !== "confirmed") throw notFound("This booking is not confirmed: nothing to move.");
+    const e = ctx.event;
+    const out = await callDo(async () =>
+      await studentStub(c.env, e.id, old.studentId).move({
+        eventId: e.id,
+        studentId: old.studentId,
+        bookingId: old.id,
+        slot,
+        policy: { maxBookingsTotal: e.maxBookingsTotal, maxBookingsPerCompany: e.maxBookingsPerCompany, override },
+        reason,
+        receivedAt,
+      }),
+    );
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
+    const [target] = await db.select({ name: companies.name }).from(companies).where(eq(companies.id, slot.companyId));
+    await auditStmt(db, c.var.user, {
+      action: "booking.move",
+      eventId: e.id,
+      targetType: "booking",
+      targetId: old.id,
+      before: { bookingId: old.id, slotId: old.slotId, startsAt: old.startsAt },
+      after: { bookingId: out.booking.id, slotId: slot.id, startsAt: out.booking.startsAt, reason, override },
+    });
+    noticeToStudent({
+      studentId: old.studentId,
+      bookingId: old.id,
+      companyName,
+      startsAt: old.startsAt,
+      by: "office",
+      reason,
+      movedTo: { bookingId: out.booking.id, startsAt: out.booking.startsAt, companyName: target?.name ?? "" },
+    });
+    return c.json({ booking: out.booking });
+  })
+  .post("/companies/:id/withdraw", valid("param", companyParam), valid("json", cancelBody), async (c) => {
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const company = await db.query.companies.findFirst({ where: eq(companies.id, c.req.valid("param").id), columns: { id: true, name: true } });
+    if (!company) throw notFound("No such company.");
+    return c.json(await withdrawCompany(db, c.env, c.var.user, { eventId: event.id, company, reason: c.req.valid("json").reason }));
   });
