@@ -1,5 +1,5 @@
 // Shared data of the student pages: the catalogue and the student's own bookings.
-import type { Booking, CompanyWithOffers, Offer, SlotAvailability } from "../../../worker/domain/contract.ts";
+import type { Booking, Company, CompanyWithOffers, Offer, ScheduleEntry, SlotAvailability } from "../../../worker/domain/contract.ts";
 import { ApiFailure, api, get } from "./api.ts";
 import { saved, store } from "./store.ts";
 
@@ -26,17 +26,18 @@ export async function loadCatalogue() {
 export const companyName = (id: string) => catalogue.get()?.find((c) => c.id === id)?.name ?? "";
 
 export interface CompanyPage {
-  company: { id: string; name: string; description: string; website: string | null };
+  company: Company;
   offers: Offer[];
   slots: SlotAvailability[];
 }
 export const loadCompany = (id: string) => get<CompanyPage>(`/companies/${id}`);
 
-export const bookings = store<Booking[] | null>(null);
+/** The student's confirmed bookings, as their schedule shows them. */
+export const bookings = store<ScheduleEntry[] | null>(null);
 
 export async function loadBookings() {
   try {
-    const list = (await get<{ bookings: Booking[] }>("/bookings")).bookings;
+    const list = (await get<{ bookings: ScheduleEntry[] }>("/bookings")).bookings;
     bookings.set([...list].sort((a, b) => a.startsAt.localeCompare(b.startsAt)));
   } catch {
     /* the page shows what it had; the banner's counts wait */
@@ -56,7 +57,10 @@ export async function book(slotId: string, tries = 4): Promise<Booking> {
   for (let attempt = 0; ; attempt++) {
     try {
       const { booking } = await api<{ booking: Booking }>("POST", "/bookings", { slotId }, { "Idempotency-Key": key });
-      bookings.set([...(bookings.get() ?? []).filter((b) => b.id !== booking.id), booking].sort((a, b) => a.startsAt.localeCompare(b.startsAt)));
+      // Shown at once; the schedule's own view (company, booth, check-in code) follows.
+      const entry: ScheduleEntry = { ...booking, companyName: companyName(booking.companyId), booth: null, note: null, checkInToken: null, cancelledBy: null, cancelReason: null };
+      bookings.set([...(bookings.get() ?? []).filter((b) => b.id !== booking.id), entry].sort((a, b) => a.startsAt.localeCompare(b.startsAt)));
+      void loadBookings();
       return booking;
     } catch (e) {
       if (!retriable(e) || attempt + 1 >= tries) throw e;
@@ -69,3 +73,6 @@ export async function cancel(id: string): Promise<void> {
   await api("DELETE", `/bookings/${id}`);
   bookings.set((bookings.get() ?? []).filter((b) => b.id !== id));
 }
+
+/** The student's cancelled bookings, with who cancelled and why (the schedule's history). */
+export const loadHistory = () => get<{ bookings: ScheduleEntry[] }>("/bookings?all=1").then((r) => r.bookings.filter((b) => b.status === "cancelled"));

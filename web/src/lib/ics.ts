@@ -1,10 +1,10 @@
 // The student's schedule as an iCalendar file (RFC 5545), built in the browser.
-import type { Booking } from "../../../worker/domain/contract.ts";
+import type { ScheduleEntry } from "../../../worker/domain/contract.ts";
 
 const stamp = (iso: string) => iso.replace(/[-:]/g, "").replace(/\.\d+/, "");
 const text = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
 
-export function scheduleIcs(list: Booking[], names: (companyId: string) => string, eventName: string, title: (company: string) => string): string {
+export function scheduleIcs(list: ScheduleEntry[], eventName: string, title: (company: string) => string): string {
   const now = stamp(new Date().toISOString());
   const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//INF//Booking//FR", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", `X-WR-CALNAME:${text(eventName)}`];
   for (const b of list)
@@ -14,8 +14,9 @@ export function scheduleIcs(list: Booking[], names: (companyId: string) => strin
       `DTSTAMP:${now}`,
       `DTSTART:${stamp(b.startsAt)}`,
       `DTEND:${stamp(b.endsAt)}`,
-      `SUMMARY:${text(title(names(b.companyId)))}`,
-      `DESCRIPTION:${text(eventName)}`,
+      `SUMMARY:${text(title(b.companyName))}`,
+      ...(b.booth ? [`LOCATION:${text(`${b.booth} · ${eventName}`)}`] : []),
+      `DESCRIPTION:${text(b.note ? `${eventName}\n${b.note}` : eventName)}`,
       "END:VEVENT",
     );
   lines.push("END:VCALENDAR");

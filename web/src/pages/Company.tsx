@@ -5,7 +5,7 @@ import { useLocation, useRoute } from "preact-iso";
 import type { Booking, SlotAvailability } from "../../../worker/domain/contract.ts";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
 import { Alert, Empty, Skeleton, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
-import { overlaps } from "../../../worker/domain/rules.ts";
+import { overlaps, slotStarted } from "../../../worker/domain/rules.ts";
 import { ApiFailure } from "../lib/api.ts";
 import { book, bookings, companyName, loadCompany, type CompanyPage as Data } from "../lib/data.ts";
 import { event, phaseAt, serverNow, useServerNow } from "../lib/event.ts";
@@ -19,13 +19,15 @@ import { Icon } from "../components/Icon.tsx";
 type Outcome = { kind: "ok"; booking: Booking } | { kind: "refused"; error: unknown; slotId: string; alternatives: SlotAvailability[] };
 
 const free = (s: SlotAvailability) => s.capacity - s.taken;
+/** Bookable now: not blocked by the company, not started (nor within the event's cutoff). */
+const open = (s: SlotAvailability, now: number, cutoffMinutes: number) => !s.blocked && !slotStarted(Date.parse(s.startsAt), now, cutoffMinutes);
 const span = (x: { startsAt: string; endsAt: string }) => ({ startsAt: Date.parse(x.startsAt), endsAt: Date.parse(x.endsAt) });
 
 /** The nearest free slots to the one that filled up, that do not collide with the student's bookings. */
 function nearestFree(slots: SlotAvailability[], around: string, mine: Booking[]): SlotAvailability[] {
   const at = Date.parse(around);
   return slots
-    .filter((s) => free(s) > 0 && s.startsAt > new Date(serverNow()).toISOString() && !mine.some((b) => overlaps(span(b), span(s))))
+    .filter((s) => free(s) > 0 && open(s, serverNow(), event.get()?.bookingCutoffMinutes ?? 0) && !mine.some((b) => overlaps(span(b), span(s))))
     .sort((a, b) => Math.abs(Date.parse(a.startsAt) - at) - Math.abs(Date.parse(b.startsAt) - at))
     .slice(0, 3)
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
@@ -39,6 +41,7 @@ export function CompanyPage() {
   const user = useStore(session);
   const e = useStore(event);
   const mine = useStore(bookings) ?? [];
+  const now = useServerNow(30_000);
   const [data, setData] = useState<Data | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [pending, setPending] = useState<string | null>(null);
@@ -110,6 +113,16 @@ export function CompanyPage() {
             {data.company.website.replace(/^https?:\/\//, "")} ↗
           </a>
         )}
+        {(data?.company.booth || data?.company.note) && (
+          <p class="meta-line">
+            {data.company.booth && (
+              <span class="pill pill-plain">
+                <Icon name="pin" size={13} /> {data.company.booth}
+              </span>
+            )}
+            {data.company.note && <span class="note small">{data.company.note}</span>}
+          </p>
+        )}
       </div>
       <PhaseBanner />
       <div class="company-layout">
@@ -139,13 +152,22 @@ export function CompanyPage() {
                 const isMine = mine.some((b) => b.slotId === s.id);
                 const left = free(s);
                 const busy = pending === s.id;
-                const label = isMine ? t("company.yours") : busy ? t("company.booking") : left === 0 ? t("company.full") : t(left === 1 ? "company.seat" : "company.seats", { n: left });
+                const bookable = open(s, now, e?.bookingCutoffMinutes ?? 0);
+                const label = isMine
+                  ? t("company.yours")
+                  : busy
+                    ? t("company.booking")
+                    : !bookable
+                      ? t(s.blocked ? "company.blocked" : "company.past")
+                      : left === 0
+                        ? t("company.full")
+                        : t(left === 1 ? "company.seat" : "company.seats", { n: left });
                 return (
                   <li key={s.id}>
                     <button
                       type="button"
-                      class={`slot${isMine ? " mine" : left === 0 ? " full" : ""}${busy ? " busy" : ""}`}
-                      disabled={isMine || left === 0 || pending !== null}
+                      class={`slot${isMine ? " mine" : !bookable ? " full past" : left === 0 ? " full" : ""}${busy ? " busy" : ""}`}
+                      disabled={isMine || left === 0 || !bookable || pending !== null}
                       aria-label={`${time(s.startsAt, tz)}–${time(s.endsAt, tz)}, ${label}`}
                       data-slot={s.id}
                       onClick={() => void onBook(s)}
@@ -260,6 +282,12 @@ function OutcomeView({ outcome, tz, onBook, pending }: { outcome: Outcome; tz: s
       break;
     case "booking_closed":
       body = <strong>{t("book.closed")}</strong>;
+      break;
+    case "slot_started":
+      body = <strong>{t("book.started")}</strong>;
+      break;
+    case "slot_blocked":
+      body = <strong>{t("book.blocked")}</strong>;
       break;
     default:
       body = <strong>{errorText(err)}</strong>;

@@ -6,12 +6,14 @@ import { api, downloadFrom, get } from "../lib/api.ts";
 import { bytes, dateTime } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";
 import { session } from "../lib/session.ts";
+import { usePriority } from "../lib/use-priority.ts";
 import { useStore } from "../lib/store.ts";
 
 export function Profile() {
   const t = useT();
   usePageTitle(t("profile.title"));
   const user = useStore(session);
+  const priority = usePriority();
   const [cv, setCv] = useState<CvInfo | null | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "success" | "error"; text: string } | null>(null);
@@ -68,8 +70,23 @@ export function Profile() {
           <dt>{t("auth.email")}</dt>
           <dd>{user?.email}</dd>
           <dt>{t("profile.priority")}</dt>
-          <dd>{user?.deprioritized ? t("profile.fromPhase2") : t("profile.fromPhase1")}</dd>
+          <dd>{(priority?.deprioritized ?? user?.deprioritized) ? t("profile.fromPhase2") : t("profile.fromPhase1")}</dd>
         </dl>
+        {priority?.deprioritized && (
+          <Alert kind="info">
+            {priority.reason ? <p>{t("profile.why", { reason: priority.reason })}</p> : null}
+            <p class="small">
+              {priority.contactEmail ? (
+                <>
+                  {t("profile.appeal")}{" "}
+                  <a href={`mailto:${priority.contactEmail}?subject=${encodeURIComponent(t("profile.appealSubject"))}`}>{priority.contactEmail}</a>
+                </>
+              ) : (
+                t("profile.appealNoAddress")
+              )}
+            </p>
+          </Alert>
+        )}
       </section>
       <section class="card" aria-labelledby="cv-title">
         <h2 id="cv-title">{t("profile.cv")}</h2>

@@ -1,6 +1,7 @@
 // Company verification for the active event: the ones awaiting verification come first.
 import { useEffect, useState } from "preact/hooks";
 import type { AdminCompany } from "../../../../worker/domain/contract.ts";
+import { ReasonDialog } from "../../components/ReasonDialog.tsx";
 import { Alert, Empty, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { api, get } from "../../lib/api.ts";
 import { dateTime } from "../../lib/format.ts";
@@ -15,6 +16,7 @@ export function Companies() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
+  const [withdrawing, setWithdrawing] = useState<AdminCompany | null>(null);
   const load = () => loadAdminCompanies().then(setList).catch(setError);
   useEffect(() => void load(), []);
 
@@ -24,6 +26,21 @@ export function Companies() {
       await api("POST", `/admin/companies/${c.id}/verify`, { verified });
       await load();
       setMsg(verified ? t("companies.verifiedMsg", { name: c.name }) : t("companies.unverifiedMsg", { name: c.name }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const withdraw = async (reason: string) => {
+    const c = withdrawing;
+    if (!c) return;
+    setBusy(c.id);
+    try {
+      const r = await api<{ cancelled: number }>("POST", `/admin/companies/${c.id}/withdraw`, { reason });
+      await load();
+      setMsg(t("companies.withdrawnMsg", { name: c.name, n: r.cancelled }));
+      setWithdrawing(null);
     } catch (e) {
       setError(e);
     } finally {
@@ -49,19 +66,38 @@ export function Companies() {
           <li key={c.id} class={`card company-row${c.verified ? "" : " awaiting"}`}>
             <div class="company-main">
               <strong>{c.name}</strong>
-              <span class={`pill ${c.verified ? "pill-ok" : "pill-warn"}`}>{c.verified ? t("companies.verified") : t("companies.awaiting")}</span>
+              {c.withdrawnAt ? (
+                <span class="pill pill-plain" title={c.withdrawReason ?? undefined}>
+                  {t("companies.withdrawn")}
+                </span>
+              ) : (
+                <span class={`pill ${c.verified ? "pill-ok" : "pill-warn"}`}>{c.verified ? t("companies.verified") : t("companies.awaiting")}</span>
+              )}
               <p class="muted small">
                 {c.recruiters.map((r) => `${r.fullName} <${r.email}>`).join(", ") || t("companies.noRecruiter")} · {t("companies.counts", { offers: c.offers, slots: c.slots })}
                 {c.verifiedAt ? ` · ${t("companies.since", { when: dateTime(c.verifiedAt) })}` : ""}
+                {c.booth ? ` · ${c.booth}` : ""}
+                {c.dayStart && c.dayEnd ? ` · ${t("companies.hours", { start: c.dayStart, end: c.dayEnd })}` : ""}
+                {c.withdrawnAt && c.withdrawReason ? ` · ${t("companies.withdrawnWhy", { reason: c.withdrawReason })}` : ""}
               </p>
             </div>
+            <div class="actions">
             <button type="button" class={`btn btn-small ${c.verified ? "btn-ghost" : "btn-primary"}`} disabled={busy !== null} onClick={() => void verify(c, !c.verified)} aria-label={`${c.verified ? t("companies.unverify") : t("companies.verify")} ${c.name}`}>
               {busy === c.id && <Spinner />}
               {c.verified ? t("companies.unverify") : t("companies.verify")}
             </button>
+            {c.verified && (
+              <button type="button" class="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => setWithdrawing(c)} aria-label={`${t("companies.withdraw")} ${c.name}`}>
+                {t("companies.withdraw")}
+              </button>
+            )}
+            </div>
           </li>
         ))}
       </ul>
+      <ReasonDialog open={withdrawing !== null} title={t("companies.withdrawTitle", { name: withdrawing?.name ?? "" })} confirm={t("companies.withdraw")} busy={busy !== null} onConfirm={(r) => void withdraw(r)} onClose={() => setWithdrawing(null)}>
+        <p>{t("companies.withdrawBody", { n: withdrawing?.slots ?? 0 })}</p>
+      </ReasonDialog>
     </main>
   );
 }

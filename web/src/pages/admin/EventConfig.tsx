@@ -13,7 +13,7 @@ import { useT, type Key } from "../../lib/i18n.ts";
 type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks">, string> & { breaks: string };
 
 const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline"] as const;
-const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany"] as const;
+const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "bookingCutoffMinutes"] as const;
 
 const toLocal = (iso: string | null) => {
   if (!iso) return "";
@@ -30,6 +30,7 @@ function toForm(e: EventConfig): Form {
   f.dayStart = e.dayStart;
   f.dayEnd = e.dayEnd;
   f.breaks = e.breaks.map((b) => `${b.start}-${b.end}`).join(", ");
+  f.contactEmail = e.contactEmail ?? "";
   for (const k of DATETIMES) f[k] = toLocal(e[k]);
   for (const k of NUMBERS) f[k] = String(e[k]);
   return f;
@@ -47,7 +48,8 @@ function patchOf(f: Form, before: Form): Partial<EventConfig> | string {
       const breaks = parts.map((p) => /^(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(p));
       if (breaks.some((b) => !b)) return "breaks";
       out.breaks = breaks.map((b) => ({ start: b![1]!, end: b![2]! }));
-    } else (out as Record<string, unknown>)[k] = f[k];
+    } else if (k === "contactEmail") out.contactEmail = f.contactEmail.trim() || null;
+    else (out as Record<string, unknown>)[k] = f[k];
   }
   return out;
 }
@@ -187,6 +189,13 @@ export function EventConfigPage() {
             {input("maxBookingsPhase1", "number", { min: 0 })}
             {input("maxBookingsTotal", "number", { min: 1 })}
             {input("maxBookingsPerCompany", "number", { min: 1 })}
+          </div>
+        </fieldset>
+        <fieldset class="card">
+          <legend>{t("config.theDay")}</legend>
+          <div class="grid-2">
+            {input("bookingCutoffMinutes", "number", { min: 0 })}
+            {input("contactEmail", "email", { placeholder: "career@school.example" })}
           </div>
         </fieldset>
         <div aria-live="polite">{msg && <Alert kind={msg.kind}>{msg.text}</Alert>}</div>

@@ -14,7 +14,7 @@ interface Report {
   reshaped: number;
   keptBooked: number;
   skipped: number;
-  companies: { companyId: string; name: string; slots: number; created: number; removed: number; reshaped: number; keptBooked: number; skipped: number }[];
+  companies: { companyId: string; name: string; dayStart: string; dayEnd: string; slots: number; created: number; removed: number; reshaped: number; keptBooked: number; skipped: number }[];
 }
 
 export function Slots() {
@@ -27,6 +27,8 @@ export function Slots() {
   const [busy, setBusy] = useState<"preview" | "generate" | null>(null);
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** Own hours for the selected companies: unset (keep theirs), the event's, or a custom day. */
+  const [hours, setHours] = useState<{ dayStart: string; dayEnd: string } | null | undefined>(undefined);
 
   useEffect(() => {
     loadAdminCompanies()
@@ -41,7 +43,7 @@ export function Slots() {
     setBusy(dryRun ? "preview" : "generate");
     setError(null);
     try {
-      const r = await api<Report>("POST", "/admin/slots/generate", { companyIds: [...chosen], dryRun });
+      const r = await api<Report>("POST", "/admin/slots/generate", { companyIds: [...chosen], dryRun, ...(hours !== undefined ? { hours } : {}) });
       if (dryRun) setPreview(r);
       else {
         setDone(r);
@@ -58,7 +60,7 @@ export function Slots() {
   useEffect(() => {
     if (companies && chosen.size) void run(true);
     else setPreview(null);
-  }, [chosen, companies === null]);
+  }, [chosen, companies === null, JSON.stringify(hours)]);
 
   const toggle = (id: string) => {
     const next = new Set(chosen);
@@ -88,6 +90,29 @@ export function Slots() {
             </button>
           </div>
         </div>
+        <fieldset class="hours">
+          <legend>{t("slots.hours")}</legend>
+          <label class="check small">
+            <input type="checkbox" checked={hours !== undefined && hours !== null} onChange={(ev) => setHours(ev.currentTarget.checked ? { dayStart: "09:00", dayEnd: "12:00" } : undefined)} />
+            {t("slots.ownHours", { n: chosen.size })}
+          </label>
+          {hours && (
+            <div class="inline">
+              <label class="small" for="h-start">
+                {t("config.dayStart")}
+              </label>
+              <input id="h-start" type="time" value={hours.dayStart} onChange={(ev) => setHours({ ...hours, dayStart: ev.currentTarget.value })} />
+              <label class="small" for="h-end">
+                {t("config.dayEnd")}
+              </label>
+              <input id="h-end" type="time" value={hours.dayEnd} onChange={(ev) => setHours({ ...hours, dayEnd: ev.currentTarget.value })} />
+            </div>
+          )}
+          <label class="check small">
+            <input type="checkbox" checked={hours === null} onChange={(ev) => setHours(ev.currentTarget.checked ? null : undefined)} />
+            {t("slots.eventHours")}
+          </label>
+        </fieldset>
         <p class="muted small" aria-live="polite">
           {preview ? t("slots.summary", { per: preview.perCompanySlots, created: preview.created, removed: preview.removed, kept: preview.keptBooked }) : busy === "preview" ? t("common.loading") : "\u00a0"}
         </p>
@@ -96,6 +121,7 @@ export function Slots() {
           <thead>
             <tr>
               <th scope="col">{t("slots.company")}</th>
+              <th scope="col">{t("slots.hoursCol")}</th>
               <th scope="col" class="num">
                 {t("slots.existing")}
               </th>
@@ -116,6 +142,7 @@ export function Slots() {
                     {c.name}
                   </label>
                 </th>
+                <td class="nowrap small">{row(c.id) ? `${row(c.id)!.dayStart}–${row(c.id)!.dayEnd}` : c.dayStart && c.dayEnd ? `${c.dayStart}–${c.dayEnd}` : "—"}</td>
                 <td class="num">{c.slots}</td>
                 <td class="num">{chosen.has(c.id) ? (row(c.id)?.slots ?? "…") : "—"}</td>
                 <td class="num">{chosen.has(c.id) ? (row(c.id) ? `+${row(c.id)!.created}${row(c.id)!.removed ? ` / −${row(c.id)!.removed}` : ""}` : "…") : "—"}</td>
