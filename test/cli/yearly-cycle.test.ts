@@ -86,3 +86,26 @@ it("gives 2027 fresh Durable Objects: a student who used all 3 phase-1 bookings 
   const mine = await api(y2026.worker.url, "GET", "/bookings", { token: student.token });
   expect(mine.body.bookings.map((b: { id: string }) => b.id)).toEqual([r.body.booking.id]);
 });
+
+it("puts 2026's no-shows on 2027's list by an explicit step, with the reason the student then sees", async () => {
+  const noShow = y2026.booked.find((b) => b.student !== y2026.booked[0]!.student)!;
+  // Marked on the day the way the Worker writes attendance.
+  await state.exec(`UPDATE bookings SET attendance = 'no_show', checked_in_at = '2026-11-18T09:00:00.000Z' WHERE id = '${noShow.bookingId}';`);
+  expect((await state.json(["status", "--event", "2026"])).attendance).toMatchObject({ noShow: 1, noShowRate: 1 });
+  const exported = rows((await state.ok(["export", "no-shows", "--event", "2026"])).stdout);
+  expect(exported).toHaveLength(1);
+  expect(exported[0]).toContain(`${noShow.student.email},`);
+  expect(exported[0]).toContain(",no_show,");
+
+  const dry = await state.json(["students", "deprioritized", "--from-no-shows", "2026", "--dry-run"]);
+  expect(dry).toMatchObject({ dryRun: true, added: 1, flagged: 1 });
+  expect(state.query(`SELECT email FROM deprioritized_emails WHERE email = '${noShow.student.email}'`)).toEqual([]);
+  expect(await state.json(["students", "deprioritized", "--from-no-shows", "2026"])).toMatchObject({ added: 1, flagged: 1 });
+  const [listed] = state.query<{ reason: string }>(`SELECT d.reason FROM deprioritized_emails d JOIN events e ON e.id = d.event_id WHERE e.status = 'active' AND d.email = '${noShow.student.email}'`);
+  expect(listed?.reason).toMatch(/^no-show at INF 2026 \(.+\)$/);
+  const { body } = await api(y2026.worker.url, "GET", "/profile/priority", { token: noShow.student.token });
+  expect(body.priority).toMatchObject({ deprioritized: true, reason: listed!.reason });
+  expect(await state.json(["students", "deprioritized", "--from-no-shows", "2026"])).toMatchObject({ added: 0, unchanged: 1 });
+  // The active event is this year's: its no-shows are next year's business.
+  expect((await state.cli(["students", "deprioritized", "--from-no-shows", "2027"])).code).toBe(1);
+});

@@ -7,7 +7,7 @@ import { slotStarted } from "../../../worker/domain/rules.ts";
 import { CheckInCode } from "../components/CheckInCode.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
-import { Alert, Confirm, Empty, errorText, usePageTitle } from "../components/ui.tsx";
+import { Alert, AttendancePill, Confirm, Empty, errorText, usePageTitle } from "../components/ui.tsx";
 import { saveBlob } from "../lib/api.ts";
 import { bookings, cancel, loadHistory } from "../lib/data.ts";
 import { event, useServerNow } from "../lib/event.ts";
@@ -104,7 +104,7 @@ export function Schedule() {
                         <Icon name="pin" size={13} /> {b.booth}
                       </span>
                     )}
-                    {b.attendance ? <span class={`pill ${b.attendance === "no_show" ? "pill-warn" : "pill-ok"}`}>{t(`attendance.${b.attendance}` as Key)}</span> : over ? <span class="pill pill-plain">{t("schedule.over")}</span> : started ? <span class="pill pill-warn">{t("schedule.started")}</span> : null}
+                    {b.attendance ? <AttendancePill value={b.attendance} /> : over ? <span class="pill pill-plain">{t("schedule.over")}</span> : started ? <span class="pill pill-warn">{t("schedule.started")}</span> : null}
                   </span>
                   {b.note && <span class="note small">{b.note}</span>}
                   {b.checkInToken && !over && showing === b.id && <CheckInCode token={b.checkInToken} label={t("checkin.codeFor", { company: b.companyName, time: time(b.startsAt, tz) })} />}

@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { DeskBooking, DeskStudent, SlotAvailability } from "../../../../worker/domain/contract.ts";
 import { Icon } from "../../components/Icon.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
-import { Alert, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
+import { Alert, AttendancePill, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { get } from "../../lib/api.ts";
 import { type CatalogueCompany, type CompanyPage } from "../../lib/data.ts";
 import { event } from "../../lib/event.ts";
@@ -87,7 +87,7 @@ export function Desk() {
                               {b.cancelledAt ? <span class="small nowrap"> · {dateTime(b.cancelledAt, tz)}</span> : null}
                             </>
                           ) : b.attendance ? (
-                            <span class={`pill ${b.attendance === "no_show" ? "pill-warn" : "pill-ok"}`}>{t(`attendance.${b.attendance}` as Key)}</span>
+                            <AttendancePill value={b.attendance} />
                           ) : (
                             <span class="pill">{t("desk.confirmed")}</span>
                           )}

@@ -4,11 +4,11 @@ import { useEffect, useState } from "preact/hooks";
 import type { Company, CompanySlot, CompanySlotStudent } from "../../../../worker/domain/contract.ts";
 import { Icon } from "../../components/Icon.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
-import { Alert, Empty, Skeleton, errorText, usePageTitle } from "../../components/ui.tsx";
+import { Alert, AttendancePill, Empty, Skeleton, errorText, usePageTitle } from "../../components/ui.tsx";
 import { downloadFrom, get, saveBlob } from "../../lib/api.ts";
 import { event, useServerNow } from "../../lib/event.ts";
 import { eventDay, time } from "../../lib/format.ts";
-import { type Key, useT } from "../../lib/i18n.ts";
+import { useT } from "../../lib/i18n.ts";
 import { useStore } from "../../lib/store.ts";
 import { useCompanySlots } from "../../lib/use-company-slots.ts";
 
@@ -135,7 +135,7 @@ export function Dashboard() {
                         <a href={`mailto:${st.email}`} class="small">
                           {st.email}
                         </a>
-                        {st.attendance && <span class={`pill ${st.attendance === "no_show" ? "pill-warn" : "pill-ok"}`}>{t(`attendance.${st.attendance}` as Key)}</span>}
+                        {st.attendance && <AttendancePill value={st.attendance} />}
                         <button type="button" class="btn btn-small btn-ghost" onClick={() => cv(st.id, st.fullName)}>
                           {t("recruiter.cv")}
                         </button>
