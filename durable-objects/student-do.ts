@@ -113,7 +113,7 @@ export interface CancelForInput {
   eventId: string;
   studentId: string;
   bookingId: string;
-  by: Exclude<CancelledBy, "student">;
+  by: Exclude<CancelledBy, "student" | "move">;
   reason: string;
 }
 
@@ -253,7 +253,7 @@ export class StudentDO extends DurableObject<Env> {
       ignoreBlock: input.policy.override,
     });
     if (!moved.ok) return moved;
-    const released = await this.cancelOnce(old.id, () => this.runCancel(old.id, "office", input.reason, null));
+    const released = await this.cancelOnce(old.id, () => this.runCancel(old.id, "move", input.reason, null));
     // The old seat's release is recorded (cancelling); the alarm finishes it if SlotDO was away.
     if (!released.ok && released.code !== "unavailable") console.error(JSON.stringify({ msg: "move: old booking not cancelled", bookingId: old.id, code: released.code }));
     return moved;

@@ -449,7 +449,7 @@ describe("the site", () => {
     await dialog.getByLabel("Motif").fill("Conflit avec un examen");
     await dialog.getByRole("button", { name: "Déplacer" }).click();
     await page.getByText(`${name} a maintenant rendez-vous à ${newTime}.`).waitFor();
-    await card.locator("tbody tr", { hasText: "annulé par le service carrières" }).waitFor();
+    await card.locator("tbody tr", { hasText: "déplacé par le service carrières" }).waitFor();
     await shoot(page, "31-admin-desk-moved");
     assert.notEqual(newTime, oldTime);
 

@@ -160,8 +160,8 @@ export type BookingStatus = "confirmed" | "cancelled";
 export const ATTENDANCE = ["present", "no_show", "late"] as const;
 export type Attendance = (typeof ATTENDANCE)[number];
 
-/** Who cancelled a booking. */
-export const CANCELLED_BY = ["student", "office", "recruiter", "withdrawal"] as const;
+/** Who cancelled a booking; `move`: the office moved it (the new booking replaces it). */
+export const CANCELLED_BY = ["student", "office", "recruiter", "withdrawal", "move"] as const;
 export type CancelledBy = (typeof CANCELLED_BY)[number];
 
 export interface Booking {

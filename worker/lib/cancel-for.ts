@@ -14,7 +14,7 @@ export async function cancelOnBehalf(
   db: Db,
   env: Env,
   actor: AuthUser,
-  o: { booking: BookingRecord; companyName: string; by: Exclude<CancelledBy, "student">; reason: string },
+  o: { booking: BookingRecord; companyName: string; by: Exclude<CancelledBy, "student" | "move">; reason: string },
 ): Promise<Booking> {
   const b = o.booking;
   const out = await callDo(async () => await studentStub(env, b.eventId, b.studentId).cancelFor({ eventId: b.eventId, studentId: b.studentId, bookingId: b.id, by: o.by, reason: o.reason }));

@@ -7,6 +7,7 @@
 //   there (not every account ever created);
 // - a late cancellation: cancelled after the event's cancellation deadline, or after the
 //   interview's start when no deadline is set (only the office, the recruiter or a withdrawal can);
+//   a move by the office is not a cancellation (the interview goes on, at another time);
 // - attendance and no-show rates: over the bookings marked so far (present, late, no_show).
 import type { DayMetrics } from "../domain/contract.ts";
 
@@ -45,7 +46,7 @@ export function dayMetricsSql(ev: string): string[] {
     `SELECT coalesce(attendance, CASE WHEN starts_at <= ${NOW} THEN 'unmarked' ELSE 'upcoming' END) AS k, count(*) AS n
        FROM bookings WHERE event_id = ${ev} AND status = 'confirmed' GROUP BY 1`,
     `SELECT coalesce(b.cancelled_by, 'student') AS who, count(*) AS n, sum(${LATE}) AS late
-       FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.event_id = ${ev} AND b.status = 'cancelled' GROUP BY 1`,
+       FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.event_id = ${ev} AND b.status = 'cancelled' AND coalesce(b.cancelled_by, '') <> 'move' GROUP BY 1`,
   ];
 }
 

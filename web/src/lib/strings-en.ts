@@ -330,6 +330,7 @@ export const en: Strings = {
   "cancelledBy.office": "cancelled by the career office",
   "cancelledBy.recruiter": "cancelled by the company",
   "cancelledBy.withdrawal": "the company withdrew",
+  "cancelledBy.move": "moved by the career office",
   "book.blocked": "The company has blocked this slot for now.",
   "book.started": "This slot has started (or is about to): it can no longer be booked.",
   "code.slot_started": "slot started",

@@ -328,6 +328,7 @@ export const fr = {
   "cancelledBy.office": "annulé par le service carrières",
   "cancelledBy.recruiter": "annulé par l’entreprise",
   "cancelledBy.withdrawal": "l’entreprise s’est retirée",
+  "cancelledBy.move": "déplacé par le service carrières",
   "book.blocked": "L’entreprise a bloqué ce créneau pour le moment.",
   "book.started": "Ce créneau a commencé (ou commence dans un instant) : il ne peut plus être réservé.",
   "code.slot_started": "créneau commencé",
