@@ -49,6 +49,7 @@ CREATE TABLE `mail_log` (
 	`kind` text NOT NULL,
 	`to` text NOT NULL,
 	`claimed_at` text NOT NULL,
+	`claimed_by` text NOT NULL,
 	`sent_at` text
 );
 --> statement-breakpoint

@@ -164,6 +164,8 @@ export const mailLog = sqliteTable(
     kind: text("kind").notNull(),
     to: text("to").notNull(),
     claimedAt: text("claimed_at").notNull(),
+    /** The queue message holding the claim: its own retry may take it back (its first answer may have been lost). */
+    claimedBy: text("claimed_by").notNull(),
     sentAt: text("sent_at"),
   },
   (t) => [index("mail_log_to").on(t.to)],
