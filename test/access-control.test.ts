@@ -118,11 +118,11 @@ describe("object-level checks", () => {
 
   it("forged, expired and wrong-secret tokens are 401; the cookie works like the Bearer header", async () => {
     const u = users.student;
-    const claims = { id: u.id, email: u.email, role: "admin" as const, fullName: u.fullName, companyId: null };
+    const claims = { id: u.id, email: u.email, role: "admin" as const, fullName: u.fullName, companyId: null, emailVerified: true, tokenVersion: 0 };
     const forged = await signSession(claims, "not-the-secret");
     const expired = await signSession({ ...claims, role: "student" }, env.JWT_SECRET, -10);
     for (const token of [forged, expired, "garbage", `${u.token}x`]) expect((await api("GET", "/me", { token })).status).toBe(401);
-    const viaCookie = await api("GET", "/bookings", { headers: { cookie: `inf_session=${u.token}` } });
+    const viaCookie = await api("GET", "/bookings", { headers: { cookie: `__Host-inf_session=${u.token}` } });
     expect(viaCookie.status).toBe(200);
   });
 });
