@@ -7,7 +7,6 @@
 // Bound: another isolate honours a revocation within SESSION_TTL_SECONDS plus one D1 read (up to
 // 30 s more while D1 is away: the cached map is served stale rather than failing every request).
 // The isolate that made the change honours it at once (`noteRevoked`).
-import { sql } from "drizzle-orm";
 import { IsolateCache } from "./isolate-cache.ts";
 import { SESSION_SECONDS } from "./jwt.ts";
 import type { AuthUser } from "../env.ts";
@@ -36,12 +35,6 @@ async function requiredVersion(env: Env, userId: string): Promise<number> {
 export async function sessionCurrent(env: Env, user: AuthUser): Promise<boolean> {
   return user.tokenVersion >= (await requiredVersion(env, user.id));
 }
-
-/** Columns that end every session of a user (drizzle `set`); use `.returning()` to mint the next token. */
-export const revokeSessions = (now: string) => ({ tokenVersion: sql`token_version + 1`, sessionsChangedAt: now });
-
-/** The same in SQL text, for the CLI's scripts. */
-export const REVOKE_SESSIONS_SQL = (nowLiteral: string) => `token_version = token_version + 1, sessions_changed_at = ${nowLiteral}`;
 
 /** This isolate honours the new version at once, whatever its cache holds. */
 export function noteRevoked(userId: string, version: number): void {

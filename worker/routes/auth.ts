@@ -13,7 +13,8 @@ import { clearLoginFailures, loginBlocked, recordLoginFailure } from "../lib/log
 import { hashPassword, verifyPassword } from "../lib/password.ts";
 import { limitLoginSource, limitSignup, mayMail, sourceOf } from "../lib/rate-limit.ts";
 import { clearSessionCookie, startSession } from "../lib/session-response.ts";
-import { noteRevoked, revokeSessions } from "../lib/sessions.ts";
+import { revokeSessions } from "../lib/revoke-sessions.ts";
+import { noteRevoked } from "../lib/sessions.ts";
 import { normalizeEmail, type UserRow } from "../lib/users.ts";
 import { valid } from "../lib/validate.ts";
 import { accountExistsMail, langOf, originOf, verifyMail } from "../mail/account-mails.ts";
