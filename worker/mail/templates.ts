@@ -49,8 +49,8 @@ const T: { [K in MailKind]: Template<K> } = {
       : { subject: `Interview cancelled: ${d.interview.companyName}`, lines: [`Hello ${d.name},`, "", `Your interview at ${d.eventName} is cancelled:`, interviewLine(lang, d.interview, d.timeZone), "", `Your schedule: ${d.link}`] },
   draw_results: (lang, d) =>
     lang === "fr"
-      ? { subject: `Résultats du tirage : ${d.interviews.length} entretien(s)`, lines: [`Bonjour ${d.name},`, "", `Le tirage de l'${d.eventName} vous a attribué :`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• aucun entretien", ...(d.unmatched ? ["", `${d.unmatched} de vos souhaits n'ont pas pu être servis ; les créneaux libres restent réservables.`] : []), "", `Votre planning : ${d.link}`] }
-      : { subject: `Draw results: ${d.interviews.length} interview(s)`, lines: [`Hello ${d.name},`, "", `The ${d.eventName} draw gave you:`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• no interview", ...(d.unmatched ? ["", `${d.unmatched} of your wishes could not be served; free slots can still be booked.`] : []), "", `Your schedule: ${d.link}`] },
+      ? { subject: `Résultats du tirage : ${d.interviews.length} entretien(s)`, lines: [`Bonjour ${d.name},`, "", `Le tirage de l'${d.eventName} vous a attribué :`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• aucun entretien", ...(d.unmatched ? ["", `Souhaits non servis : ${d.unmatched}. Les créneaux encore libres restent réservables.`] : []), "", `Votre planning : ${d.link}`] }
+      : { subject: `Draw results: ${d.interviews.length} interview(s)`, lines: [`Hello ${d.name},`, "", `The ${d.eventName} draw gave you:`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• no interview", ...(d.unmatched ? ["", `Wishes not served: ${d.unmatched}. Slots still free can be booked.`] : []), "", `Your schedule: ${d.link}`] },
   phase_reminder: (lang, d) =>
     lang === "fr"
       ? { subject: `La phase ${d.phase} des réservations ouvre demain`, lines: [`Bonjour ${d.name},`, "", `Les réservations de l'${d.eventName} (phase ${d.phase}) ouvrent le ${when(lang, d.opensAt, d.timeZone)}.`, `Préparez vos choix : ${d.link}`, "", "Vous pouvez désactiver ces rappels dans votre profil."] }
@@ -61,8 +61,8 @@ const T: { [K in MailKind]: Template<K> } = {
       : { subject: `Tomorrow at ${d.eventName}: ${d.interviews.length} interview(s)`, lines: [`Hello ${d.name},`, "", "Your interviews tomorrow:", list(lang, d.interviews, d.timeZone), "", "Come a few minutes early, with your CV.", `Your schedule: ${d.link}`, "", "You can turn these reminders off in your profile."] },
   company_withdrawn: (lang, d) =>
     lang === "fr"
-      ? { subject: `${d.companyName} se retire de l'${d.eventName}`, lines: [`Bonjour ${d.name},`, "", `${d.companyName} ne participe plus à l'${d.eventName}. Ces entretiens sont annulés :`, list(lang, d.interviews, d.timeZone), "", `Les places libérées comptent à nouveau dans vos plafonds. Réservez un autre créneau : ${d.link}`] }
-      : { subject: `${d.companyName} has withdrawn from ${d.eventName}`, lines: [`Hello ${d.name},`, "", `${d.companyName} no longer takes part in ${d.eventName}. These interviews are cancelled:`, list(lang, d.interviews, d.timeZone), "", `Your caps count them no more. Book another slot: ${d.link}`] },
+      ? { subject: `${d.companyName} se retire de l'${d.eventName}`, lines: [`Bonjour ${d.name},`, "", `${d.companyName} ne participe plus à l'${d.eventName}. Ces entretiens sont annulés :`, list(lang, d.interviews, d.timeZone), "", `Ils ne comptent plus dans vos plafonds. Réservez un autre créneau : ${d.link}`] }
+      : { subject: `${d.companyName} has withdrawn from ${d.eventName}`, lines: [`Hello ${d.name},`, "", `${d.companyName} no longer takes part in ${d.eventName}. These interviews are cancelled:`, list(lang, d.interviews, d.timeZone), "", `They no longer count towards your limits. Book another slot: ${d.link}`] },
 };
 
 const LINK = /https?:\/\/[^\s]+/g;
