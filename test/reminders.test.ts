@@ -3,8 +3,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker, { REMINDER_CRON } from "../worker/index.ts";
+import worker from "../worker/index.ts";
 import { enqueueMail } from "../worker/mail/enqueue.ts";
+import { REMINDER_CRON } from "../worker/mail/reminders.ts";
 import { api, call, createCompany, createEvent, createSlots, createUser, drainAll, updateEvent } from "./helpers.ts";
 import { waitForMail } from "./mailbox.ts";
 

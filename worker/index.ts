@@ -1,20 +1,18 @@
 // The Worker's entry: the API (Hono) for /api/*, the site's static assets for everything else
 // (wrangler.toml [assets], run_worker_first = /api/*), the Durable Object classes, the cron
-// triggers and the mail queue's consumer.
+// triggers and the mail queue's consumer. Export nothing else: workerd takes every named export of
+// the entry for a handler or a class.
 import { app } from "./app.ts";
 import { makeDb } from "./db/client.ts";
 import { backupToR2 } from "./lib/backup.ts";
 import { pruneLoginFailures } from "./lib/login-guard.ts";
 import { handleMailBatch } from "./mail/consumer.ts";
-import { sendReminders } from "./mail/reminders.ts";
+import { REMINDER_CRON, sendReminders } from "./mail/reminders.ts";
 import type { Mail } from "./mail/types.ts";
 
 export { RecorderDO } from "../durable-objects/recorder-do.ts";
 export { SlotDO } from "../durable-objects/slot-do.ts";
 export { StudentDO } from "../durable-objects/student-do.ts";
-
-/** wrangler.toml [triggers]: the reminders' schedule; the other one is the nightly backup. */
-export const REMINDER_CRON = "0 16 * * *";
 
 const log = (level: "info" | "error", msg: string, extra: Record<string, unknown>) => console.log(JSON.stringify({ level, msg, ...extra }));
 

@@ -8,6 +8,9 @@ import type { Interview, Mail } from "./types.ts";
 
 const DAY = 24 * 3600_000;
 
+/** wrangler.toml [triggers]: the reminders' schedule (the other one is the nightly backup). */
+export const REMINDER_CRON = "0 16 * * *";
+
 interface EventFacts {
   id: string;
   name: string;
