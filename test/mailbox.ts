@@ -22,7 +22,8 @@ export async function waitForMail(call: Call, to: string, match: (m: InboxMessag
     const found = (r.body.messages as InboxMessage[]).find(match);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no matching mail to ${to} within ${timeoutMs} ms (${r.body.messages.length} other(s))`);
-    await new Promise((ok) => setTimeout(ok, 100));
+    // Gently: each poll is a request to the app under test (over HTTP in the CLI and browser suites).
+    await new Promise((ok) => setTimeout(ok, 250));
   }
 }
 
