@@ -15,6 +15,12 @@ export default defineConfig({
           JWT_SECRET: "test-secret-do-not-use-anywhere-else-0123456789",
           // No config cache in tests: each test rewrites the event straight into D1.
           CONFIG_TTL_SECONDS: "0",
+          // Revocations written straight into D1 (as the CLI does) count at once; the cache's own
+          // bound is tested with its TTL set (sessions-cache.test.ts).
+          SESSION_TTL_SECONDS: "0",
+          // Mails land in the local inbox (D1 dev_mail), read through GET /api/dev/mail.
+          DEV_MAILBOX: "1",
+          APP_URL: "http://127.0.0.1",
         },
       },
     }),

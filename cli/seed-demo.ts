@@ -49,6 +49,8 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
       max_bookings_per_company: config.maxBookingsPerCompany,
       cancel_deadline: iso(Date.parse(`${date}T00:00:00Z`) - 24 * HOUR),
       booking_open: true,
+      // Demo students sign up with example.com addresses (and verify through the local inbox).
+      student_email_domains: JSON.stringify(["example.com"]),
     }),
   );
   const hashes = async (pw: string, n: number) => Promise.all(Array.from({ length: n }, () => hashPassword(pw)));
@@ -57,7 +59,7 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
     hashes(DEMO.recruiterPassword, COMPANIES.length),
     hashes(DEMO.studentPassword, DEMO.students),
   ]);
-  sql.push(insert("users", { id: randomUUID(), email: DEMO.admin.email, password_hash: adminHash, role: "admin", full_name: DEMO.admin.fullName }));
+  sql.push(insert("users", { id: randomUUID(), email: DEMO.admin.email, password_hash: adminHash, role: "admin", full_name: DEMO.admin.fullName, email_verified: true }));
 
   const times = slotTimes({ ...config, date });
   COMPANIES.forEach((c, i) => {
@@ -89,13 +91,14 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
         role: "company",
         full_name: `Recruiter at ${c.name}`,
         company_id: companyId,
+        email_verified: true,
       }),
     );
   });
   for (let i = 1; i <= DEMO.students; i++) {
     const email = `student${i}@example.com`;
     const deprioritized = i <= DEMO.deprioritized;
-    sql.push(insert("users", { id: randomUUID(), email, password_hash: studentHashes[i - 1]!, role: "student", full_name: studentName(i), deprioritized }));
+    sql.push(insert("users", { id: randomUUID(), email, password_hash: studentHashes[i - 1]!, role: "student", full_name: studentName(i), deprioritized, email_verified: true }));
     if (deprioritized) sql.push(insert("deprioritized_emails", { event_id: eventId, email }));
   }
   sql.push(insert("audit_log", { event_id: eventId, actor_email: "seed-demo", action: "demo.seed", target_type: "event", target_id: eventId }));

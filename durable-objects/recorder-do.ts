@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { D1Sink, type OutboxRecord, type OutboxSink } from "./d1-sink.ts";
 import { migrate } from "./sql-migrations.ts";
+import { mailingSink } from "../worker/mail/booking-mails.ts";
 
 const SCHEMA = [
   "CREATE TABLE queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)",
@@ -53,7 +54,8 @@ export class RecorderDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sink = new D1Sink(env.DB);
+    // Issue #12 hook: booking confirmed/cancelled mails are queued once the rows are in D1.
+    this.sink = mailingSink(new D1Sink(env.DB), env);
     ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, SCHEMA);
       this.failures = Number(this.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'failures'").toArray()[0]?.v ?? "0");

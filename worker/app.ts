@@ -4,6 +4,11 @@ import type { AppEnv } from "./env.ts";
 import { ApiError } from "./lib/errors.ts";
 import { limitBody, onError, requestContext } from "./middleware/request.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { adminAccountRoutes } from "./routes/admin-accounts.ts";
+import { devMailRoutes } from "./routes/dev-mail.ts";
+import { adminInvitationRoutes, invitationRoutes } from "./routes/invitations.ts";
+import { meRoutes } from "./routes/me.ts";
+import { passwordRoutes } from "./routes/password.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
@@ -19,6 +24,9 @@ export const app = new Hono<AppEnv>()
   .use(limitBody)
   .route("/", healthRoutes)
   .route("/", authRoutes)
+  .route("/", passwordRoutes)
+  .route("/", invitationRoutes)
+  .route("/me", meRoutes)
   .route("/", catalogueRoutes)
   .route("/bookings", bookingRoutes)
   .route("/company", companyRoutes)
@@ -26,6 +34,9 @@ export const app = new Hono<AppEnv>()
   .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)
+  .route("/admin", adminInvitationRoutes)
+  .route("/admin", adminAccountRoutes)
+  .route("/dev", devMailRoutes)
   .notFound(() => {
     throw new ApiError("not_found", "No such API route.");
   })

@@ -9,6 +9,9 @@ export interface AuthUser {
   role: Role;
   fullName: string;
   companyId: string | null;
+  emailVerified: boolean;
+  /** The token version the session was issued under (worker/lib/sessions.ts). */
+  tokenVersion: number;
 }
 
 export interface AppEnv {

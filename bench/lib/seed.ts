@@ -117,9 +117,10 @@ export async function seed(d1: D1Database, size: SeedSize, jwtSecret: string, lo
     const deprioritized = isDeprioritized(i, size.deprioritizedShare);
     if (deprioritized) deprioritizedCount++;
     const fullName = `Bench Student ${i + 1}`;
-    sql.push(insert("users", { id, email, password_hash: hash, role: "student", full_name: fullName, deprioritized }));
+    // Verified: the bench measures booking, not the sign-up mails (students book only once verified).
+    sql.push(insert("users", { id, email, password_hash: hash, role: "student", full_name: fullName, deprioritized, email_verified: true }));
     if (deprioritized) sql.push(insert("deprioritized_emails", { event_id: eventId, email }));
-    const token = await signSession({ id, email, role: "student", fullName, companyId: null }, jwtSecret, 4 * HOUR / 1000);
+    const token = await signSession({ id, email, role: "student", fullName, companyId: null, emailVerified: true, tokenVersion: 0 }, jwtSecret, 4 * HOUR / 1000);
     students.push({ id, email, deprioritized, token });
   }
   const t0 = Date.now();

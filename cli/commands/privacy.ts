@@ -8,23 +8,7 @@ import { lit } from "../lib/sql.ts";
 import { executeFile, queryMany, r2Delete } from "../lib/wrangler.ts";
 
 import { cvKey } from "../../worker/domain/offers.ts";
-const ERASED_NAME = "Erased student";
-const erasedEmail = (userId: string) => `erased-${userId}@erased.invalid`;
-
-/** The statements that anonymise these students (their CVs are deleted before, by the caller). */
-function anonymiseSql(students: { id: string; email: string }[], now: string): string[] {
-  if (!students.length) return [];
-  const sql: string[] = [];
-  for (const s of students)
-    sql.push(
-      `UPDATE users SET email = ${lit(erasedEmail(s.id))}, full_name = ${lit(ERASED_NAME)}, password_hash = '!erased', deprioritized = 0,
-         last_login_at = NULL, updated_at = ${lit(now)} WHERE id = ${lit(s.id)} AND role = 'student';`,
-    );
-  for (let i = 0; i < students.length; i += 500)
-    sql.push(`DELETE FROM deprioritized_emails WHERE email IN ${inList(students.slice(i, i + 500).map((s) => s.email))};`);
-  return sql;
-}
-
+import { anonymiseSql } from "../lib/erasure.ts";
 async function deleteCvs(ctx: Ctx, ids: string[]): Promise<void> {
   if (!ids.length) return;
   const done = progress(`deleting ${ids.length} CV(s) from R2`);
@@ -49,8 +33,8 @@ export const erase: Command = {
   summary: "GDPR erasure: anonymise a student (name, e-mail, CV), keep the anonymous history",
   usage: `npm run event -- erase <email> [--yes]
 
-Deletes the student's CV (R2 cv/<id>.pdf), replaces name and e-mail, disables the password and
-takes the address off every deprioritized list. Bookings and attempts stay, attached to the
+Deletes the student's CV (R2 cv/<id>.pdf), replaces name and e-mail, disables the password, ends
+every session and takes the address off every deprioritized list and roster. Bookings and attempts stay, attached to the
 anonymous account, so counts and history remain true. The audit log records the erasure by
 account id only. Irreversible: asks to type the e-mail again unless --yes.
 

@@ -29,6 +29,8 @@ export const events = sqliteTable(
     maxBookingsTotal: integer("max_bookings_total").notNull().default(6),
     maxBookingsPerCompany: integer("max_bookings_per_company").notNull().default(1),
     cancelDeadline: text("cancel_deadline"),
+    /** Who may sign up as a student: e-mail domains (lower-cased, e.g. "student.school.be"); empty = any (or the roster only, when there is one). */
+    studentEmailDomains: text("student_email_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     bookingOpen: integer("booking_open", { mode: "boolean" }).notNull().default(false),
     status: text("status", { enum: ["active", "archived"] }).notNull().default("active"),
     archivedAt: text("archived_at"),
@@ -78,8 +80,111 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastLoginAt: text("last_login_at"),
+    /** Proven by a link sent to the address (verify, reset or invitation). Students book only when set. */
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    /** Mails in this language. */
+    lang: text("lang", { enum: ["fr", "en"] }).notNull().default("fr"),
+    /** Phase-opening and interview reminders (a student may turn them off). */
+    reminders: integer("reminders", { mode: "boolean" }).notNull().default(true),
+    /** Set by the career office: no login, every session ended. */
+    disabledAt: text("disabled_at"),
+    /**
+     * Session tokens carry the version they were issued under; raising it ends every session of the
+     * user (logout, password change, erasure, role change, disable). `sessionsChangedAt` lets the
+     * Worker cache only the versions changed within a token's lifetime (worker/lib/sessions.ts).
+     */
+    tokenVersion: integer("token_version").notNull().default(0),
+    sessionsChangedAt: text("sessions_changed_at"),
   },
-  (t) => [index("users_company").on(t.companyId)],
+  (t) => [index("users_company").on(t.companyId), index("users_sessions_changed").on(t.sessionsChangedAt)],
+);
+
+/** Single-use links sent by e-mail: verify an address, reset a password. Only the SHA-256 of the token is kept. */
+export const accountTokens = sqliteTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id),
+    kind: text("kind", { enum: ["verify", "reset"] }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("account_tokens_user").on(t.userId, t.kind)],
+);
+
+/** The career office invites a recruiter's e-mail to a company; the link creates or links the account. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    companyId: text("company_id").notNull().references(() => companies.id),
+    email: text("email").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: text("invited_by"),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    acceptedAt: text("accepted_at"),
+    acceptedBy: text("accepted_by"),
+  },
+  (t) => [index("invitations_company").on(t.companyId)],
+);
+
+/** Failed logins per account and source: a rival guessing from elsewhere never locks the owner out. */
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    email: text("email").notNull(),
+    source: text("source").notNull(),
+    failures: integer("failures").notNull(),
+    windowStart: text("window_start").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.source] })],
+);
+
+/** The year's student roster (optional): when present, its addresses may sign up as students even outside the domains. */
+export const studentRoster = sqliteTable(
+  "student_roster",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    email: text("email").notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.email] })],
+);
+
+/**
+ * One row per mail the queue consumer handled, by its dedupe key: claimed before sending, marked
+ * sent after, so a redelivered or re-enqueued message is never sent twice (worker/mail/consumer.ts).
+ */
+export const mailLog = sqliteTable(
+  "mail_log",
+  {
+    dedupeKey: text("dedupe_key").primaryKey(),
+    kind: text("kind").notNull(),
+    to: text("to").notNull(),
+    claimedAt: text("claimed_at").notNull(),
+    /** The queue message holding the claim: its own retry may take it back (its first answer may have been lost). */
+    claimedBy: text("claimed_by").notNull(),
+    sentAt: text("sent_at"),
+  },
+  (t) => [index("mail_log_to").on(t.to)],
+);
+
+/** The local inbox (DEV_MAILBOX=1 only, never in production): what would have been sent. */
+export const devMail = sqliteTable(
+  "dev_mail",
+  {
+    dedupeKey: text("dedupe_key").primaryKey(),
+    to: text("to").notNull(),
+    kind: text("kind").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    links: text("links", { mode: "json" }).$type<string[]>().notNull(),
+    attachments: text("attachments", { mode: "json" }).$type<{ filename: string; type: string; content: string }[]>().notNull(),
+    sentAt: text("sent_at").notNull(),
+  },
+  (t) => [index("dev_mail_to").on(t.to, t.sentAt)],
 );
 
 export const offers = sqliteTable(

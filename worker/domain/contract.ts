@@ -28,12 +28,18 @@ export type ErrorCode =
   | "payload_too_large"
   | "unavailable"
   | "internal"
+  | "email_not_allowed"
+  | "email_unverified"
+  | "invalid_token"
   | BookingRefusal;
 
 export const ERROR_STATUS = {
   validation_failed: 400,
   unauthenticated: 401,
+  invalid_token: 400,
   forbidden: 403,
+  email_not_allowed: 403,
+  email_unverified: 403,
   not_found: 404,
   conflict: 409,
   booking_closed: 409,
@@ -66,6 +72,49 @@ export interface User {
   role: Role;
   deprioritized: boolean;
   companyId: string | null;
+  emailVerified: boolean;
+}
+
+export const LANGS = ["fr", "en"] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** `GET/PATCH /api/me/preferences`: the language of mails and whether reminders are sent. */
+export interface Preferences {
+  lang: Lang;
+  reminders: boolean;
+}
+
+/** `POST /api/auth/signup` and `/api/auth/password/forgot`: the same answer whether or not the address is known. */
+export interface AcceptedResponse {
+  status: "verification_sent" | "reset_sent" | "sent";
+}
+
+export interface Invitation {
+  id: string;
+  companyId: string;
+  email: string;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+}
+
+/** An account as the career office sees it (account care). */
+export interface AdminUser extends User {
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+/** `GET /api/dev/mail` (local only): what the platform would have sent. */
+export interface DevMailMessage {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  links: string[];
+  attachments: { filename: string; type: string; url: string }[];
+  sentAt: string;
 }
 
 export interface AuthResponse {
@@ -98,6 +147,8 @@ export interface EventConfig {
   maxBookingsPerCompany: number;
   cancelDeadline: string | null;
   bookingOpen: boolean;
+  /** Lower-cased domains a student's e-mail must be in (or on the roster); empty: any address. */
+  studentEmailDomains: string[];
 }
 
 export type Phase = 0 | 1 | 2;

@@ -4,7 +4,8 @@ import { ROLES, type Role } from "../domain/contract.ts";
 import type { AuthUser } from "../env.ts";
 
 export const SESSION_SECONDS = 8 * 3600;
-export const COOKIE = "inf_session";
+// __Host-: the browser keeps it only when Secure, Path=/ and without Domain (no subdomain can plant one).
+export const COOKIE = "__Host-inf_session";
 
 const keys = new Map<string, Uint8Array>();
 const keyOf = (secret: string) => {
@@ -14,7 +15,9 @@ const keyOf = (secret: string) => {
 };
 
 export async function signSession(user: AuthUser, secret: string, seconds = SESSION_SECONDS): Promise<string> {
-  return new SignJWT({ email: user.email, role: user.role, name: user.fullName, cid: user.companyId })
+  // tv: the user's token version at issue (worker/lib/sessions.ts); ev: e-mail verified, read on the
+  // booking path without touching D1 (verification issues a new token).
+  return new SignJWT({ email: user.email, role: user.role, name: user.fullName, cid: user.companyId, tv: user.tokenVersion, ev: user.emailVerified })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(user.id)
     .setIssuedAt()
@@ -28,9 +31,9 @@ const isRole = (r: unknown): r is Role => typeof r === "string" && (ROLES as rea
 export async function readSession(token: string, secret: string): Promise<AuthUser | null> {
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ["HS256"] });
-    const { sub, email, role, name, cid } = payload;
+    const { sub, email, role, name, cid, tv, ev } = payload;
     if (typeof sub !== "string" || typeof email !== "string" || !isRole(role) || typeof name !== "string") return null;
-    return { id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null };
+    return { id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null, tokenVersion: typeof tv === "number" ? tv : 0, emailVerified: ev === true };
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@ import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
 import { callDo, studentStub } from "../lib/student-stub.ts";
 import { valid } from "../lib/validate.ts";
 import { currentPhase } from "../domain/rules.ts";
-import { requireRole } from "../middleware/auth.ts";
+import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
 
 const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
@@ -20,7 +20,7 @@ const idempotencyKey = z
 
 export const bookingRoutes = new Hono<AuthedEnv>()
   .use(requireRole("student"))
-  .post("/", valid("json", bookSchema), async (c) => {
+  .post("/", requireVerifiedEmail, valid("json", bookSchema), async (c) => {
     const receivedAt = Date.now();
     const { slotId } = c.req.valid("json");
     const keyCheck = idempotencyKey.safeParse(c.req.header("idempotency-key") ?? null);
