@@ -3,6 +3,7 @@
 import { app } from "./app.ts";
 import { makeDb } from "./db/client.ts";
 import { backupToR2 } from "./lib/backup.ts";
+import { errorFields, logLine } from "./lib/log.ts";
 
 export { RecorderDO } from "../durable-objects/recorder-do.ts";
 export { SlotDO } from "../durable-objects/slot-do.ts";
@@ -15,8 +16,8 @@ export default {
     const keep = Math.max(1, Number(env.BACKUP_KEEP) || 14);
     ctx.waitUntil(
       backupToR2(env, makeDb(env.DB), keep).then(
-        (r) => console.log(JSON.stringify({ level: "info", msg: "backup written", key: r.key, bytes: r.bytes, pruned: r.pruned.length })),
-        (err: unknown) => console.error(JSON.stringify({ level: "error", msg: "backup failed", error: String(err) })),
+        (r) => logLine("info", "backup written", { key: r.key, bytes: r.bytes, pruned: r.pruned.length }),
+        (err: unknown) => logLine("error", "backup failed", errorFields(err)),
       ),
     );
   },

@@ -7,6 +7,7 @@ import type { AuthResponse } from "../domain/contract.ts";
 import { companies, deprioritizedEmails, eventCompanies, events, users } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
+import { rootMessage } from "../lib/log.ts";
 import { COOKIE, SESSION_SECONDS, signSession } from "../lib/jwt.ts";
 import { hashPassword, verifyPassword } from "../lib/password.ts";
 import { limitAccountAndIp } from "../lib/rate-limit.ts";
@@ -76,8 +77,9 @@ export const authRoutes = new Hono<AppEnv>()
         ]);
       else await db.insert(users).values(row);
     } catch (err) {
-      // Two signups racing for one e-mail: the batch is one transaction, so nothing stays.
-      if (/UNIQUE constraint failed: users\.email/.test(String(err))) throw taken();
+      // Two signups racing for one e-mail: the batch is one transaction, so nothing stays. D1's
+      // message is the cause of drizzle's error (whose own message is the query and its values).
+      if (/UNIQUE constraint failed: users\.email/.test(rootMessage(err))) throw taken();
       throw err;
     }
     return startSession(c, row, 201);
