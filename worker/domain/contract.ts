@@ -21,11 +21,13 @@ export type ErrorCode =
   | "validation_failed"
   | "unauthenticated"
   | "forbidden"
+  | "cross_origin"
   | "not_found"
   | "conflict"
   | "idempotency_conflict"
   | "rate_limited"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "unavailable"
   | "internal"
   | BookingRefusal;
@@ -34,6 +36,7 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  cross_origin: 403,
   not_found: 404,
   conflict: 409,
   booking_closed: 409,
@@ -46,6 +49,7 @@ export const ERROR_STATUS = {
   slot_full: 409,
   cancel_deadline_passed: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_conflict: 422,
   rate_limited: 429,
   internal: 500,
