@@ -1,12 +1,12 @@
-// The CLI's tests run on Node: they drive `npm run event` for real (wrangler, local D1 in a
-// temporary state directory) and, where Durable Objects are involved, a `wrangler dev` on a free
-// port 8780-8786 sharing that state. At most two files at a time: each is mostly wrangler
+// The CLI's tests, and test/wrangler's (what wrangler builds and serves), run on Node: they drive
+// `npm run event` for real (wrangler, local D1 in a temporary state directory) and, where Durable
+// Objects are involved, a `wrangler dev` on a free port 8780-8786 sharing that state. At most two files at a time: each is mostly wrangler
 // processes, and the machine has two cores.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/cli/**/*.test.ts"],
+    include: ["test/cli/**/*.test.ts", "test/wrangler/**/*.test.ts"],
     environment: "node",
     maxWorkers: 2,
     testTimeout: 120_000,

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./lib/errors.ts";
 import { limitBody, onError, requestContext } from "./middleware/request.ts";
+import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { guardWrites } from "./middleware/write-guard.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -16,6 +17,7 @@ import { reconcileRoutes } from "./routes/reconcile.ts";
 
 export const app = new Hono<AppEnv>()
   .basePath("/api")
+  .use(apiSecurityHeaders)
   .use(requestContext)
   .use(guardWrites)
   .use(limitBody)
