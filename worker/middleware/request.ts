@@ -2,7 +2,7 @@
 import type { Context, ErrorHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import { routePath } from "hono/route";
+import { matchedRoutes } from "hono/route";
 import { HTTPException } from "hono/http-exception";
 import type { ErrorBody } from "../domain/contract.ts";
 import { CV_MAX_BYTES } from "../domain/offers.ts";
@@ -11,11 +11,11 @@ import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { errorFields, isTransientD1, logLine } from "../lib/log.ts";
 
-/** The matched route's pattern (`/api/bookings/:id`), never the concrete path with its ids. */
-export const routeOf = (c: Context) => {
-  const p = routePath(c, -1);
-  return p && !p.endsWith("*") ? p : "(no route)";
-};
+/**
+ * The matched handler's pattern (`/api/bookings/:id`), never the concrete path with its ids.
+ * Middleware (`use`) is registered as method ALL and may match after the handler: skip it.
+ */
+export const routeOf = (c: Context) => matchedRoutes(c).filter((r) => r.method !== "ALL").at(-1)?.path ?? "(no route)";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** The only big bodies: imports (lists of e-mails) and CV uploads (a PDF of at most 5 MB). */
