@@ -172,6 +172,24 @@ export const deprioritizedEmails = sqliteTable(
   (t) => [primaryKey({ columns: [t.eventId, t.email] })],
 );
 
+/**
+ * The deprioritized list's memory of erased students (GDPR erasure, cli/commands/privacy.ts): the
+ * address itself is gone, a salted SHA-256 of it stays, so that the same address signing up again
+ * is put back on the event's list (worker/lib/deprioritized.ts) instead of escaping it.
+ */
+export const deprioritizedErased = sqliteTable(
+  "deprioritized_erased",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    /** Random per row (hex): equal addresses do not give equal hashes across rows. */
+    salt: text("salt").notNull(),
+    /** Hex SHA-256 of `${salt}:${normalized address}` (worker/lib/erased-address.ts). */
+    emailHash: text("email_hash").notNull(),
+    erasedAt: text("erased_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.emailHash] })],
+);
+
 export const auditLog = sqliteTable(
   "audit_log",
   {

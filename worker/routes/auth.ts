@@ -1,11 +1,12 @@
 // Signup, login, logout, me (DESIGN.md "HTTP contract").
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { AuthResponse } from "../domain/contract.ts";
-import { companies, deprioritizedEmails, eventCompanies, events, users } from "../db/schema.ts";
+import { companies, eventCompanies, events, users } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { checkDeprioritized } from "../lib/deprioritized.ts";
 import { ApiError } from "../lib/errors.ts";
 import { rootMessage } from "../lib/log.ts";
 import { COOKIE, SESSION_SECONDS, signSession } from "../lib/jwt.ts";
@@ -44,11 +45,7 @@ export const authRoutes = new Hono<AppEnv>()
     await limitAccountAndIp(c, "signup", b.email);
     const db = c.var.db;
     const event = await db.query.events.findFirst({ where: eq(events.status, "active") });
-    const listed = event
-      ? await db.query.deprioritizedEmails.findFirst({
-          where: and(eq(deprioritizedEmails.eventId, event.id), eq(deprioritizedEmails.email, b.email)),
-        })
-      : undefined;
+    const listed = event && b.role === "student" ? await checkDeprioritized(db, event.id, b.email) : { deprioritized: false, restore: [] };
     const now = new Date().toISOString();
     const id = crypto.randomUUID();
     const companyId = b.role === "company" ? crypto.randomUUID() : null;
@@ -58,7 +55,7 @@ export const authRoutes = new Hono<AppEnv>()
       passwordHash: await hashPassword(b.password),
       role: b.role,
       fullName: b.fullName,
-      deprioritized: b.role === "student" && listed !== undefined,
+      deprioritized: listed.deprioritized,
       companyId,
       createdAt: now,
       updatedAt: now,
@@ -75,7 +72,7 @@ export const authRoutes = new Hono<AppEnv>()
           db.insert(users).values(row),
           ...(event ? [db.insert(eventCompanies).values({ eventId: event.id, companyId })] : []),
         ]);
-      else await db.insert(users).values(row);
+      else await db.batch([db.insert(users).values(row), ...listed.restore]);
     } catch (err) {
       // Two signups racing for one e-mail: the batch is one transaction, so nothing stays. D1's
       // message is the cause of drizzle's error (whose own message is the query and its values).
