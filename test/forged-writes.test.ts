@@ -95,7 +95,7 @@ describe("forged writes change nothing", () => {
     for (const route of writeRoutes()) {
       const good = goodBody(route);
       const token = tokenFor(route.split(" ")[1]!);
-      const auth = token ? { authorization: `Bearer ${token}` } : {};
+      const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
       // A form post (what any page can send cross-site), then JSON sent as text/plain or a PDF as JSON.
       const forms: [string, BodyInit][] = [["application/x-www-form-urlencoded", "verified=false&fix=true"]];
       if (good?.type === "application/json") forms.push(["text/plain", good.body]);
@@ -115,7 +115,8 @@ describe("forged writes change nothing", () => {
       const good = goodBody(route);
       const token = tokenFor(route.split(" ")[1]!);
       const headers: Record<string, string> = { ...(good ? { "content-type": good.type } : {}), ...(token ? { cookie: `inf_session=${token}` } : {}) };
-      for (const from of [EVIL, { origin: "https://evil.example" }, { "sec-fetch-site": "same-site" }]) {
+      const forgeries: Record<string, string>[] = [EVIL, { origin: "https://evil.example" }, { "sec-fetch-site": "same-site" }];
+      for (const from of forgeries) {
         const r = await send(route, { ...headers, ...from }, good?.body);
         expect(r.status, `${route} from ${JSON.stringify(from)}`).toBe(403);
         expect(r.body?.error?.code).toBe("cross_origin");

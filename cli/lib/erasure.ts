@@ -20,7 +20,7 @@ const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 
 /** Every text column of every table of the schema (drizzle's, so new tables are included). */
 export function textColumns(): { table: string; column: string }[] {
-  return Object.values(schema)
+  return (Object.values(schema) as unknown[])
     .filter((t): t is SQLiteTable => is(t, SQLiteTable))
     .flatMap((t) =>
       Object.values(getTableColumns(t))

@@ -4,7 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { CSP_DIRECTIVES, HSTS, PERMISSIONS, REFERRER_POLICY } from "../lib/security-policy.ts";
 
 export const apiSecurityHeaders = secureHeaders({
-  contentSecurityPolicy: { ...CSP_DIRECTIVES } as Record<string, string[]>,
+  contentSecurityPolicy: CSP_DIRECTIVES,
   strictTransportSecurity: HSTS,
   referrerPolicy: REFERRER_POLICY,
   xFrameOptions: "DENY",
