@@ -76,10 +76,13 @@ async function send(route: string, headers: Record<string, string>, body?: BodyI
   return { status: res.status, body: (await res.json().catch(() => null)) as { error?: { code: string } } | null };
 }
 
-/** Every D1 table, every row, every column; the student's object; the stored CV. */
+/**
+ * Every D1 table, every row, every column; the student's object; the stored CV. Except the
+ * per-minute request counters (worker/lib/request-stats.ts): counting a refused request is right.
+ */
 async function snapshot() {
   await studentDo(eventId, student.id).drain();
-  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name <> 'd1_migrations' ORDER BY name").all<{ name: string }>();
+  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT IN ('d1_migrations', 'request_counts') ORDER BY name").all<{ name: string }>();
   const d1: Record<string, unknown[]> = {};
   for (const { name } of tables.results) d1[name] = (await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()).results;
   return { d1, student: await studentState(eventId, student.id), cv: await (await env.FILES.get(`cv/${student.id}.pdf`))?.text() };

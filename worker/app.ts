@@ -5,7 +5,9 @@ import { ApiError } from "./lib/errors.ts";
 import { limitBody, onError, requestContext } from "./middleware/request.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { guardWrites } from "./middleware/write-guard.ts";
+import { accessLog } from "./middleware/access-log.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { alertRoutes } from "./routes/alerts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
@@ -19,6 +21,7 @@ export const app = new Hono<AppEnv>()
   .basePath("/api")
   .use(apiSecurityHeaders)
   .use(requestContext)
+  .use(accessLog)
   .use(guardWrites)
   .use(limitBody)
   .route("/", healthRoutes)
@@ -30,6 +33,7 @@ export const app = new Hono<AppEnv>()
   .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)
+  .route("/admin", alertRoutes)
   .notFound(() => {
     throw new ApiError("not_found", "No such API route.");
   })

@@ -157,3 +157,51 @@ export interface Booking {
 export interface CompanySlot extends SlotAvailability {
   students: { id: string; fullName: string; email: string }[];
 }
+
+/** What the alert check watches (seed 002: failures over 5 %, slow answers, a growing queue). */
+export const ALERT_KINDS = ["error_rate", "booking_p95", "backlog"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** The office's alerting configuration (`GET/PATCH /api/admin/alerts`). */
+export interface AlertSettings {
+  webhookUrl: string | null;
+  maxErrorRate: number;
+  maxBookingP95Ms: number;
+  maxBacklog: number;
+  windowMinutes: number;
+  minRequests: number;
+  updatedAt: string;
+}
+
+/** The figures an alert check reads, over the last `windowMinutes`. */
+export interface HealthFigures {
+  at: string;
+  windowMinutes: number;
+  requests: number;
+  serverErrors: number;
+  /** null below `minRequests` requests: too few to judge. */
+  errorRate: number | null;
+  bookingAttempts: number;
+  /** null below `minRequests` attempts. */
+  bookingP95Ms: number | null;
+  /** Records acknowledged and not yet in D1; null when the recorders could not be asked. */
+  backlog: number | null;
+}
+
+export interface AlertRecord {
+  id: number;
+  kind: AlertKind;
+  openedAt: string;
+  resolvedAt: string | null;
+  value: number;
+  threshold: number;
+  notifiedAt: string | null;
+  notifyError: string | null;
+}
+
+export interface AlertsResponse {
+  settings: AlertSettings;
+  figures: HealthFigures;
+  /** The open ones first, then the latest resolved. */
+  alerts: AlertRecord[];
+}
