@@ -10,8 +10,9 @@ export { RecorderDO } from "../durable-objects/recorder-do.ts";
 export { SlotDO } from "../durable-objects/slot-do.ts";
 export { StudentDO } from "../durable-objects/student-do.ts";
 
-/** wrangler.toml [triggers]: this one is the nightly backup; the other cron runs the alert check. */
-export const NIGHTLY_BACKUP_CRON = "30 2 * * *";
+// wrangler.toml [triggers]: this one is the nightly backup; the other runs the alert check. Not
+// exported: the entry module may export only handlers and classes.
+const NIGHTLY_BACKUP_CRON = "30 2 * * *";
 
 export default {
   fetch: app.fetch,

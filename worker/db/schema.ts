@@ -265,7 +265,7 @@ export const alerts = sqliteTable(
     /** The figure when raised, then the latest one while open. */
     value: real("value").notNull(),
     threshold: real("threshold").notNull(),
-    /** When the webhook accepted the firing message; null with notifyError when it did not. */
+    /** When the webhook accepted the firing message; else notifyError: no_webhook, unreachable, status_<n>. */
     notifiedAt: text("notified_at"),
     notifyError: text("notify_error"),
   },

@@ -196,6 +196,7 @@ export interface AlertRecord {
   value: number;
   threshold: number;
   notifiedAt: string | null;
+  /** Why the webhook was not told: `no_webhook`, `unreachable`, `status_<http status>`. */
   notifyError: string | null;
 }
 

@@ -22,7 +22,10 @@ export interface AlertPayload {
   figures: HealthFigures;
 }
 
-/** POSTs the payload; resolves with null when the receiver took it (2xx), else what went wrong. */
+/**
+ * POSTs the payload; resolves with null when the receiver took it (2xx), else a short code the
+ * monitor translates: `status_<n>` (it answered n), `unreachable` (no answer within 5 s).
+ */
 export async function sendWebhook(url: string, payload: AlertPayload): Promise<string | null> {
   try {
     const res = await fetch(url, {
@@ -32,9 +35,9 @@ export async function sendWebhook(url: string, payload: AlertPayload): Promise<s
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
     await res.body?.cancel();
-    return res.ok ? null : `the webhook answered ${res.status}`;
-  } catch (err) {
-    return `the webhook could not be reached (${err instanceof Error ? err.name : "error"})`;
+    return res.ok ? null : `status_${res.status}`;
+  } catch {
+    return "unreachable";
   }
 }
 
@@ -47,7 +50,7 @@ function payload(e: Evaluation, status: AlertPayload["alert"]["status"], value: 
 }
 
 async function notify(s: AlertSettings, p: AlertPayload): Promise<{ notifiedAt: string | null; notifyError: string | null }> {
-  if (!s.webhookUrl) return { notifiedAt: null, notifyError: "no webhook configured" };
+  if (!s.webhookUrl) return { notifiedAt: null, notifyError: "no_webhook" };
   const error = await sendWebhook(s.webhookUrl, p);
   if (error) logLine("error", "alert webhook failed", { kind: p.alert.kind, status: p.alert.status, cause: error });
   return error ? { notifiedAt: null, notifyError: error } : { notifiedAt: new Date().toISOString(), notifyError: null };
