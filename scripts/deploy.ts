@@ -35,9 +35,9 @@ const refuse = (why: string): never => {
 if (!dryRun) {
   const config = parse(readFileSync(join(ROOT, "wrangler.toml"), "utf8")) as { d1_databases?: { database_id?: string }[] };
   if (config.d1_databases?.some((d) => !d.database_id || d.database_id === PLACEHOLDER_DB))
-    refuse("wrangler.toml still has the local placeholder database_id: put the id `wrangler d1 create inf-booking` printed.");
+    refuse("wrangler.toml still has the local placeholder database_id: put the id `npm run wrangler -- d1 create inf-booking` printed.");
   const secrets = JSON.parse(wrangler("Checking the Worker's secrets", ["secret", "list", "--format", "json"], true) || "[]") as { name: string }[];
-  if (!secrets.some((s) => s.name === "JWT_SECRET")) refuse("The JWT_SECRET secret is not set: `npx wrangler secret put JWT_SECRET` (a long random value).");
+  if (!secrets.some((s) => s.name === "JWT_SECRET")) refuse("The JWT_SECRET secret is not set: `npm run wrangler -- secret put JWT_SECRET` (a long random value).");
 }
 
 run("Building the site (vite)", "node_modules/vite/bin/vite.js", ["build", "web", "--logLevel", "warn"]);
