@@ -10,6 +10,9 @@ export default defineConfig({
     environment: "node",
     maxWorkers: 2,
     testTimeout: 120_000,
-    hookTimeout: 180_000,
+    // A file's setup is several wrangler runs (init, imports, wrangler dev): 30-60 s alone, and
+    // past 180 s when other sessions load this two-core machine (four setups timed out at a load
+    // of 13). Outcomes are asserted, never time: a hung setup still fails, only later.
+    hookTimeout: 300_000,
   },
 });
