@@ -9,10 +9,11 @@ export default defineConfig({
     include: ["test/cli/**/*.test.ts", "test/wrangler/**/*.test.ts"],
     environment: "node",
     maxWorkers: 2,
-    testTimeout: 120_000,
-    // A file's setup is several wrangler runs (init, imports, wrangler dev): 30-60 s alone, and
-    // past 180 s when other sessions load this two-core machine (four setups timed out at a load
-    // of 13). Outcomes are asserted, never time: a hung setup still fails, only later.
+    // A test or a file's setup is several wrangler runs (init, imports, wrangler dev): 30-150 s
+    // alone, and past 180 s when other sessions load this two-core machine (slots.test.ts's first
+    // test took over 120 s, four setups over 180 s, at a load of 13). Outcomes are asserted, never
+    // time: a hung step still fails, only later.
+    testTimeout: 300_000,
     hookTimeout: 300_000,
   },
 });
