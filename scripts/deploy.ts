@@ -3,7 +3,7 @@
 // upload the Worker and its assets. Refuses before touching anything when wrangler.toml still has
 // the local placeholder database id or the JWT_SECRET secret is missing. README "Deploy" says how
 // to get there from zero. `--dry-run [--outdir <dir>]`: build and bundle exactly what would be
-// uploaded, offline, and upload nothing (what `npm test` checks).
+// uploaded (the site into <dir>/site), offline, and upload nothing (what `npm test` checks).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,12 +40,17 @@ if (!dryRun) {
   if (!secrets.some((s) => s.name === "JWT_SECRET")) refuse("The JWT_SECRET secret is not set: `npm run wrangler -- secret put JWT_SECRET` (a long random value).");
 }
 
-run("Building the site (vite)", "node_modules/vite/bin/vite.js", ["build", "web", "--logLevel", "warn"]);
+const vite = (outDir: string) => run("Building the site (vite)", "node_modules/vite/bin/vite.js", ["build", "web", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"]);
 if (dryRun) {
+  // The dry run builds the site beside the bundle, not into web/dist: a wrangler dev serving
+  // web/dist (npm start, the CLI tests) reloads when it changes and drops its open requests.
   const outdir = values.outdir ?? mkdtempSync(join(tmpdir(), "inf-deploy-"));
-  wrangler("Bundling the Worker as deploy would (dry run: nothing uploaded)", ["deploy", "--dry-run", "--outdir", outdir]);
-  console.log(`\n✓ Dry run: the bundle is in ${outdir}; nothing was uploaded.`);
+  const site = join(outdir, "site");
+  vite(site);
+  wrangler("Bundling the Worker as deploy would (dry run: nothing uploaded)", ["deploy", "--dry-run", "--outdir", outdir, "--assets", site]);
+  console.log(`\n✓ Dry run: the bundle is in ${outdir}, the site in ${site}; nothing was uploaded.`);
 } else {
+  vite(join(ROOT, "web/dist"));
   wrangler("Applying D1 migrations to the production database", ["d1", "migrations", "apply", "DB", "--remote"]);
   wrangler("Deploying the Worker and the site", ["deploy"]);
   console.log("\n✓ Deployed. Next: `npm run event -- status --remote` and the README's checklist.");

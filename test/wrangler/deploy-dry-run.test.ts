@@ -28,7 +28,7 @@ interface Toml {
   durable_objects: { bindings: { name: string; class_name: string }[] };
   ratelimits: { name: string }[];
   analytics_engine_datasets: { binding: string }[];
-  assets: { binding: string; directory: string };
+  assets: { binding: string };
 }
 const toml = parse(readFileSync(join(ROOT, "wrangler.toml"), "utf8")) as unknown as Toml;
 
@@ -64,9 +64,10 @@ describe("npm run deploy -- --dry-run", () => {
   });
 
   it("uploads the built site with its _headers", () => {
-    const dist = join(ROOT, toml.assets.directory);
-    expect(readFileSync(join(dist, "index.html"), "utf8")).toContain('<div id="app">');
-    expect(readFileSync(join(dist, "_headers"), "utf8")).toContain("Content-Security-Policy:");
+    const site = join(out, "site");
+    expect(run.stdout).toMatch(new RegExp(`Read \\d+ files from the assets directory ${site}`));
+    expect(readFileSync(join(site, "index.html"), "utf8")).toContain('<div id="app">');
+    expect(readFileSync(join(site, "_headers"), "utf8")).toContain("Content-Security-Policy:");
   });
 });
 
