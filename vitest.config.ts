@@ -27,9 +27,12 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    // test/cli runs on Node against wrangler (vitest.cli.config.ts, `npm run test:cli`).
-    exclude: ["test/cli/**", "**/node_modules/**"],
+    // test/cli and test/wrangler run on Node against wrangler (vitest.cli.config.ts, `npm run test:cli`).
+    exclude: ["test/cli/**", "test/wrangler/**", "**/node_modules/**"],
     setupFiles: ["./test/setup.ts"],
+    // The Worker logs one JSON line per request (worker/middleware/access-log.ts), thousands in the
+    // herd tests: not printed. The tests about those lines spy on console instead.
+    onConsoleLog: (log) => !log.includes('"msg":"request"'),
     // Generous: the herd tests fire hundreds of real requests, and on a loaded 2-core machine
     // (a parallel file, another job) the 500-student hot slot went from 8 s alone to 64 s.
     // Tests assert outcomes, never time; a hung test still fails, only later.

@@ -1,5 +1,5 @@
-// Seeds the demo event into a D1 (local by default) through wrangler. Idempotent: when the demo
-// admin exists, nothing is written. Usage: node cli/seed-demo.ts [--remote] [--persist-to <dir>]
+// Seeds the demo event into a local D1 through wrangler. Idempotent: when the demo admin exists,
+// nothing is written. Never remote. Usage: node cli/seed-demo.ts [--persist-to <dir>]
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { hashPassword } from "../worker/lib/password.ts";
@@ -13,6 +13,8 @@ const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function seedDemo(t: Target, log: (s: string) => void = console.log): Promise<boolean> {
+  // Demo accounts have published passwords: they never reach production.
+  if (t.remote) throw new Error("The demo seed is for local databases only: it refuses --remote (demo accounts have published passwords).");
   const present = query<{ n: number }>(t, `SELECT count(*) AS n FROM users WHERE email = '${DEMO.admin.email}'`)[0]?.n ?? 0;
   if (present > 0) {
     log("Demo data already present: left as it is.");
@@ -110,5 +112,10 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const at = args.indexOf("--persist-to");
-  await seedDemo({ remote: args.includes("--remote"), ...(at >= 0 ? { persistTo: args[at + 1] } : {}) });
+  try {
+    await seedDemo({ remote: args.includes("--remote"), ...(at >= 0 ? { persistTo: args[at + 1] } : {}) });
+  } catch (err) {
+    console.error(`✗ ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
 }

@@ -81,7 +81,7 @@ const specific: Bad[] = [
   { name: "book: not a uuid", method: "POST", path: "/bookings", token: studentToken, body: { slotId: "1; DROP TABLE slots" }, status: 400, code: "validation_failed" },
   { name: "book: a number", method: "POST", path: "/bookings", token: studentToken, body: { slotId: 12 }, status: 400, code: "validation_failed" },
   { name: "book: no body", method: "POST", path: "/bookings", token: studentToken, status: 400, code: "validation_failed" },
-  { name: "book: JSON sent as text/plain", method: "POST", path: "/bookings", token: studentToken, raw: JSON.stringify({ slotId: "x" }), headers: { "content-type": "text/plain" }, status: 400, code: "validation_failed" },
+  { name: "book: JSON sent as text/plain", method: "POST", path: "/bookings", token: studentToken, raw: JSON.stringify({ slotId: "x" }), headers: { "content-type": "text/plain" }, status: 415, code: "unsupported_media_type" },
   { name: "cancel: a bad id", method: "DELETE", path: "/bookings/not-a-uuid", token: studentToken, status: 400, code: "validation_failed" },
   { name: "cancel: an unknown id", method: "DELETE", path: `/bookings/${crypto.randomUUID()}`, token: studentToken, status: 404, code: "not_found" },
   { name: "config: phase 2 before phase 1", method: "PATCH", path: "/admin/event", token: adminToken, body: { phase1Start: "2030-01-02T00:00:00Z", phase1End: "2030-01-03T00:00:00Z", phase2Start: "2030-01-01T00:00:00Z", phase2End: "2030-01-04T00:00:00Z" }, status: 400, code: "validation_failed" },

@@ -3,7 +3,7 @@
 // and by cookie, on every route; other users' sessions are untouched.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { anonymiseSql } from "../cli/lib/erasure.ts";
+import { erasureSql } from "../cli/lib/erasure.ts";
 import { PASSWORD, api, call, createCompany, createEvent, createUser, type UserFixture } from "./helpers.ts";
 import { linkToken, waitForMail } from "./mailbox.ts";
 
@@ -62,7 +62,7 @@ describe("revocation", () => {
   it("erasure (the CLI's own SQL) ends every session", async () => {
     const u = await createUser();
     const old = await loggedIn(u);
-    await env.DB.batch(anonymiseSql([{ id: u.id, email: u.email }], new Date().toISOString()).map((s) => env.DB.prepare(s)));
+    await env.DB.batch((await erasureSql([{ id: u.id, email: u.email }], new Date().toISOString())).map((s) => env.DB.prepare(s)));
     await expectEnded(old);
     await expectEnded(u.token);
   });

@@ -4,7 +4,9 @@
 // the entry for a handler or a class.
 import { app } from "./app.ts";
 import { makeDb } from "./db/client.ts";
+import { runAlertCheck } from "./lib/alert-check.ts";
 import { backupToR2 } from "./lib/backup.ts";
+import { errorFields, logLine } from "./lib/log.ts";
 import { pruneLoginFailures } from "./lib/login-guard.ts";
 import { handleMailBatch } from "./mail/consumer.ts";
 import { REMINDER_CRON, sendReminders } from "./mail/reminders.ts";
@@ -14,28 +16,47 @@ export { RecorderDO } from "../durable-objects/recorder-do.ts";
 export { SlotDO } from "../durable-objects/slot-do.ts";
 export { StudentDO } from "../durable-objects/student-do.ts";
 
-const log = (level: "info" | "error", msg: string, extra: Record<string, unknown>) => console.log(JSON.stringify({ level, msg, ...extra }));
+// wrangler.toml [triggers]. Not exported: the entry module may export only handlers and classes.
+const NIGHTLY_BACKUP_CRON = "30 2 * * *";
+const ALERT_CHECK_CRON = "* * * * *";
 
 async function nightly(env: Env): Promise<void> {
   const keep = Math.max(1, Number(env.BACKUP_KEEP) || 14);
   await backupToR2(env, makeDb(env.DB), keep).then(
-    (r) => log("info", "backup written", { key: r.key, bytes: r.bytes, pruned: r.pruned.length }),
-    (err: unknown) => log("error", "backup failed", { error: String(err) }),
+    (r) => logLine("info", "backup written", { key: r.key, bytes: r.bytes, pruned: r.pruned.length }),
+    (err: unknown) => logLine("error", "backup failed", errorFields(err)),
   );
-  await pruneLoginFailures(env.DB).catch((err: unknown) => log("error", "login failures not pruned", { error: String(err) }));
+  await pruneLoginFailures(env.DB).catch((err: unknown) => logLine("error", "login failures not pruned", errorFields(err)));
 }
 
 export default {
   fetch: app.fetch,
+  // The cron triggers: the nightly D1 backup into R2 (keeping the last BACKUP_KEEP), tomorrow's
+  // reminders, and the alert check every minute.
   async scheduled(controller, env, ctx) {
-    if (controller.cron === REMINDER_CRON)
-      ctx.waitUntil(
-        sendReminders(env, controller.scheduledTime).then(
-          (n) => log("info", "reminders queued", { count: n }),
-          (err: unknown) => log("error", "reminders failed", { error: String(err) }),
-        ),
-      );
-    else ctx.waitUntil(nightly(env));
+    switch (controller.cron) {
+      case NIGHTLY_BACKUP_CRON:
+        ctx.waitUntil(nightly(env));
+        return;
+      case REMINDER_CRON:
+        ctx.waitUntil(
+          sendReminders(env, controller.scheduledTime).then(
+            (n) => logLine("info", "reminders queued", { count: n }),
+            (err: unknown) => logLine("error", "reminders failed", errorFields(err)),
+          ),
+        );
+        return;
+      case ALERT_CHECK_CRON:
+        ctx.waitUntil(
+          runAlertCheck(env, makeDb(env.DB)).then(
+            (r) => logLine("info", "alert check", { requests: r.figures.requests, errorRate: r.figures.errorRate, bookingP95Ms: r.figures.bookingP95Ms, backlog: r.figures.backlog, raised: r.raised.join(",") || null, resolved: r.resolved.join(",") || null }),
+            (err: unknown) => logLine("error", "alert check failed", errorFields(err)),
+          ),
+        );
+        return;
+      default:
+        logLine("error", "unknown cron", { cron: controller.cron });
+    }
   },
   async queue(batch, env) {
     await handleMailBatch(batch as MessageBatch<Mail>, env);

@@ -17,6 +17,8 @@ const STUDENT_PW = "inf-demo-student";
 let app: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** What the Content-Security-Policy blocked, on any page: the site must need nothing it forbids. */
+const cspViolations: string[] = [];
 
 async function newPage(): Promise<Page> {
   const ctx = await browser.newContext({ baseURL: app.url, viewport: WIDTHS.desktop, acceptDownloads: true, timezoneId: "Europe/Brussels", locale: "fr-BE" });
@@ -24,6 +26,9 @@ async function newPage(): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   page.on("pageerror", (e) => console.error(`# page error on ${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
   return page;
 }
 
@@ -507,5 +512,9 @@ describe("the site", () => {
     await page.goto("/nowhere");
     await page.getByRole("heading", { name: "Page introuvable" }).waitFor();
     await shoot(page, "25-not-found");
+  });
+
+  it("no page broke the Content-Security-Policy", () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -1,7 +1,8 @@
 // D1 schema (drizzle-orm). `npm run db:generate` writes the SQL migrations into migrations/.
 // Times are ISO-8601 UTC strings (they sort as text); booleans are 0/1 integers.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ALERT_KINDS } from "../domain/contract.ts";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 const createdAt = () => text("created_at").notNull().default(now);
@@ -277,6 +278,24 @@ export const deprioritizedEmails = sqliteTable(
   (t) => [primaryKey({ columns: [t.eventId, t.email] })],
 );
 
+/**
+ * The deprioritized list's memory of erased students (GDPR erasure, cli/commands/privacy.ts): the
+ * address itself is gone, a salted SHA-256 of it stays, so that the same address signing up again
+ * is put back on the event's list (worker/lib/deprioritized.ts) instead of escaping it.
+ */
+export const deprioritizedErased = sqliteTable(
+  "deprioritized_erased",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    /** Random per row (hex): equal addresses do not give equal hashes across rows. */
+    salt: text("salt").notNull(),
+    /** Hex SHA-256 of `${salt}:${normalized address}` (worker/lib/erased-address.ts). */
+    emailHash: text("email_hash").notNull(),
+    erasedAt: text("erased_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.emailHash] })],
+);
+
 export const auditLog = sqliteTable(
   "audit_log",
   {
@@ -310,4 +329,50 @@ export const backupLog = sqliteTable(
     deletedAt: text("deleted_at"),
   },
   (t) => [index("backup_log_at").on(t.at)],
+);
+
+/**
+ * Requests answered per UTC minute, all routes: what the alert check's 5xx rate is computed from.
+ * Each Worker isolate adds its counts every few seconds (worker/lib/request-stats.ts); best effort.
+ */
+export const requestCounts = sqliteTable("request_counts", {
+  /** `YYYY-MM-DDTHH:MM`, UTC. */
+  minute: text("minute").primaryKey(),
+  requests: integer("requests").notNull().default(0),
+  serverErrors: integer("server_errors").notNull().default(0),
+});
+
+/** The office's alerting configuration (one row, id 1): where alerts go and when they fire. */
+export const alertSettings = sqliteTable("alert_settings", {
+  id: integer("id").primaryKey(),
+  /** An https webhook (Slack, Teams, Mattermost... or any receiver); null: alerts are only shown. */
+  webhookUrl: text("webhook_url"),
+  /** Share of 5xx answers over the window (seed 002: alert when failures pass 5 %). */
+  maxErrorRate: real("max_error_rate").notNull().default(0.05),
+  /** p95 of the booking decision time (booking_attempts.response_time_ms) over the window. */
+  maxBookingP95Ms: integer("max_booking_p95_ms").notNull().default(1000),
+  /** Records acknowledged but not yet written to D1 (the recorders' queues). */
+  maxBacklog: integer("max_backlog").notNull().default(2000),
+  windowMinutes: integer("window_minutes").notNull().default(5),
+  /** Below this many requests (or booking attempts) in the window, rates and p95 do not alert. */
+  minRequests: integer("min_requests").notNull().default(50),
+  updatedAt: updatedAt(),
+});
+
+/** One row per alert raised: open until the check finds the figure back under its threshold. */
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
+    openedAt: text("opened_at").notNull(),
+    resolvedAt: text("resolved_at"),
+    /** The figure when raised, then the latest one while open. */
+    value: real("value").notNull(),
+    threshold: real("threshold").notNull(),
+    /** When the webhook accepted the firing message; else notifyError: no_webhook, unreachable, status_<n>. */
+    notifiedAt: text("notified_at"),
+    notifyError: text("notify_error"),
+  },
+  (t) => [index("alerts_open").on(t.kind, t.resolvedAt)],
 );

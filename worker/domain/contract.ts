@@ -21,11 +21,13 @@ export type ErrorCode =
   | "validation_failed"
   | "unauthenticated"
   | "forbidden"
+  | "cross_origin"
   | "not_found"
   | "conflict"
   | "idempotency_conflict"
   | "rate_limited"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "unavailable"
   | "internal"
   | "email_not_allowed"
@@ -40,6 +42,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   email_not_allowed: 403,
   email_unverified: 403,
+  cross_origin: 403,
   not_found: 404,
   conflict: 409,
   booking_closed: 409,
@@ -52,6 +55,7 @@ export const ERROR_STATUS = {
   slot_full: 409,
   cancel_deadline_passed: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_conflict: 422,
   rate_limited: 429,
   internal: 500,
@@ -203,4 +207,53 @@ export interface Booking {
 
 export interface CompanySlot extends SlotAvailability {
   students: { id: string; fullName: string; email: string }[];
+}
+
+/** What the alert check watches (seed 002: failures over 5 %, slow answers, a growing queue). */
+export const ALERT_KINDS = ["error_rate", "booking_p95", "backlog"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** The office's alerting configuration (`GET/PATCH /api/admin/alerts`). */
+export interface AlertSettings {
+  webhookUrl: string | null;
+  maxErrorRate: number;
+  maxBookingP95Ms: number;
+  maxBacklog: number;
+  windowMinutes: number;
+  minRequests: number;
+  updatedAt: string;
+}
+
+/** The figures an alert check reads, over the last `windowMinutes`. */
+export interface HealthFigures {
+  at: string;
+  windowMinutes: number;
+  requests: number;
+  serverErrors: number;
+  /** null below `minRequests` requests: too few to judge. */
+  errorRate: number | null;
+  bookingAttempts: number;
+  /** null below `minRequests` attempts. */
+  bookingP95Ms: number | null;
+  /** Records acknowledged and not yet in D1; null when the recorders could not be asked. */
+  backlog: number | null;
+}
+
+export interface AlertRecord {
+  id: number;
+  kind: AlertKind;
+  openedAt: string;
+  resolvedAt: string | null;
+  value: number;
+  threshold: number;
+  notifiedAt: string | null;
+  /** Why the webhook was not told: `no_webhook`, `unreachable`, `status_<http status>`. */
+  notifyError: string | null;
+}
+
+export interface AlertsResponse {
+  settings: AlertSettings;
+  figures: HealthFigures;
+  /** The open ones first, then the latest resolved. */
+  alerts: AlertRecord[];
 }

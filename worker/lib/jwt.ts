@@ -6,6 +6,9 @@ import type { AuthUser } from "../env.ts";
 export const SESSION_SECONDS = 8 * 3600;
 // __Host-: the browser keeps it only when Secure, Path=/ and without Domain (no subdomain can plant one).
 export const COOKIE = "__Host-inf_session";
+/** Who issues sessions and for what: a token minted elsewhere with the same secret is not one of ours. */
+export const ISSUER = "inf-booking";
+export const AUDIENCE = "inf-booking:session";
 
 const keys = new Map<string, Uint8Array>();
 const keyOf = (secret: string) => {
@@ -20,6 +23,8 @@ export async function signSession(user: AuthUser, secret: string, seconds = SESS
   return new SignJWT({ email: user.email, role: user.role, name: user.fullName, cid: user.companyId, tv: user.tokenVersion, ev: user.emailVerified })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(user.id)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
     .sign(keyOf(secret));
@@ -27,10 +32,11 @@ export async function signSession(user: AuthUser, secret: string, seconds = SESS
 
 const isRole = (r: unknown): r is Role => typeof r === "string" && (ROLES as readonly string[]).includes(r);
 
-/** The user a token speaks for, or null if it is invalid or expired. */
+/** The user a token speaks for, or null if it is invalid, expired, or lacks `iss`, `aud` or `exp`. */
 export async function readSession(token: string, secret: string): Promise<AuthUser | null> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ["HS256"] });
+    // No clock tolerance: a token is dead the second its `exp` passes.
+    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ["exp", "sub"] });
     const { sub, email, role, name, cid, tv, ev } = payload;
     if (typeof sub !== "string" || typeof email !== "string" || !isRole(role) || typeof name !== "string") return null;
     return { id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null, tokenVersion: typeof tv === "number" ? tv : 0, emailVerified: ev === true };

@@ -2,9 +2,12 @@
 import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
 
+/** The window of RL_ACCOUNT, RL_IP and RL_SIGNUP_IP (wrangler.toml `simple.period`): the longest wait a refusal needs. */
+const LIMIT_PERIOD_SECONDS = 60;
+
 export const sourceOf = <E extends { Bindings: Env }>(c: Context<E>) => c.req.header("cf-connecting-ip") ?? "local";
 
-const tooMany = () => new ApiError("rate_limited", "Too many attempts; wait a minute and try again.");
+const tooMany = () => new ApiError("rate_limited", "Too many attempts; wait a minute and try again.", undefined, { retryAfter: LIMIT_PERIOD_SECONDS });
 
 /** Signup: per account (e-mail) and per IP, at what a class signing up together needs. */
 export async function limitSignup<E extends { Bindings: Env }>(c: Context<E>, email: string): Promise<void> {

@@ -5,10 +5,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { LANGS, type AcceptedResponse } from "../domain/contract.ts";
 import { studentEmailAllowed } from "../domain/accounts.ts";
-import { companies, deprioritizedEmails, eventCompanies, events, studentRoster, users } from "../db/schema.ts";
+import { companies, eventCompanies, events, studentRoster, users } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { VERIFY_TTL_MS, consumeAccountToken, issueAccountToken } from "../lib/account-tokens.ts";
+import { checkDeprioritized } from "../lib/deprioritized.ts";
 import { ApiError } from "../lib/errors.ts";
+import { rootMessage } from "../lib/log.ts";
 import { clearLoginFailures, loginBlocked, recordLoginFailure } from "../lib/login-guard.ts";
 import { hashPassword, verifyPassword } from "../lib/password.ts";
 import { limitLoginSource, limitSignup, mayMail, sourceOf } from "../lib/rate-limit.ts";
@@ -48,13 +50,12 @@ export const authRoutes = new Hono<AppEnv>()
     await limitSignup(c, b.email);
     const db = c.var.db;
     const event = await db.query.events.findFirst({ where: eq(events.status, "active") });
-    const [listed, rostered, rosterSize] = event
+    const [rostered, rosterSize] = event
       ? await db.batch([
-          db.select({ email: deprioritizedEmails.email }).from(deprioritizedEmails).where(and(eq(deprioritizedEmails.eventId, event.id), eq(deprioritizedEmails.email, b.email))),
           db.select({ email: studentRoster.email }).from(studentRoster).where(and(eq(studentRoster.eventId, event.id), eq(studentRoster.email, b.email))),
           db.select({ n: sql<number>`count(*)` }).from(studentRoster).where(eq(studentRoster.eventId, event.id)),
         ])
-      : [[], [], [{ n: 0 }]];
+      : [[], [{ n: 0 }]];
     if (b.role === "student" && !studentEmailAllowed(b.email, event?.studentEmailDomains ?? [], { inUse: (rosterSize[0]?.n ?? 0) > 0, listed: rostered.length > 0 }))
       throw new ApiError("email_not_allowed", "Students sign up with their school e-mail address.", [{ path: "email", message: "not a school address" }]);
     // Hashed whether or not the address is known: both answers take the same time.
@@ -65,6 +66,8 @@ export const authRoutes = new Hono<AppEnv>()
       if (await mayMail(c.env, b.email)) await enqueueMail(c.env, accountExistsMail(existing, origin));
       return c.json(accepted("verification_sent"), 202);
     }
+    // On the list plainly, or erased from it (GDPR) and back under the same address.
+    const listed = event && b.role === "student" ? await checkDeprioritized(db, event.id, b.email) : { deprioritized: false, restore: [] };
     const now = new Date().toISOString();
     const companyId = b.role === "company" ? crypto.randomUUID() : null;
     const row: UserRow = {
@@ -73,7 +76,7 @@ export const authRoutes = new Hono<AppEnv>()
       passwordHash,
       role: b.role,
       fullName: b.fullName,
-      deprioritized: b.role === "student" && listed.length > 0,
+      deprioritized: listed.deprioritized,
       companyId,
       createdAt: now,
       updatedAt: now,
@@ -93,10 +96,11 @@ export const authRoutes = new Hono<AppEnv>()
           db.insert(users).values(row),
           ...(event ? [db.insert(eventCompanies).values({ eventId: event.id, companyId })] : []),
         ]);
-      else await db.insert(users).values(row);
+      else await db.batch([db.insert(users).values(row), ...listed.restore]);
     } catch (err) {
       // Two signups racing for one address: the batch is one transaction, nothing stays; same answer.
-      if (/UNIQUE constraint failed: users\.email/.test(String(err))) return c.json(accepted("verification_sent"), 202);
+      // D1's message is the cause of drizzle's error (whose own message is the query and its values).
+      if (/UNIQUE constraint failed: users\.email/.test(rootMessage(err))) return c.json(accepted("verification_sent"), 202);
       throw err;
     }
     const token = await issueAccountToken(db, row.id, "verify", VERIFY_TTL_MS);
