@@ -5,6 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../worker/app.ts";
+import { COOKIE } from "../worker/lib/jwt.ts";
 import { PASSWORD, api, createCompany, createEvent, createSlots, createUser, studentDo, studentState, type UserFixture } from "./helpers.ts";
 
 const WRITES = ["POST", "PUT", "PATCH", "DELETE"];
@@ -117,7 +118,7 @@ describe("forged writes change nothing", () => {
     for (const route of writeRoutes()) {
       const good = goodBody(route);
       const token = tokenFor(route.split(" ")[1]!);
-      const headers: Record<string, string> = { ...(good ? { "content-type": good.type } : {}), ...(token ? { cookie: `inf_session=${token}` } : {}) };
+      const headers: Record<string, string> = { ...(good ? { "content-type": good.type } : {}), ...(token ? { cookie: `${COOKIE}=${token}` } : {}) };
       const forgeries: Record<string, string>[] = [EVIL, { origin: "https://evil.example" }, { "sec-fetch-site": "same-site" }];
       for (const from of forgeries) {
         const r = await send(route, { ...headers, ...from }, good?.body);
@@ -131,9 +132,9 @@ describe("forged writes change nothing", () => {
   it("the same requests from the site itself, or with a Bearer token from anywhere, go through", async () => {
     const route = "POST /api/admin/companies/:id/verify";
     const body = JSON.stringify({ verified: false });
-    const own = await send(route, { cookie: `inf_session=${admin.token}`, "content-type": "application/json", "sec-fetch-site": "same-origin", origin: "http://127.0.0.1" }, body);
+    const own = await send(route, { cookie: `${COOKIE}=${admin.token}`, "content-type": "application/json", "sec-fetch-site": "same-origin", origin: "http://127.0.0.1" }, body);
     expect(own.status).toBe(200);
-    const byOrigin = await send(route, { cookie: `inf_session=${admin.token}`, "content-type": "application/json", origin: "http://127.0.0.1" }, body);
+    const byOrigin = await send(route, { cookie: `${COOKIE}=${admin.token}`, "content-type": "application/json", origin: "http://127.0.0.1" }, body);
     expect(byOrigin.status).toBe(200);
     const bearer = await send(route, { authorization: `Bearer ${admin.token}`, "content-type": "application/json", ...EVIL }, body);
     expect(bearer.status).toBe(200);

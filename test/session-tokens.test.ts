@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AUDIENCE, ISSUER, signSession } from "../worker/lib/jwt.ts";
+import { AUDIENCE, COOKIE, ISSUER, signSession } from "../worker/lib/jwt.ts";
 import { api, createCompany, createEvent, createSlots, createUser, type UserFixture } from "./helpers.ts";
 
 const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -31,7 +31,7 @@ async function expectRefused(token: string, what: string) {
   const me = await api("GET", "/me", { token });
   expect(me.status, `${what}: GET /me by Bearer`).toBe(401);
   expect(me.body.error.code).toBe("unauthenticated");
-  expect((await api("GET", "/me", { headers: { cookie: `inf_session=${token}` } })).status, `${what}: by cookie`).toBe(401);
+  expect((await api("GET", "/me", { headers: { cookie: `${COOKIE}=${token}` } })).status, `${what}: by cookie`).toBe(401);
   expect((await api("GET", "/admin/event", { token })).status, `${what}: an admin route`).toBe(401);
   expect((await api("POST", "/bookings", { token, body: { slotId } })).status, `${what}: a write`).toBe(401);
 }
