@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
+  CEILING_CONFIG,
   STATE_DIR,
   ROOT,
   assertWorkerd,
@@ -23,12 +24,13 @@ import {
   type RunningApp,
   type WranglerDev,
 } from "./lib/app.ts";
+import { CpuMeter } from "./lib/cpu.ts";
 import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
 import { seed } from "./lib/seed.ts";
 import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
 import { type ReferenceRun, writeReport } from "./lib/report.ts";
 import { SETTINGS, type Cluster, startCluster } from "./reference/cluster.ts";
-import { runBothVariants } from "./reference/driver.ts";
+import { runAllVariants } from "./reference/driver.ts";
 
 const HELP = `npm run bench -- [options]
 
@@ -102,6 +104,7 @@ const machine = {
 log(`bench: ${machine.cores} cores (${machine.cpu}), Node ${v.node}, workerd ${v.workerd}, load average ${machine.loadAvgAtStart.join(" ")}`);
 
 const bundle = buildWorker(join(STATE_DIR, "bundle"));
+const ceilingBundle = buildWorker(join(STATE_DIR, "ceiling"), CEILING_CONFIG);
 const loadProcess = fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
 const loader = new Loader(loadProcess);
 const open: { stop(): Promise<void> }[] = [];
@@ -131,7 +134,7 @@ const workload = {
 const size = sizeOf(opts);
 
 async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
-  const app = await startApp({ bundle, persistDir, jwtSecret: JWT_SECRET });
+  const app = await startApp({ bundle, ceilingBundle, persistDir, jwtSecret: JWT_SECRET });
   open.push(app);
   const d1 = await app.d1();
   await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
@@ -148,6 +151,8 @@ async function miniflareRun(i: number): Promise<{ scenarios: ScenarioRun[]; prob
     beforeLoad: async () => app.url,
     afterLoad: async () => undefined,
     peakMemory: mem,
+    cpu: new CpuMeter(() => app.workerdPids()),
+    ceilingUrl: app.ceilingUrl,
     liveD1: () => app.d1(),
     d1: () => app.d1(),
     inspect: (p, b) => app.inspect(p, b),
@@ -205,6 +210,8 @@ async function wranglerRun(): Promise<ScenarioRun[]> {
       open.push(checker);
     },
     peakMemory: mem,
+    cpu: new CpuMeter(() => dev?.pids() ?? []),
+    ceilingUrl: null,
     liveD1: async () => null,
     d1: () => checkerApp().d1(),
     inspect: (p, b) => checkerApp().inspect(p, b),
@@ -236,7 +243,7 @@ try {
   for (let i = 1; i <= opts.runs; i++) {
     log(`run ${i}/${opts.runs}`);
     runs.push(await miniflareRun(i));
-    if (cluster) referenceRuns.push(await runBothVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
+    if (cluster) referenceRuns.push(await runAllVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
   }
   const reference = cluster
     ? { postgres: cluster.version, poolSize: opts.referencePool, settings: SETTINGS, storage: storageOf(stateRoot), runs: referenceRuns }
