@@ -58,8 +58,8 @@ const routes = {
    */
   async probe(env, { n = 200, runId }) {
     const slot = (i) => slotStub(env, `bench-probe:${runId}:${i}`);
-    const slotTake = await timed(n, (i) => slot(i).take(crypto.randomUUID(), crypto.randomUUID(), 2));
-    const slotTakeWarm = await timed(n, () => slot(0).take(crypto.randomUUID(), crypto.randomUUID(), 1e9));
+    const slotTake = await timed(n, (i) => slot(i).take(crypto.randomUUID(), crypto.randomUUID(), 2, Date.now()));
+    const slotTakeWarm = await timed(n, () => slot(0).take(crypto.randomUUID(), crypto.randomUUID(), 1e9, Date.now()));
     const studentRoundTrip = await timed(n, () => studentStub(env, `bench-probe:${runId}`, "warm").list(false));
     const d1Read = await timed(n, () => env.DB.prepare("SELECT id FROM events WHERE status = 'active'").first());
     await env.DB.exec("CREATE TABLE IF NOT EXISTS bench_probe (id TEXT PRIMARY KEY, v TEXT NOT NULL)");

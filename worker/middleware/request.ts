@@ -39,6 +39,7 @@ export const limitBody = createMiddleware<AppEnv>((c, next) => (big.get(c.req.pa
 function errorResponse(c: Context, err: ApiError) {
   const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.details !== undefined) body.error.details = err.details;
+  if (err.retryAfter !== undefined) c.header("Retry-After", String(err.retryAfter));
   return c.json(body, err.status);
 }
 
