@@ -25,6 +25,7 @@ import {
   type WranglerDev,
 } from "./lib/app.ts";
 import { CpuMeter } from "./lib/cpu.ts";
+import { buildVersus } from "./lib/versus.ts";
 import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
 import { seed } from "./lib/seed.ts";
 import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
@@ -47,6 +48,9 @@ ${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (de
                         cluster; the report compares with these figures, measured now
   --reference-pool N    connections of the reference's pg pool (default 16)
   --probe               time each stage alone inside workerd (SlotDO, StudentDO, D1) after each run
+  --skip-ceiling        do not load the runtime's ceiling Worker after each scenario
+  --versus REF          also run the Worker of git commit REF (before ours, each run): a change
+                        measured before and after in the same invocation
   --out DIR             where results go (default bench/results)
   --smoke               tiny sizes for the test suite: 1 run, 200 students, 5 s steady, no files
   -h, --help            this text
@@ -62,6 +66,8 @@ const { values: a } = parseArgs({
     reference: { type: "boolean" },
     "reference-pool": { type: "string" },
     probe: { type: "boolean" },
+    versus: { type: "string" },
+    "skip-ceiling": { type: "boolean" },
     out: { type: "string" },
     smoke: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -104,7 +110,9 @@ const machine = {
 log(`bench: ${machine.cores} cores (${machine.cpu}), Node ${v.node}, workerd ${v.workerd}, load average ${machine.loadAvgAtStart.join(" ")}`);
 
 const bundle = buildWorker(join(STATE_DIR, "bundle"));
-const ceilingBundle = buildWorker(join(STATE_DIR, "ceiling"), CEILING_CONFIG);
+const ceilingBundle = a["skip-ceiling"] ? undefined : buildWorker(join(STATE_DIR, "ceiling"), CEILING_CONFIG);
+const versus = a.versus ? buildVersus(a.versus) : null;
+if (versus) log(`versus: ${versus.ref} (${versus.sha.slice(0, 12)}), run before ours each run`);
 const loadProcess = fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
 const loader = new Loader(loadProcess);
 const open: { stop(): Promise<void> }[] = [];
@@ -133,8 +141,9 @@ const workload = {
 };
 const size = sizeOf(opts);
 
-async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
-  const app = await startApp({ bundle, ceilingBundle, persistDir, jwtSecret: JWT_SECRET });
+async function seededApp(persistDir: string, appBundle = bundle): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
+  // The ceiling runs beside our own Worker only.
+  const app = await startApp({ bundle: appBundle, ...(appBundle === bundle && ceilingBundle ? { ceilingBundle } : {}), persistDir, jwtSecret: JWT_SECRET });
   open.push(app);
   const d1 = await app.d1();
   await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
@@ -143,8 +152,8 @@ async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded:
 }
 
 /** One run under bare workerd: the app stays up for the whole workload. */
-async function miniflareRun(i: number): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
-  const { app, seeded } = await seededApp(freshDir(join(stateRoot, `run-${i}`)));
+async function miniflareRun(i: number, appBundle = bundle): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
+  const { app, seeded } = await seededApp(freshDir(join(stateRoot, `run-${i}`)), appBundle);
   workload.configTtlMs = Number((await app.mf.getBindings<{ CONFIG_TTL_SECONDS: string }>()).CONFIG_TTL_SECONDS) * 1000;
   const mem = memorySampler(() => app.workerdPids());
   const target: Target = {
@@ -239,9 +248,15 @@ try {
     log(`reference: ${cluster.version} on 127.0.0.1:${cluster.port}, pg pool of ${opts.referencePool}`);
   }
   const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];
+  const versusRuns: { scenarios: ScenarioRun[] }[] = [];
   const referenceRuns: ReferenceRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
     log(`run ${i}/${opts.runs}`);
+    if (versus) {
+      log(`  ${versus.ref}:`);
+      versusRuns.push(await miniflareRun(i, versus.bundle));
+      log("  this tree:");
+    }
     runs.push(await miniflareRun(i));
     if (cluster) referenceRuns.push(await runAllVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
   }
@@ -253,10 +268,10 @@ try {
     log("wrangler dev (same workload, once)");
     wrangler = await wranglerRun();
   }
-  const violations = [...runs.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
+  const violations = [...runs.flatMap((r) => r.scenarios), ...versusRuns.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
   failed = violations.length > 0;
   for (const r of runs) for (const s of r.scenarios) log(`  ${s.name}: ${JSON.stringify(s.figures.errorCodes)}`);
-  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, log });
+  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, versus: versus ? { ref: versus.ref, sha: versus.sha, runs: versusRuns } : null, log });
   if (written) log(`results: ${written.json}\nsummary: ${written.md}`);
   if (failed) log(`FAILED: ${violations.length} invariant violations (see above)`);
 } catch (err) {

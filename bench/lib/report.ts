@@ -91,6 +91,8 @@ export interface ReportInput {
   runs: { scenarios: ScenarioRun[]; probe: unknown }[];
   wrangler: ScenarioRun[] | null;
   reference: ReferenceInput | null;
+  /** Another commit's Worker under the same workload (`--versus`). */
+  versus: { ref: string; sha: string; runs: { scenarios: ScenarioRun[] }[] } | null;
   log: (s: string) => void;
 }
 
@@ -266,10 +268,27 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
       })
     : [];
 
+  const before = i.versus ? summarize(i.versus.runs) : null;
+  const versusHeader = ["scenario", `${i.versus?.ref} attempts/s`, "this tree attempts/s", "ratio", `${i.versus?.ref} CPU ms/attempt`, "this tree CPU ms/attempt", "ratio", `${i.versus?.ref} p99 ms`, "this tree p99 ms"];
+  const versusRows = before
+    ? names.map((n) => {
+        const s = summary[n]!;
+        const b = before[n];
+        return [n, fmt(b?.attemptsPerS), fmt(s.attemptsPerS), ratio(s.attemptsPerS, b?.attemptsPerS?.median), fmt(b?.cpuMsPerAttempt, 3), fmt(s.cpuMsPerAttempt, 3), ratio(s.cpuMsPerAttempt, b?.cpuMsPerAttempt?.median), fmt(b?.p99Ms), fmt(s.p99Ms)];
+      })
+    : [];
+
   i.log("");
   i.log(table(header, rows));
-  i.log("");
-  i.log(table(ceilingHeader, ceilingRows));
+  if (before) {
+    i.log("");
+    i.log(table(versusHeader, versusRows));
+  }
+  const ceilingMeasured = names.some((n) => summary[n]!.ceilingRequestsPerS);
+  if (ceilingMeasured) {
+    i.log("");
+    i.log(table(ceilingHeader, ceilingRows));
+  }
   i.log("");
   i.log(table(sideHeader, sideRows));
   if (wrangler) {
@@ -314,6 +333,7 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     options: i.options,
     scenarios: summary,
     wranglerDev: wrangler,
+    versus: i.versus ? { ref: i.versus.ref, sha: i.versus.sha, scenarios: before, raw: i.versus.runs.map((r) => r.scenarios.map((s) => ({ name: s.name, figures: s.figures, cpuMs: s.cpuMs, cpuMsPerAttempt: s.cpuMsPerAttempt }))) } : null,
     probe: i.runs.map((r) => r.probe),
     reference: i.reference
       ? { measuredNow: true, postgres: i.reference.postgres, poolSize: i.reference.poolSize, settings: i.reference.settings, storage: i.reference.storage, variants: measured, raw: i.reference.runs }
@@ -339,12 +359,19 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     "",
     "CPU ms/attempt = CPU time (user + system, from /proc) of the workerd process (Worker, every Durable Object, D1) from the scenario's first request until it is idle again (the outbox written to D1 included), divided by the booking attempts (steady's cancellations and reads included in the CPU).",
     "",
-    "## Against the runtime's ceiling",
-    "",
-    "The ceiling (bench/ceiling/worker.ts) runs in the same workerd, loaded by the same process over the same connections right after each of our scenarios with the same requests: HTTP → the app's JWT check → a Durable Object per student → a Durable Object per slot, one SQLite insert each, → JSON.",
-    "",
-    table(ceilingHeader, ceilingRows),
-    "",
+    ...(before && i.versus
+      ? [`## Before and after (\`--versus ${i.versus.ref}\`, ${i.versus.sha.slice(0, 12)}, run before ours in each run)`, "", table(versusHeader, versusRows), ""]
+      : []),
+    ...(ceilingMeasured
+      ? [
+          "## Against the runtime's ceiling",
+          "",
+          "The ceiling (bench/ceiling/worker.ts) runs in the same workerd, loaded by the same process over the same connections right after each of our scenarios with the same requests: HTTP → the app's JWT check → a Durable Object per student → a Durable Object per slot, one SQLite insert each, → JSON.",
+          "",
+          table(ceilingHeader, ceilingRows),
+          "",
+        ]
+      : []),
     "## Side by side",
     "",
     table(sideHeader, sideRows),
