@@ -38,6 +38,8 @@ export interface OutboxOptions<R extends { id: string }> {
   send(records: R[]): Promise<ParcelVerdict>;
   /** Where the failure count survives eviction, so that backoff keeps growing across restarts. */
   kv: SyncKvStorage;
+  /** The owner was created just now: no failure count to read. */
+  fresh: boolean;
   batch: number;
   /** Called after each flush: the owner's alarm follows what is still owed. */
   settled(): void;
@@ -56,7 +58,7 @@ export class Outbox<R extends { id: string }> {
 
   constructor(o: OutboxOptions<R>) {
     this.o = o;
-    this.failures = o.kv.get<number>(FAILURES_KEY) ?? 0;
+    this.failures = o.fresh ? 0 : (o.kv.get<number>(FAILURES_KEY) ?? 0);
   }
 
   /** New records were written (call after their write): deliver them now, unless backing off. */

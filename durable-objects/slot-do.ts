@@ -63,7 +63,7 @@ export class SlotDO extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      migrate(ctx.storage, SCHEMA);
+      if (migrate(ctx.storage, SCHEMA)) return;
       for (const r of this.sql.exec<{ booking_id: string; student_id: string; state: Seat["state"]; at: number }>("SELECT * FROM seats").toArray())
         this.remember(r.booking_id, { studentId: r.student_id, state: r.state, at: r.at });
       this.retired = ctx.storage.kv.get(RETIRED_KEY) !== undefined;

@@ -63,6 +63,7 @@ export class StudentDO extends DurableObject<Env> {
         source: this.store,
         send: (records) => this.send(this.store.parcel(records)),
         kv: ctx.storage.kv,
+        fresh: this.store.fresh,
         batch: OUTBOX_BATCH,
         settled: () => this.schedule(),
         onWritten: () => this.faultHook?.("delivered"),

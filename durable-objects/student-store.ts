@@ -48,8 +48,7 @@ const ATTEMPTS = `CREATE TABLE attempts (
   out INTEGER NOT NULL DEFAULT 0,
   tries INTEGER NOT NULL DEFAULT 0,
   retry_at INTEGER
-);
-CREATE INDEX attempts_idem_key ON attempts (idem_key) WHERE idem_key IS NOT NULL`;
+)`;
 
 const toMs = (iso: string) => `CAST(round((julianday(${iso}) - 2440587.5) * 86400000) AS INTEGER)`;
 
@@ -157,12 +156,17 @@ export class StudentStore implements OutboxSource<OutRecord> {
   private readonly owedAttempts = new Map<string, AttemptRec>();
   /** Holds whose attempt row was written with them (keyed holds), by booking id. */
   private readonly undecided = new Set<string>();
+  /** Created just now: nothing to load, nothing owed from before. */
+  readonly fresh: boolean;
+  /** The oldest attempt kept only for its idempotency key (null: none), for pruning. */
+  private oldestKept: number | null = null;
 
   constructor(storage: DurableObjectStorage, ids: { eventId: string; studentId: string }) {
     this.sql = storage.sql;
     this.eventId = ids.eventId;
     this.studentId = ids.studentId;
-    migrate(storage, STUDENT_SCHEMA);
+    this.fresh = migrate(storage, STUDENT_SCHEMA);
+    if (this.fresh) return;
     for (const r of this.sql.exec<BookingRec>("SELECT * FROM bookings ORDER BY created_at").toArray()) this.bookings.set(r.id, { ...r });
     for (const a of this.sql
       .exec<{ id: string; slot_id: string; booking_id: string | null; code: string | null; message: string | null; received_at: number; answered_at: number | null; keyed: number; out: number; tries: number; retry_at: number | null }>(
@@ -172,6 +176,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
       if (a.out === 0 && a.booking_id) this.undecided.add(a.booking_id);
       else if (a.out === OWED && a.code) this.owedAttempts.set(a.id, { ...a, code: a.code, answered_at: a.answered_at ?? a.received_at, keyed: a.keyed === 1 });
     }
+    this.oldestKept = this.sql.exec<{ at: number | null }>(`SELECT min(received_at) AS at FROM attempts WHERE out = ${SENT}`).one().at;
   }
 
   // ---- reads (memory) ----------------------------------------------------------------------
@@ -324,6 +329,8 @@ export class StudentStore implements OutboxSource<OutRecord> {
   }
 
   delivered(records: OutRecord[], now: number): void {
+    const done: string[] = [];
+    const kept: string[] = [];
     for (const r of records) {
       if ("booking" in r) {
         if (!this.unchanged(r.booking)) continue;
@@ -331,12 +338,20 @@ export class StudentStore implements OutboxSource<OutRecord> {
         this.patch(r.id, { out: 0, tries: 0, retry_at: null });
       } else {
         // A keyed attempt stays for its key's lifetime; the others are done.
-        if (r.attempt.keyed) this.sql.exec(`UPDATE attempts SET out = ${SENT} WHERE id = ?`, r.id);
-        else this.sql.exec("DELETE FROM attempts WHERE id = ?", r.id);
+        if (r.attempt.keyed) {
+          kept.push(r.id);
+          this.oldestKept = Math.min(this.oldestKept ?? r.attempt.received_at, r.attempt.received_at);
+        } else done.push(r.id);
         this.owedAttempts.delete(r.id);
       }
     }
-    this.sql.exec(`DELETE FROM attempts WHERE out = ${SENT} AND received_at < ?`, now - KEY_TTL_MS);
+    const list = (ids: string[]) => ids.map(() => "?").join(", ");
+    if (done.length) this.sql.exec(`DELETE FROM attempts WHERE id IN (${list(done)})`, ...done);
+    if (kept.length) this.sql.exec(`UPDATE attempts SET out = ${SENT} WHERE id IN (${list(kept)})`, ...kept);
+    if (this.oldestKept !== null && this.oldestKept < now - KEY_TTL_MS) {
+      this.sql.exec(`DELETE FROM attempts WHERE out = ${SENT} AND received_at < ?`, now - KEY_TTL_MS);
+      this.oldestKept = this.sql.exec<{ at: number | null }>(`SELECT min(received_at) AS at FROM attempts WHERE out = ${SENT}`).one().at;
+    }
   }
 
   /** Whether the booking is still in the state that was sent (else the newer state is owed). */
