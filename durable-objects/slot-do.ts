@@ -18,7 +18,7 @@ export const TAKE_TTL_MS = 30_000;
 export const TOMBSTONE_MS = 4 * TAKE_TTL_MS;
 const RETIRED_KEY = "retired";
 
-const SCHEMA: Schema = {
+export const SLOT_SCHEMA: Schema = {
   steps: [
     `CREATE TABLE seats (
        booking_id TEXT PRIMARY KEY,
@@ -58,12 +58,19 @@ export class SlotDO extends DurableObject<Env> {
   private retired = false;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: SlotFaultStep) => void;
+  /**
+   * Test seam of the negative control (test/hot-slot-negative-control.test.ts): an await between
+   * the seat check and the seat write, as a racy implementation would have, to prove the hot-slot
+   * test catches overbooking. Never set outside tests: without it, `take` decides and writes with
+   * no await in between.
+   */
+  raceWindow?: () => Promise<void>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      if (migrate(ctx.storage, SCHEMA)) return;
+      if (migrate(ctx.storage, SLOT_SCHEMA)) return;
       for (const r of this.sql.exec<{ booking_id: string; student_id: string; state: Seat["state"]; at: number }>("SELECT * FROM seats").toArray())
         this.remember(r.booking_id, { studentId: r.student_id, state: r.state, at: r.at });
       this.retired = ctx.storage.kv.get(RETIRED_KEY) !== undefined;
@@ -74,7 +81,7 @@ export class SlotDO extends DurableObject<Env> {
    * Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller;
    * `heldAt` is when the caller's hold was written (see the tombstones' bound above).
    */
-  take(bookingId: string, studentId: string, capacity: number, heldAt: number): TakeResult {
+  take(bookingId: string, studentId: string, capacity: number, heldAt: number): TakeResult | Promise<TakeResult> {
     const known = this.seats.get(bookingId);
     if (known) return known.state === "seated" ? { ok: true, taken: this.taken } : { ok: false, code: "released", taken: this.taken };
     const now = Date.now();
@@ -82,10 +89,13 @@ export class SlotDO extends DurableObject<Env> {
     if (this.retired) return { ok: false, code: "slot_closed", taken: this.taken };
     if (this.taken >= capacity) return { ok: false, code: "slot_full", taken: this.taken };
     if (this.seatedBy.has(studentId)) return { ok: false, code: "already_booked", taken: this.taken };
-    this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, now);
-    this.remember(bookingId, { studentId, state: "seated", at: now });
-    this.faultHook?.("seated");
-    return { ok: true, taken: this.taken };
+    const seat = (): TakeResult => {
+      this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, now);
+      this.remember(bookingId, { studentId, state: "seated", at: now });
+      this.faultHook?.("seated");
+      return { ok: true, taken: this.taken };
+    };
+    return this.raceWindow ? this.raceWindow().then(seat) : seat();
   }
 
   /** Frees the seat of `bookingId`; leaves a tombstone either way. */
