@@ -41,6 +41,8 @@ export interface OutboxOptions<R extends { id: string }> {
   /** The owner was created just now: no failure count to read. */
   fresh: boolean;
   batch: number;
+  /** How long a new record waits for the others its burst brings (a student fires ~6 bookings at once). */
+  gatherMs: number;
   /** Called after each flush: the owner's alarm follows what is still owed. */
   settled(): void;
   /** Test seam: called when D1 holds a delivery, before it is marked delivered. */
@@ -53,6 +55,7 @@ export class Outbox<R extends { id: string }> {
   private readonly o: OutboxOptions<R>;
   private flushing: Promise<void> | null = null;
   private again = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   /** Consecutive failed deliveries. */
   failures: number;
 
@@ -61,14 +64,28 @@ export class Outbox<R extends { id: string }> {
     this.failures = o.fresh ? 0 : (o.kv.get<number>(FAILURES_KEY) ?? 0);
   }
 
-  /** New records were written (call after their write): deliver them now, unless backing off. */
+  /**
+   * New records were written (call after their write): deliver them with the rest of their burst,
+   * unless backing off (then the alarm will). If the object goes away first, its alarm delivers.
+   */
   kick(): void {
     if (this.failures > 0) return;
-    this.flush().catch((err) => console.error(JSON.stringify({ level: "error", msg: "outbox flush crashed", error: String(err) })));
+    if (this.flushing) {
+      this.again = true;
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.flush().catch((err) => console.error(JSON.stringify({ level: "error", msg: "outbox flush crashed", error: String(err) })));
+    }, this.o.gatherMs);
   }
 
   /** Delivers until nothing is due or a delivery fails; a kick meanwhile makes it go round again. */
   flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.flushing) {
       this.again = true;
       return this.flushing;

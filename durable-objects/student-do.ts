@@ -18,6 +18,7 @@ import { TokenBucket } from "./token-bucket.ts";
 /** A hold or cancellation left unresolved this long (a crash between the objects) is settled by the alarm. */
 export const RECOVERY_DELAY_MS = 5_000;
 const OUTBOX_BATCH = 64;
+const OUTBOX_GATHER_MS = 20;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const fail = (code: ErrorCode, message: string, details?: ErrorDetails, retryAfter?: number): Failure => ({
@@ -65,6 +66,7 @@ export class StudentDO extends DurableObject<Env> {
         kv: ctx.storage.kv,
         fresh: this.store.fresh,
         batch: OUTBOX_BATCH,
+        gatherMs: OUTBOX_GATHER_MS,
         settled: () => this.schedule(),
         onWritten: () => this.faultHook?.("delivered"),
       });
