@@ -6,7 +6,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SLOT_SCHEMA } from "../durable-objects/slot-do.ts";
 import { type Schema, migrate } from "../durable-objects/sql-migrations.ts";
-import { STUDENT_SCHEMA, StudentStore } from "../durable-objects/student-store.ts";
+import { STUDENT_SCHEMA } from "../durable-objects/student-schema.ts";
+import { StudentStore } from "../durable-objects/student-store.ts";
 import { recorderStub } from "../worker/lib/objects.ts";
 
 const OURS = "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'";
