@@ -25,6 +25,7 @@ import {
   type WranglerDev,
 } from "./lib/app.ts";
 import { CpuMeter } from "./lib/cpu.ts";
+import { probeStages } from "./lib/probe.ts";
 import { buildVersus } from "./lib/versus.ts";
 import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
 import { seed } from "./lib/seed.ts";
@@ -47,7 +48,8 @@ ${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (de
                         our runs, same workload, both variants, on a throw-away PostgreSQL 15
                         cluster; the report compares with these figures, measured now
   --reference-pool N    connections of the reference's pg pool (default 16)
-  --probe               time each stage alone inside workerd (SlotDO, StudentDO, D1) after each run
+  --probe               each stage of the booking path alone inside workerd after each run, with
+                        its CPU (SlotDO take new/warm/full, StudentDO round trip, recorder+D1)
   --skip-ceiling        do not load the runtime's ceiling Worker after each scenario
   --versus REF          also run the Worker of git commit REF (before ours, each run): a change
                         measured before and after in the same invocation
@@ -168,7 +170,7 @@ async function miniflareRun(i: number, appBundle = bundle): Promise<{ scenarios:
   };
   try {
     const scenarios = await runWorkload(target, loader, seeded, { ...workload, seed: opts.seed }, log);
-    const probe = opts.probe ? await app.inspect("/probe", { n: 200, runId: `run-${i}` }) : null;
+    const probe = opts.probe ? await probeStages(app, target.cpu, `run-${i}`) : null;
     return { scenarios, probe };
   } finally {
     mem.stop();

@@ -130,6 +130,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     durableObjects: {
       STUDENT: { className: "StudentDO", scriptName: WORKER_NAME, useSQLite: true },
       SLOT: { className: "SlotDO", scriptName: WORKER_NAME, useSQLite: true },
+      RECORDER: { className: "RecorderDO", scriptName: WORKER_NAME, useSQLite: true },
     },
   };
   const ceiling = o.ceilingBundle

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { CapViolations, ReferenceScenarioRun, Variant } from "../reference/driver.ts";
+import type { StageCosts } from "./probe.ts";
 import type { ScenarioName, ScenarioRun } from "./scenarios.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { type Spread, movingAverage, round, spread } from "./stats.ts";
@@ -415,7 +416,15 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     violations.length ? violations.slice(0, 50).map((v) => `- ${v}`).join("\n") : "All invariants held after every scenario of every run.",
     "",
   ];
-  if (json.probe.some(Boolean)) md.push("## Stages alone (inside workerd, no HTTP)", "", "```json", JSON.stringify(json.probe, null, 1), "```", "");
+  const probes = i.runs.map((r) => r.probe as StageCosts | null).filter((p): p is StageCosts => p !== null);
+  if (probes.length) {
+    const stages = Object.keys(probes[0]!) as (keyof StageCosts)[];
+    const stageRows = stages.map((st) => [st, fmt(spread(probes.map((p) => p[st].cpuUsPerOp))), fmt(spread(probes.map((p) => p[st].wallMsPerOp)), 3), String(probes[0]![st].n)]);
+    const stageTable = table(["stage", "CPU µs per operation", "wall ms per operation (coarse)", "operations"], stageRows);
+    i.log("");
+    i.log(stageTable);
+    md.push("## Stages alone (`--probe`: inside workerd, no HTTP; CPU from /proc around each)", "", stageTable, "");
+  }
   writeFileSync(`${base}.md`, md.join("\n"));
   return { json: `${base}.json`, md: `${base}.md` };
 }
