@@ -91,6 +91,7 @@ export class StudentDO extends DurableObject<Env> {
       // The first try with this key crashed midway: settle its hold, then answer or start over.
       if (known.bookingId) {
         const settled = await this.recoverHold(known.bookingId);
+        // The slot could not be asked: the hold still stands, so a second attempt would only collide with it.
         if (!settled.ok && settled.code === "unavailable" && this.store.get(known.bookingId)?.status === "pending") return settled;
       }
       const after = this.store.findKey(key, Date.now());
@@ -150,7 +151,11 @@ export class StudentDO extends DurableObject<Env> {
     this.alarmAt = null;
     for (const r of this.store.open()) {
       if (r.status === "pending" && !this.inflightHolds.has(r.id)) await this.recoverHold(r.id);
-      if (r.status === "cancelling" && !this.inflightCancels.has(r.id)) await this.finishCancel(r.id, "student").catch(() => this.recoveryFailures++);
+      if (r.status === "cancelling" && !this.inflightCancels.has(r.id))
+        await this.finishCancel(r.id, "student").catch((err: unknown) => {
+          this.recoveryFailures++;
+          console.error(JSON.stringify({ level: "error", msg: "SlotDO.release failed (alarm)", bookingId: r.id, fault: objectFault(err), error: String(err) }));
+        });
     }
     await this.outbox.flush();
   }
