@@ -170,7 +170,8 @@ async function miniflareRun(i: number, appBundle = bundle): Promise<{ scenarios:
   };
   try {
     const scenarios = await runWorkload(target, loader, seeded, { ...workload, seed: opts.seed }, log);
-    const probe = opts.probe ? await probeStages(app, target.cpu, `run-${i}`) : null;
+    // The stages are this tree's (another commit's objects may take other arguments).
+    const probe = opts.probe && appBundle === bundle ? await probeStages(app, target.cpu, `run-${i}`) : null;
     return { scenarios, probe };
   } finally {
     mem.stop();
