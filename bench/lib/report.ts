@@ -367,7 +367,7 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
       ? [
           "## Against the runtime's ceiling",
           "",
-          "The ceiling (bench/ceiling/worker.ts) runs in the same workerd, loaded by the same process over the same connections right after each of our scenarios with the same requests: HTTP → the app's JWT check → a Durable Object per student → a Durable Object per slot, one SQLite insert each, → JSON.",
+          "The ceiling (bench/ceiling/worker.ts) runs in the same workerd, loaded by the same process over the same connections after all of our scenarios, with the same requests: HTTP → the app's JWT check → a Durable Object per student → a Durable Object per slot, one SQLite insert each, → JSON.",
           "",
           table(ceilingHeader, ceilingRows),
           "",
