@@ -53,6 +53,8 @@ ${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (de
   --skip-ceiling        do not load the runtime's ceiling Worker after each scenario
   --versus REF          also run the Worker of git commit REF (before ours, each run): a change
                         measured before and after in the same invocation
+  --paired              with --versus: run both at the same time, each with its own load process,
+                        so that both see the same machine (its load swings CPU per attempt ~2x)
   --out DIR             where results go (default bench/results)
   --smoke               tiny sizes for the test suite: 1 run, 200 students, 5 s steady, no files
   -h, --help            this text
@@ -70,6 +72,7 @@ const { values: a } = parseArgs({
     probe: { type: "boolean" },
     versus: { type: "string" },
     "skip-ceiling": { type: "boolean" },
+    paired: { type: "boolean" },
     out: { type: "string" },
     smoke: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -114,9 +117,14 @@ log(`bench: ${machine.cores} cores (${machine.cpu}), Node ${v.node}, workerd ${v
 const bundle = buildWorker(join(STATE_DIR, "bundle"));
 const ceilingBundle = a["skip-ceiling"] ? undefined : buildWorker(join(STATE_DIR, "ceiling"), CEILING_CONFIG);
 const versus = a.versus ? buildVersus(a.versus) : null;
-if (versus) log(`versus: ${versus.ref} (${versus.sha.slice(0, 12)}), run before ours each run`);
-const loadProcess = fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const paired = versus !== null && a.paired === true;
+if (versus) log(`versus: ${versus.ref} (${versus.sha.slice(0, 12)}), ${paired ? "run at the same time as ours" : "run before ours"} each run`);
+const forkLoad = () => fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const loadProcess = forkLoad();
 const loader = new Loader(loadProcess);
+// With --paired the other commit's Worker gets a load process of its own.
+const versusLoadProcess = paired ? forkLoad() : null;
+const versusLoader = versusLoadProcess ? new Loader(versusLoadProcess) : null;
 const open: { stop(): Promise<void> }[] = [];
 
 async function stopAll() {
@@ -126,6 +134,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
   process.on(sig, () => {
     void stopAll().finally(() => {
       loadProcess.kill();
+      versusLoadProcess?.kill();
       process.exit(130);
     });
   });
@@ -143,9 +152,14 @@ const workload = {
 };
 const size = sizeOf(opts);
 
+// Apps start one at a time: each finds its workerd among the processes that appeared meanwhile.
+let starting: Promise<unknown> = Promise.resolve();
+
 async function seededApp(persistDir: string, appBundle = bundle): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
   // The ceiling runs beside our own Worker only.
-  const app = await startApp({ bundle: appBundle, ...(appBundle === bundle && ceilingBundle ? { ceilingBundle } : {}), persistDir, jwtSecret: JWT_SECRET });
+  const started = starting.then(() => startApp({ bundle: appBundle, ...(appBundle === bundle && ceilingBundle ? { ceilingBundle } : {}), persistDir, jwtSecret: JWT_SECRET }));
+  starting = started.catch(() => undefined);
+  const app = await started;
   open.push(app);
   const d1 = await app.d1();
   await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
@@ -154,8 +168,10 @@ async function seededApp(persistDir: string, appBundle = bundle): Promise<{ app:
 }
 
 /** One run under bare workerd: the app stays up for the whole workload. */
-async function miniflareRun(i: number, appBundle = bundle): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
-  const { app, seeded } = await seededApp(freshDir(join(stateRoot, `run-${i}`)), appBundle);
+async function miniflareRun(i: number, appBundle = bundle, runLoader = loader, tag = ""): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
+  const dir = join(stateRoot, `run-${i}${tag ? `-${tag}` : ""}`);
+  const say = tag ? (s: string) => log(`[${tag}] ${s}`) : log;
+  const { app, seeded } = await seededApp(freshDir(dir), appBundle);
   workload.configTtlMs = Number((await app.mf.getBindings<{ CONFIG_TTL_SECONDS: string }>()).CONFIG_TTL_SECONDS) * 1000;
   const mem = memorySampler(() => app.workerdPids());
   const target: Target = {
@@ -169,7 +185,7 @@ async function miniflareRun(i: number, appBundle = bundle): Promise<{ scenarios:
     inspect: (p, b) => app.inspect(p, b),
   };
   try {
-    const scenarios = await runWorkload(target, loader, seeded, { ...workload, seed: opts.seed }, log);
+    const scenarios = await runWorkload(target, runLoader, seeded, { ...workload, seed: opts.seed }, say);
     // The stages are this tree's (another commit's objects may take other arguments).
     const probe = opts.probe && appBundle === bundle ? await probeStages(app, target.cpu, `run-${i}`) : null;
     return { scenarios, probe };
@@ -177,7 +193,7 @@ async function miniflareRun(i: number, appBundle = bundle): Promise<{ scenarios:
     mem.stop();
     await app.stop();
     open.splice(open.indexOf(app), 1);
-    rmSync(join(stateRoot, `run-${i}`), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -255,12 +271,18 @@ try {
   const referenceRuns: ReferenceRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
     log(`run ${i}/${opts.runs}`);
-    if (versus) {
-      log(`  ${versus.ref}:`);
-      versusRuns.push(await miniflareRun(i, versus.bundle));
-      log("  this tree:");
+    if (versus && versusLoader) {
+      const [theirs, ours] = await Promise.all([miniflareRun(i, versus.bundle, versusLoader, versus.ref), miniflareRun(i, bundle, loader, "this tree")]);
+      versusRuns.push(theirs);
+      runs.push(ours);
+    } else {
+      if (versus) {
+        log(`  ${versus.ref}:`);
+        versusRuns.push(await miniflareRun(i, versus.bundle));
+        log("  this tree:");
+      }
+      runs.push(await miniflareRun(i));
     }
-    runs.push(await miniflareRun(i));
     if (cluster) referenceRuns.push(await runAllVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
   }
   const reference = cluster
@@ -284,5 +306,6 @@ try {
   await stopAll();
   if (!a["state-dir"]) rmSync(stateRoot, { recursive: true, force: true });
   loadProcess.kill();
+  versusLoadProcess?.kill();
 }
 process.exit(failed ? 1 : 0);
