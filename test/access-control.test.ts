@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signSession } from "../worker/lib/jwt.ts";
-import { api, createCompany, createEvent, createSlots, createUser, slotState, type UserFixture } from "./helpers.ts";
+import { api, createCompany, createEvent, createSlots, createUser, slotState, studentDo, type UserFixture } from "./helpers.ts";
 
 type Who = "anonymous" | "student" | "otherStudent" | "recruiter" | "otherRecruiter" | "admin";
 const WHO: Who[] = ["anonymous", "student", "otherStudent", "recruiter", "otherRecruiter", "admin"];
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const b = await api("POST", "/bookings", { token: users.student.token, body: { slotId: slotIds[0] } });
   expect(b.status).toBe(201);
   bookingId = b.body.booking.id;
-  await env.STUDENT.getByName(`student:${eventId}:${users.student.id}`).drain();
+  await studentDo(eventId, users.student.id).drain();
 });
 
 const tokenOf = (w: Who) => (w === "anonymous" ? undefined : users[w].token);

@@ -5,8 +5,9 @@
 import { createExecutionContext, createScheduledController, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { OutboxRecord, OutboxSink } from "../durable-objects/d1-sink.ts";
-import { type RecorderDO, recorderName } from "../durable-objects/recorder-do.ts";
+import type { D1Writer } from "../durable-objects/d1-sink.ts";
+import type { RecorderDO } from "../durable-objects/recorder-do.ts";
+import { recorderShard, recorderStub } from "../worker/lib/objects.ts";
 import type { Evaluation } from "../worker/domain/alerts.ts";
 import { planAlerts } from "../worker/domain/alerts.ts";
 import { makeDb } from "../worker/db/client.ts";
@@ -17,8 +18,8 @@ import { api, createCompany, createEvent, createSlots, createUser, studentDo, ty
 
 const HOOK = "https://hooks.example.test/services/T000/B000/secret-part";
 
-class DownSink implements OutboxSink {
-  async write(_: readonly OutboxRecord[]): Promise<void> {
+class DownSink implements D1Writer {
+  async write(): Promise<void> {
     throw new Error("D1_ERROR: Network connection lost.");
   }
 }
@@ -56,9 +57,11 @@ async function cron() {
 
 const alertRows = async () => (await env.DB.prepare("SELECT kind, resolved_at, notified_at, notify_error FROM alerts ORDER BY id").all<{ kind: string; resolved_at: string | null; notified_at: string | null; notify_error: string | null }>()).results;
 
-async function setRecorderSink(userId: string, sink: OutboxSink | null): Promise<OutboxSink> {
-  let previous: OutboxSink | undefined;
-  await runInDurableObject(env.RECORDER.getByName(recorderName(eventId, userId)), (o: RecorderDO) => {
+const recorderOf = (userId: string) => recorderStub(env, eventId, recorderShard(userId));
+
+async function setRecorderSink(userId: string, sink: D1Writer | null): Promise<D1Writer> {
+  let previous: D1Writer | undefined;
+  await runInDurableObject(recorderOf(userId), (o: RecorderDO) => {
     previous = o.sink;
     if (sink) o.sink = sink;
   });
@@ -111,7 +114,7 @@ describe("alerts", () => {
     // Slow booking decisions.
     const now = new Date().toISOString();
     await env.DB.batch(Array.from({ length: 20 }, (_, i) => env.DB.prepare("INSERT INTO booking_attempts (id, event_id, student_id, slot_id, success, response_time_ms, attempted_at) VALUES (?, ?, 'x', 'y', 1, ?, ?)").bind(crypto.randomUUID(), eventId, i < 18 ? 40 : 900, now)));
-    // A backlog: the recorder cannot write to D1, so the booking's records wait in its queue.
+    // A backlog: the recorder cannot write to D1, so the booking's records stay owed by the student.
     const student = await createUser();
     const restore = await setRecorderSink(student.id, new DownSink());
     expect((await api("POST", "/bookings", { token: student.token, body: { slotId: slots[0]!.id } })).status).toBe(201);
@@ -142,7 +145,8 @@ describe("alerts", () => {
     await setRecorderSink(student.id, restore);
     await env.DB.prepare("UPDATE booking_attempts SET response_time_ms = 30").run();
     await env.DB.prepare("UPDATE request_counts SET requests = requests + 1000").run();
-    expect(await env.RECORDER.getByName(recorderName(eventId, student.id)).drain()).toBe(0);
+    expect(await studentDo(eventId, student.id).drain()).toBe(0);
+    expect(await recorderOf(student.id).drain()).toBe(0);
     await cron();
     expect(received.slice(3).map((p) => `${p.alert.kind}:${p.alert.status}`).sort()).toEqual(["backlog:resolved", "booking_p95:resolved", "error_rate:resolved"]);
     expect((await alertRows()).every((a) => a.resolved_at !== null)).toBe(true);

@@ -3,7 +3,7 @@
 // the rows are rewritten.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { OutboxRecord } from "../durable-objects/d1-sink.ts";
+import { type BookingRow, packBooking, unpackBookings } from "../durable-objects/d1-sink.ts";
 import { bookingMails } from "../worker/mail/booking-mails.ts";
 import { api, call, createCompany, createEvent, createSlots, createUser, drainAll, d1Bookings } from "./helpers.ts";
 import { waitForMail } from "./mailbox.ts";
@@ -38,13 +38,11 @@ describe("booking mails", () => {
     const [slot] = await createSlots(eventId, companyId, 1);
     const s = await createUser();
     await env.DB.prepare("UPDATE users SET lang = 'en' WHERE id = ?").bind(s.id).run();
-    const row = { id: crypto.randomUUID(), eventId, slotId: slot!.id, studentId: s.id, companyId, startsAt: slot!.startsAt, endsAt: slot!.endsAt, phase: 2, status: "confirmed" as const, createdAt: "", updatedAt: "" };
-    const records: OutboxRecord[] = [
-      { kind: "booking", row },
-      { kind: "attempt", row: { id: "a", eventId, studentId: s.id, slotId: slot!.id, success: true, responseTimeMs: 1, attemptedAt: "" } },
-      { kind: "booking", row: { ...row, status: "cancelled" } },
-    ];
-    const mails = await bookingMails(env.DB, "https://inf.example.org", records);
+    const row: BookingRow = { id: crypto.randomUUID(), eventId, slotId: slot!.id, studentId: s.id, companyId, startsAt: slot!.startsAt, endsAt: slot!.endsAt, phase: 2, status: "confirmed", createdAt: "", updatedAt: "", cancelledAt: null, cancelReason: null };
+    // The states as the recorder sees them: packed by the StudentDO, unpacked for the mails.
+    const states = unpackBookings(JSON.stringify([row, { ...row, status: "cancelled" as const }].map(packBooking)));
+    expect(states[1]).toEqual({ ...row, status: "cancelled" as const });
+    const mails = await bookingMails(env.DB, "https://inf.example.org", states);
     expect(mails.map((m) => [m.kind, m.lang, m.to, m.dedupeKey])).toEqual([["booking_cancelled", "en", s.email, `booking:${row.id}:cancelled`]]);
   });
 });

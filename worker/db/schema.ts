@@ -268,6 +268,25 @@ export const bookingAttempts = sqliteTable(
   ],
 );
 
+/**
+ * The monitor's running aggregate of booking_attempts, kept by the outbox's D1 writes
+ * (durable-objects/d1-sink.ts): attempts per minute (`minute` = "YYYY-MM-DDTHH:MM"), outcome code
+ * ("ok" for a booking) and response-time bucket (index into LATENCY_BUCKETS_MS). The metrics
+ * poll reads these few rows instead of sorting every attempt.
+ */
+export const attemptStats = sqliteTable(
+  "attempt_stats",
+  {
+    eventId: text("event_id").notNull(),
+    minute: text("minute").notNull(),
+    code: text("code").notNull(),
+    bucket: integer("bucket").notNull(),
+    attempts: integer("attempts").notNull(),
+    msMax: integer("ms_max").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.minute, t.code, t.bucket] })],
+);
+
 export const deprioritizedEmails = sqliteTable(
   "deprioritized_emails",
   {

@@ -2,7 +2,7 @@
 import { type ErrorCode, ERROR_STATUS } from "../domain/contract.ts";
 
 export interface ApiErrorOptions {
-  /** Seconds the client should wait before retrying (the `Retry-After` header of a 429 or 503). */
+  /** Seconds before a retry may succeed: sent as Retry-After (429, 503). */
   retryAfter?: number;
 }
 
@@ -16,7 +16,7 @@ export class ApiError extends Error {
     super(message);
     this.code = code;
     this.details = details;
-    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    if (options.retryAfter !== undefined) this.retryAfter = Math.max(1, Math.ceil(options.retryAfter));
   }
 
   get status() {

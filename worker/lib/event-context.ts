@@ -8,7 +8,7 @@ import { ApiError } from "./errors.ts";
 import { errorFields, logLine } from "./log.ts";
 import { IsolateCache } from "./isolate-cache.ts";
 import { deprioritizedEmails, eventCompanies, events, slots } from "../db/schema.ts";
-import type { SlotInfo } from "../../durable-objects/student-do.ts";
+import type { SlotInfo } from "../../durable-objects/api.ts";
 import { type EventRow, phaseWindows } from "./events.ts";
 import type { PhaseWindows } from "../domain/rules.ts";
 

@@ -1,19 +1,20 @@
 // The figures the alert check judges, over the last `windowMinutes`: the 5xx rate (request_counts),
 // the booking decision time's p95 (booking_attempts), and the records acknowledged to students but
-// not yet in D1 (the RecorderDO shards' queues of the active event).
+// not yet in D1, as the RecorderDO shards of the active event see them (parcels waiting for the
+// next batch, and the records of students whose last parcel D1 did not take).
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { AlertSettings, HealthFigures } from "../domain/contract.ts";
 import type { Db } from "../db/client.ts";
 import { bookingAttempts, events, requestCounts } from "../db/schema.ts";
-import { RECORDER_SHARDS, recorderShardName } from "../../durable-objects/recorder-do.ts";
+import { RECORDER_SHARDS, recorderStub } from "./objects.ts";
 import { errorFields, logLine } from "./log.ts";
 import { minuteOf } from "./request-stats.ts";
 
-/** Queued records of every recorder shard of the event; null if any shard cannot be asked. */
+/** Records waiting at every recorder shard of the event; null if any shard cannot be asked. */
 async function recorderBacklog(env: Env, eventId: string): Promise<number | null> {
   try {
-    const states = await Promise.all(Array.from({ length: RECORDER_SHARDS }, (_, i) => env.RECORDER.getByName(recorderShardName(eventId, i)).inspect()));
-    return states.reduce((n, s) => n + s.queued, 0);
+    const states = await Promise.all(Array.from({ length: RECORDER_SHARDS }, (_, i) => recorderStub(env, eventId, i).inspect()));
+    return states.reduce((n, s) => n + s.waiting + s.unwritten, 0);
   } catch (err) {
     logLine("warn", "recorder backlog unknown", errorFields(err));
     return null;

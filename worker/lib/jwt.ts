@@ -17,6 +17,18 @@ const keyOf = (secret: string) => {
   return k;
 };
 
+// The verifying key, imported once per secret (jose would import the raw secret on every call).
+// Only settled keys are kept: a pending import is never shared between requests.
+const verifyKeys = new Map<string, CryptoKey>();
+async function verifyKeyOf(secret: string): Promise<CryptoKey> {
+  let k = verifyKeys.get(secret);
+  if (!k) {
+    k = await crypto.subtle.importKey("raw", keyOf(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    verifyKeys.set(secret, k);
+  }
+  return k;
+}
+
 export async function signSession(user: AuthUser, secret: string, seconds = SESSION_SECONDS): Promise<string> {
   // tv: the user's token version at issue (worker/lib/sessions.ts); ev: e-mail verified, read on the
   // booking path without touching D1 (verification issues a new token).
@@ -36,7 +48,7 @@ const isRole = (r: unknown): r is Role => typeof r === "string" && (ROLES as rea
 export async function readSession(token: string, secret: string): Promise<AuthUser | null> {
   try {
     // No clock tolerance: a token is dead the second its `exp` passes.
-    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ["exp", "sub"] });
+    const { payload } = await jwtVerify(token, await verifyKeyOf(secret), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ["exp", "sub"] });
     const { sub, email, role, name, cid, tv, ev } = payload;
     if (typeof sub !== "string" || typeof email !== "string" || !isRole(role) || typeof name !== "string") return null;
     return { id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null, tokenVersion: typeof tv === "number" ? tv : 0, emailVerified: ev === true };

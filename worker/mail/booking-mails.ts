@@ -1,8 +1,8 @@
 // Booking confirmed / cancelled mails, triggered from the durable side once the booking is in D1
 // (never on the booking path): `notifyBookings` runs inside the recorder's D1 write (`mailingSink`),
-// so a failure to queue them fails that write, which the recorder retries (its writes are
+// so a failure to queue them fails that write, which the students send again (the writes are
 // idempotent, the mails deduplicated by `booking:<id>:<status>`). Nothing is lost, nothing doubled.
-import type { OutboxRecord, OutboxSink, BookingRow } from "../../durable-objects/d1-sink.ts";
+import { type BookingRow, type D1Writer, unpackBookings } from "../../durable-objects/d1-sink.ts";
 import type { Lang } from "../domain/contract.ts";
 import { enqueueMails } from "./enqueue.ts";
 import type { Mail } from "./types.ts";
@@ -31,10 +31,10 @@ async function factsOf(d1: D1Database, rows: BookingRow[]): Promise<Facts> {
   };
 }
 
-/** The mails for these outbox records: one per booking's last state in the batch. */
-export async function bookingMails(d1: D1Database, appUrl: string, records: readonly OutboxRecord[]): Promise<Mail[]> {
+/** The mails for these booking states: one per booking's last state in the batch. */
+export async function bookingMails(d1: D1Database, appUrl: string, states: readonly BookingRow[]): Promise<Mail[]> {
   const last = new Map<string, BookingRow>();
-  for (const r of records) if (r.kind === "booking") last.set(r.row.id, r.row);
+  for (const r of states) last.set(r.id!, r);
   const rows = [...last.values()];
   if (!rows.length) return [];
   const f = await factsOf(d1, rows);
@@ -62,14 +62,14 @@ export async function bookingMails(d1: D1Database, appUrl: string, records: read
   return mails;
 }
 
-export async function notifyBookings(env: Env, records: readonly OutboxRecord[]): Promise<void> {
-  await enqueueMails(env, await bookingMails(env.DB, env.APP_URL, records));
+export async function notifyBookings(env: Env, states: readonly BookingRow[]): Promise<void> {
+  await enqueueMails(env, await bookingMails(env.DB, env.APP_URL, states));
 }
 
-/** The recorder's D1 sink, followed by the booking mails of what it wrote. */
-export const mailingSink = (inner: OutboxSink, env: Env): OutboxSink => ({
-  async write(records) {
-    await inner.write(records);
-    await notifyBookings(env, records);
+/** The recorder's D1 writer, followed by the booking mails of what it wrote. */
+export const mailingSink = (inner: D1Writer, env: Env): D1Writer => ({
+  async write(bookingsJson, attemptsJson) {
+    await inner.write(bookingsJson, attemptsJson);
+    if (bookingsJson !== "[]") await notifyBookings(env, unpackBookings(bookingsJson));
   },
 });
