@@ -37,6 +37,7 @@ export const eventColumns = (c: EventConfig) => ({
   booking_cutoff_minutes: c.bookingCutoffMinutes,
   contact_email: c.contactEmail,
   booking_open: c.bookingOpen,
+  student_email_domains: JSON.stringify(c.studentEmailDomains),
 });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -35,7 +35,8 @@ export const NO_SHOW_COLUMNS = ["student_email", "student_name", "company", "sta
 
 export function dayMetricsSql(ev: string): string[] {
   return [
-    `SELECT (SELECT count(*) FROM (SELECT student_id FROM booking_attempts WHERE event_id = ${ev} UNION SELECT student_id FROM bookings WHERE event_id = ${ev})) AS ofEvent,
+    // event_students, kept as attempts arrive: the monitor polls this, never scanning booking_attempts.
+    `SELECT (SELECT count(*) FROM (SELECT student_id FROM event_students WHERE event_id = ${ev} UNION SELECT student_id FROM bookings WHERE event_id = ${ev})) AS ofEvent,
             (SELECT count(DISTINCT student_id) FROM bookings WHERE event_id = ${ev} AND status = 'confirmed') AS withBooking,
             (SELECT count(*) FROM deprioritized_emails WHERE event_id = ${ev}) AS deprioritized`,
     `SELECT n AS interviews, count(*) AS students FROM

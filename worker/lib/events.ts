@@ -39,6 +39,7 @@ export function toConfig(e: EventRow): EventConfig {
     bookingCutoffMinutes: e.bookingCutoffMinutes,
     contactEmail: e.contactEmail,
     bookingOpen: e.bookingOpen,
+    studentEmailDomains: e.studentEmailDomains,
   };
 }
 

@@ -6,16 +6,16 @@ import type { SlotAvailability } from "../domain/contract.ts";
 import type { Db } from "../db/client.ts";
 import { slots } from "../db/schema.ts";
 import type { AuthUser } from "../env.ts";
-import type { SlotChange } from "../../durable-objects/slot-do.ts";
+import type { SlotChange } from "../../durable-objects/api.ts";
 import { auditStmt } from "./audit.ts";
 import { ApiError } from "./errors.ts";
 import { invalidateEventContext } from "./event-context.ts";
-import { callDo, slotStub } from "./student-stub.ts";
+import { callObject, slotStub } from "./objects.ts";
 
 export type SlotRow = typeof slots.$inferSelect;
 
 export async function changeSlot(db: Db, env: Env, actor: AuthUser, slot: SlotRow, change: SlotChange): Promise<SlotAvailability> {
-  const out = await callDo(async () => await slotStub(env, slot.id).adjust(change));
+  const out = await callObject(async () => await slotStub(env, slot.id).adjust(change));
   if (!out.ok) throw new ApiError("capacity_below_taken", `${out.taken} seat(s) are taken on this slot: its capacity cannot go below that.`, { taken: out.taken });
   const capacity = out.capacity ?? slot.capacity;
   await db.batch([

@@ -1,8 +1,9 @@
 // A company withdraws (the office's action, with a reason): it is no longer verified, its slots
 // are blocked in their SlotDOs first (no seat can land meanwhile), then every seat those objects
 // hold is cancelled through its student's StudentDO, which frees the seat and the caps. The
-// company row stays, so its name stays on the students' history. Running it again finishes what
-// a fault interrupted and cancels nothing twice.
+// company row stays, so its name stays on the students' history; each student is told by mail
+// once D1 holds the cancellation (worker/mail/booking-mails.ts). Running it again finishes what a
+// fault interrupted and cancels nothing twice.
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { auditStmt } from "./audit.ts";
@@ -10,8 +11,7 @@ import { eventCompanies, slots } from "../db/schema.ts";
 import type { AuthUser } from "../env.ts";
 import { ApiError } from "./errors.ts";
 import { invalidateEventContext } from "./event-context.ts";
-import { noticeToStudent } from "./notify.ts";
-import { callDo, slotStub, studentStub } from "./student-stub.ts";
+import { callObject, slotStub, studentStub } from "./objects.ts";
 
 /** A hold that was seated just before the block confirms within milliseconds: look again this often. */
 const PASSES = 4;
@@ -36,30 +36,28 @@ export async function withdrawCompany(
     db.update(slots).set({ blocked: true }).where(and(eq(slots.eventId, o.eventId), eq(slots.companyId, o.company.id))),
   ]);
   invalidateEventContext();
-  const slotRows = await db.select({ id: slots.id, startsAt: slots.startsAt }).from(slots).where(and(eq(slots.eventId, o.eventId), eq(slots.companyId, o.company.id)));
-  await Promise.all(slotRows.map((s) => callDo(async () => await slotStub(env, s.id).adjust({ blocked: true }))));
+  const slotIds = (await db.select({ id: slots.id }).from(slots).where(and(eq(slots.eventId, o.eventId), eq(slots.companyId, o.company.id)))).map((s) => s.id);
+  await Promise.all(slotIds.map((id) => callObject(async () => await slotStub(env, id).adjust({ blocked: true }))));
 
   let cancelled = 0;
   let left = 0;
+  /** Set when a StudentDO or SlotDO is overloaded: stop, and let the office run it again later. */
+  let retryAfter: number | undefined;
   for (let pass = 0; ; pass++) {
-    const seated = (
-      await Promise.all(
-        slotRows.map(async (s) => (await callDo(async () => await slotStub(env, s.id).inspect())).seats.filter((x) => x.state === "seated").map((x) => ({ ...x, startsAt: s.startsAt }))),
-      )
-    ).flat();
+    const seated = (await Promise.all(slotIds.map(async (id) => (await callObject(async () => await slotStub(env, id).inspect())).seats))).flat().filter((x) => x.state === "seated");
     left = seated.length;
     if (!left || pass === PASSES) break;
     if (pass > 0) await new Promise((r) => setTimeout(r, PASS_PAUSE_MS));
     const outcomes = await Promise.all(
-      seated.map(async (x) => {
-        const out = await callDo(async () =>
-          await studentStub(env, o.eventId, x.studentId).cancelFor({ eventId: o.eventId, studentId: x.studentId, bookingId: x.bookingId, by: "withdrawal", reason: o.reason }),
-        );
-        if (out.ok) noticeToStudent({ studentId: x.studentId, bookingId: x.bookingId, companyName: o.company.name, startsAt: x.startsAt, by: "withdrawal", reason: o.reason });
-        return out.ok;
-      }),
+      seated.map((x) => callObject(async () => await studentStub(env, o.eventId, x.studentId).cancelFor({ bookingId: x.bookingId, by: "withdrawal", reason: o.reason }))),
     );
-    cancelled += outcomes.filter(Boolean).length;
+    const done = outcomes.filter((out) => out.ok).length;
+    cancelled += done;
+    retryAfter = outcomes.map((out) => (out.ok ? undefined : out.retryAfter)).find((s) => s !== undefined);
+    if (retryAfter) {
+      left -= done;
+      break;
+    }
   }
   await auditStmt(db, actor, {
     action: "company.withdraw",
@@ -69,7 +67,6 @@ export async function withdrawCompany(
     before: { verified: !!prior?.verifiedAt, withdrawnAt: prior?.withdrawnAt ?? null },
     after: { verified: false, reason: o.reason, cancelled, stillSeated: left },
   });
-  if (left) throw new ApiError("unavailable", `${left} booking(s) could not be cancelled yet; run the withdrawal again (nothing is cancelled twice).`);
+  if (left) throw new ApiError("unavailable", `${left} booking(s) could not be cancelled yet; run the withdrawal again (nothing is cancelled twice).`, undefined, { retryAfter: retryAfter ?? 1 });
   return { cancelled };
 }
-

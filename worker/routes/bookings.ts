@@ -4,11 +4,11 @@ import { z } from "zod";
 import type { AuthedEnv } from "../env.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
-import { callDo, studentStub } from "../lib/student-stub.ts";
+import { callObject, studentStub } from "../lib/objects.ts";
 import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
 import { currentPhase } from "../domain/rules.ts";
-import { requireRole } from "../middleware/auth.ts";
+import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
 
 const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
@@ -21,7 +21,7 @@ const idempotencyKey = z
 
 export const bookingRoutes = new Hono<AuthedEnv>()
   .use(requireRole("student"))
-  .post("/", valid("json", bookSchema), async (c) => {
+  .post("/", requireVerifiedEmail, valid("json", bookSchema), async (c) => {
     const receivedAt = Date.now();
     const { slotId } = c.req.valid("json");
     const keyCheck = idempotencyKey.safeParse(c.req.header("idempotency-key") ?? null);
@@ -32,10 +32,8 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     if (!found) throw notFound("No such slot at this event.");
     const { ctx, slot } = found;
     const e = ctx.event;
-    const out = await callDo(async () =>
+    const out = await callObject(async () =>
       await studentStub(c.env, e.id, user.id).book({
-        eventId: e.id,
-        studentId: user.id,
         slot,
         policy: {
           now: receivedAt,
@@ -51,7 +49,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         receivedAt,
       }),
     );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     return c.json({ booking: out.booking }, 201);
   })
   .get("/", valid("query", listQuery), async (c) => {
@@ -59,7 +57,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
-    const list = await callDo(() => studentStub(c.env, eventId, c.var.user.id).list(all));
+    const list = await callObject(() => studentStub(c.env, eventId, c.var.user.id).list(all));
     c.header("Cache-Control", "no-store");
     return c.json({ bookings: await scheduleEntries(c.var.db, c.env.JWT_SECRET, list) });
   })
@@ -68,14 +66,12 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
-    const out = await callDo(async () =>
+    const out = await callObject(async () =>
       await studentStub(c.env, eventId, c.var.user.id).cancel({
-        eventId,
-        studentId: c.var.user.id,
         bookingId: id,
         policy: { now: Date.now(), cancelDeadline: ctx.cancelDeadline, bookingCutoffMinutes: ctx.bookingCutoffMinutes },
       }),
     );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     return c.json({ booking: out.booking });
   });

@@ -110,12 +110,11 @@ export const companyDayRoutes = new Hono<AuthedEnv>()
     const companyId = ownCompany(c.var.user.companyId);
     const db = c.var.db;
     const event = await activeEvent(db);
-    const found = await db
-      .select({ booking: bookings, companyName: companies.name })
+    const [found] = await db
+      .select()
       .from(bookings)
-      .innerJoin(companies, eq(companies.id, bookings.companyId))
       .where(and(eq(bookings.id, c.req.valid("param").id), eq(bookings.eventId, event.id), eq(bookings.companyId, companyId), eq(bookings.status, "confirmed")));
-    if (!found[0]) throw notFound("No confirmed booking with this id in your company.");
-    const booking = await cancelOnBehalf(db, c.env, c.var.user, { ...found[0], by: "recruiter", reason: c.req.valid("json").reason });
+    if (!found) throw notFound("No confirmed booking with this id in your company.");
+    const booking = await cancelOnBehalf(db, c.env, c.var.user, { booking: found, by: "recruiter", reason: c.req.valid("json").reason });
     return c.json({ booking });
   });

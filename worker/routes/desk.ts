@@ -13,8 +13,7 @@ import { auditStmt } from "../lib/audit.ts";
 import { cancelOnBehalf } from "../lib/cancel-for.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, findSlot } from "../lib/event-context.ts";
-import { noticeToStudent } from "../lib/notify.ts";
-import { callDo, studentStub } from "../lib/student-stub.ts";
+import { callObject, studentStub } from "../lib/objects.ts";
 import { withdrawCompany } from "../lib/withdraw.ts";
 import { toDeskBooking } from "../lib/booking-records.ts";
 import { activeEvent } from "../lib/events.ts";
@@ -29,13 +28,9 @@ const cancelBody = z.strictObject({ reason });
 const moveBody = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }), reason, override: z.boolean().optional() });
 const companyParam = z.strictObject({ id: z.uuid({ message: "expected a company id" }) });
 
-/** The booking's D1 record at the active event, with its company's name. */
+/** The booking's D1 record at the active event. */
 async function bookingAt(db: Db, eventId: string, id: string) {
-  const [found] = await db
-    .select({ booking: bookings, companyName: companies.name })
-    .from(bookings)
-    .innerJoin(companies, eq(companies.id, bookings.companyId))
-    .where(and(eq(bookings.id, id), eq(bookings.eventId, eventId)));
+  const [found] = await db.select().from(bookings).where(and(eq(bookings.id, id), eq(bookings.eventId, eventId)));
   if (!found) throw notFound("No booking with this id at this event.");
   return found;
 }
@@ -97,8 +92,7 @@ export const deskRoutes = new Hono<AuthedEnv>()
   .post("/bookings/:id/cancel", valid("param", bookingParam), valid("json", cancelBody), async (c) => {
     const db = c.var.db;
     const event = await activeEvent(db);
-    const found = await bookingAt(db, event.id, c.req.valid("param").id);
-    const booking = await cancelOnBehalf(db, c.env, c.var.user, { ...found, by: "office", reason: c.req.valid("json").reason });
+    const booking = await cancelOnBehalf(db, c.env, c.var.user, { booking: await bookingAt(db, event.id, c.req.valid("param").id), by: "office", reason: c.req.valid("json").reason });
     return c.json({ booking });
   })
   // The new seat first (caps respected unless `override`), then the old booking cancelled.
@@ -109,13 +103,11 @@ export const deskRoutes = new Hono<AuthedEnv>()
     const found = await findSlot(db, configTtlMs(c.env), slotId);
     if (!found) throw notFound("No such slot at this event.");
     const { ctx, slot } = found;
-    const { booking: old, companyName } = await bookingAt(db, ctx.event.id, c.req.valid("param").id);
+    const old = await bookingAt(db, ctx.event.id, c.req.valid("param").id);
     if (old.status !== "confirmed") throw notFound("This booking is not confirmed: nothing to move.");
     const e = ctx.event;
-    const out = await callDo(async () =>
+    const out = await callObject(async () =>
       await studentStub(c.env, e.id, old.studentId).move({
-        eventId: e.id,
-        studentId: old.studentId,
         bookingId: old.id,
         slot,
         policy: { maxBookingsTotal: e.maxBookingsTotal, maxBookingsPerCompany: e.maxBookingsPerCompany, override },
@@ -123,8 +115,7 @@ export const deskRoutes = new Hono<AuthedEnv>()
         receivedAt,
       }),
     );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
-    const [target] = await db.select({ name: companies.name }).from(companies).where(eq(companies.id, slot.companyId));
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     await auditStmt(db, c.var.user, {
       action: "booking.move",
       eventId: e.id,
@@ -132,15 +123,6 @@ export const deskRoutes = new Hono<AuthedEnv>()
       targetId: old.id,
       before: { bookingId: old.id, slotId: old.slotId, startsAt: old.startsAt },
       after: { bookingId: out.booking.id, slotId: slot.id, startsAt: out.booking.startsAt, reason, override },
-    });
-    noticeToStudent({
-      studentId: old.studentId,
-      bookingId: old.id,
-      companyName,
-      startsAt: old.startsAt,
-      by: "office",
-      reason,
-      movedTo: { bookingId: out.booking.id, startsAt: out.booking.startsAt, companyName: target?.name ?? "" },
     });
     return c.json({ booking: out.booking });
   })

@@ -12,7 +12,7 @@ import { saveBlob } from "../lib/api.ts";
 import { bookings, cancel, loadHistory } from "../lib/data.ts";
 import { event, useServerNow } from "../lib/event.ts";
 import { dateTime, eventDay, time } from "../lib/format.ts";
-import { scheduleIcs } from "../lib/ics.ts";
+import { icsCalendar } from "../../../worker/domain/ics.ts";
 import { type Key, useT } from "../lib/i18n.ts";
 import { useStore } from "../lib/store.ts";
 
@@ -46,7 +46,17 @@ export function Schedule() {
   };
   const ics = () => {
     if (!list || !e) return;
-    const text = scheduleIcs(list, e.name, (c) => t("schedule.icsTitle", { company: c }));
+    const text = icsCalendar(
+      e.name,
+      list.map((b) => ({
+        uid: b.id,
+        startsAt: b.startsAt,
+        endsAt: b.endsAt,
+        summary: t("schedule.icsTitle", { company: b.companyName }),
+        description: b.note ? `${e.name}\n${b.note}` : e.name,
+        location: b.booth && `${b.booth} · ${e.name}`,
+      })),
+    );
     saveBlob(new Blob([text], { type: "text/calendar;charset=utf-8" }), `${e.name.replace(/[^\w-]+/g, "-").toLowerCase()}.ics`);
   };
   const deadline = e?.cancelDeadline;

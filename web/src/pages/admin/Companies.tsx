@@ -1,11 +1,13 @@
-// Company verification for the active event: the ones awaiting verification come first.
+// Company verification for the active event (the ones awaiting verification come first), recruiter
+// invitations and the merge of a duplicate.
 import { useEffect, useState } from "preact/hooks";
 import type { AdminCompany } from "../../../../worker/domain/contract.ts";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
-import { Alert, Empty, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
+import { Alert, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { api, get } from "../../lib/api.ts";
 import { dateTime } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
+import { useCompanyAdmin } from "../../lib/use-company-admin.ts";
 
 export const loadAdminCompanies = () => get<{ companies: AdminCompany[] }>("/admin/companies").then((r) => r.companies);
 
@@ -19,6 +21,9 @@ export function Companies() {
   const [withdrawing, setWithdrawing] = useState<AdminCompany | null>(null);
   const load = () => loadAdminCompanies().then(setList).catch(setError);
   useEffect(() => void load(), []);
+  const admin = useCompanyAdmin(load);
+  const [inviteEmail, setInviteEmail] = useState("");
+  const [into, setInto] = useState("");
 
   const verify = async (c: AdminCompany, verified: boolean) => {
     setBusy(c.id);
@@ -81,7 +86,15 @@ export function Companies() {
                 {c.withdrawnAt && c.withdrawReason ? ` · ${t("companies.withdrawnWhy", { reason: c.withdrawReason })}` : ""}
               </p>
             </div>
-            <div class="actions">
+            <div class="row-actions">
+            <button type="button" class="btn btn-small btn-ghost" onClick={() => admin.open({ kind: "invite", id: c.id, name: c.name })}>
+              {t("companies.invite")}
+            </button>
+            {c.slots === 0 && (list?.length ?? 0) > 1 && (
+              <button type="button" class="btn btn-small btn-ghost" onClick={() => { setInto(""); admin.open({ kind: "merge", id: c.id, name: c.name }); }}>
+                {t("companies.merge")}
+              </button>
+            )}
             <button type="button" class={`btn btn-small ${c.verified ? "btn-ghost" : "btn-primary"}`} disabled={busy !== null} onClick={() => void verify(c, !c.verified)} aria-label={`${c.verified ? t("companies.unverify") : t("companies.verify")} ${c.name}`}>
               {busy === c.id && <Spinner />}
               {c.verified ? t("companies.unverify") : t("companies.verify")}
@@ -98,6 +111,51 @@ export function Companies() {
       <ReasonDialog open={withdrawing !== null} title={t("companies.withdrawTitle", { name: withdrawing?.name ?? "" })} confirm={t("companies.withdraw")} busy={busy !== null} onConfirm={(r) => void withdraw(r)} onClose={() => setWithdrawing(null)}>
         <p>{t("companies.withdrawBody", { n: withdrawing?.slots ?? 0 })}</p>
       </ReasonDialog>
+      <Confirm
+        open={admin.dialog?.kind === "invite"}
+        title={`${t("companies.invite")} — ${admin.dialog?.name ?? ""}`}
+        confirm={t("companies.inviteButton")}
+        busy={admin.busy}
+        onClose={() => admin.open(null)}
+        onConfirm={async () => {
+          const inv = admin.dialog && (await admin.invite(admin.dialog.id, inviteEmail.trim()));
+          if (inv) {
+            setMsg(t("companies.invited", { email: inv.email }));
+            setInviteEmail("");
+          }
+        }}
+      >
+        <Field id="invite-email" label={t("companies.inviteEmail")}>
+          <input id="invite-email" type="email" value={inviteEmail} onInput={(e) => setInviteEmail(e.currentTarget.value)} />
+        </Field>
+        {admin.error !== null && <Alert>{errorText(admin.error)}</Alert>}
+      </Confirm>
+      <Confirm
+        open={admin.dialog?.kind === "merge"}
+        title={t("companies.mergeTitle", { name: admin.dialog?.name ?? "" })}
+        confirm={t("companies.mergeButton")}
+        danger
+        busy={admin.busy}
+        onClose={() => admin.open(null)}
+        onConfirm={async () => {
+          const d = admin.dialog;
+          const kept = d && into ? await admin.merge(d.id, into) : null;
+          if (d && kept) setMsg(t("companies.merged", { name: d.name, into: kept.name }));
+        }}
+      >
+        <p>{t("companies.mergeBody", { name: admin.dialog?.name ?? "" })}</p>
+        <Field id="merge-into" label={t("companies.mergeInto")}>
+          <select id="merge-into" value={into} onChange={(e) => setInto(e.currentTarget.value)}>
+            <option value="" />
+            {sorted.filter((c) => c.id !== admin.dialog?.id).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {admin.error !== null && <Alert>{errorText(admin.error)}</Alert>}
+      </Confirm>
     </main>
   );
 }

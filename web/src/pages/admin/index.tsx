@@ -1,5 +1,6 @@
-// The career office (lazy-loaded): monitoring, the help desk, configuration, companies, slots, list, audit.
+// The career office (lazy-loaded): monitoring, the help desk, configuration, companies, accounts, slots, list, audit.
 import { useLocation } from "preact-iso";
+import { Accounts } from "./Accounts.tsx";
 import { Audit } from "./Audit.tsx";
 import { Companies } from "./Companies.tsx";
 import { Deprioritized } from "./Deprioritized.tsx";
@@ -12,6 +13,7 @@ const PAGES: Record<string, () => preact.JSX.Element> = {
   "/admin/desk": Desk,
   "/admin/event": EventConfigPage,
   "/admin/companies": Companies,
+  "/admin/accounts": Accounts,
   "/admin/slots": Slots,
   "/admin/deprioritized": Deprioritized,
   "/admin/audit": Audit,

@@ -1,3 +1,9 @@
+CREATE TABLE `event_students` (
+	`event_id` text NOT NULL,
+	`student_id` text NOT NULL,
+	PRIMARY KEY(`event_id`, `student_id`)
+);
+--> statement-breakpoint
 ALTER TABLE `bookings` ADD `cancelled_by` text;--> statement-breakpoint
 ALTER TABLE `bookings` ADD `attendance` text;--> statement-breakpoint
 ALTER TABLE `bookings` ADD `checked_in_at` text;--> statement-breakpoint
