@@ -188,7 +188,8 @@ export const adminRoutes = new Hono<AuthedEnv>()
       }),
       db
         .insert(deprioritizedEmails)
-        .select(sql`SELECT ${event.id} AS event_id, value AS email, ${new Date().toISOString()} AS added_at FROM json_each(${list}) WHERE true`)
+        // Every column of the table, in its order (drizzle lists them all); an import gives no reason.
+        .select(sql`SELECT ${event.id} AS event_id, value AS email, NULL AS reason, ${new Date().toISOString()} AS added_at FROM json_each(${list}) WHERE true`)
         .onConflictDoNothing()
         .returning({ email: deprioritizedEmails.email }),
       db
