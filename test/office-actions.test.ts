@@ -34,6 +34,8 @@ describe("the office cancels", () => {
     const r = await api("POST", `/admin/bookings/${b.id}/cancel`, { token: admin.token, body: { reason: "sick, called the desk" } });
     expect(r.status).toBe(200);
     expect(r.body.booking).toMatchObject({ id: b.id, status: "cancelled" });
+    // Read back from D1 at once, as the desk does: the cancellation is there.
+    expect(await record(b.id)).toEqual({ status: "cancelled", cancelled_by: "office", cancel_reason: "sick, called the desk" });
     expect((await slotState(slotsA[0]!.id)).taken).toBe(0);
     await expectInvariants({ eventId, studentIds: [me!.id], slots: all, acknowledged: new Set() });
     expect(await record(b.id)).toEqual({ status: "cancelled", cancelled_by: "office", cancel_reason: "sick, called the desk" });
@@ -64,6 +66,12 @@ describe("the office moves", () => {
     const r = await api("POST", `/admin/bookings/${old.id}/move`, { token: admin.token, body: { slotId: slotsA[2]!.id, reason: "train late" } });
     expect(r.status).toBe(200);
     expect(r.body.booking).toMatchObject({ slotId: slotsA[2]!.id, startsAt: slotsA[2]!.startsAt, status: "confirmed" });
+    // The desk reads D1 right after acting, and sees what it did (no drain by the test).
+    const desk = (await api("GET", `/admin/students?q=${encodeURIComponent(me!.email)}`, { token: admin.token })).body.students[0];
+    expect(desk.bookings.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([
+      [old.id, "cancelled"],
+      [r.body.booking.id, "confirmed"],
+    ]);
     expect((await api("GET", "/bookings", { token: me!.token })).body.bookings.map((x: { startsAt: string }) => x.startsAt)).toEqual([slotsA[2]!.startsAt]);
     await expectInvariants({ eventId, studentIds: [me!.id], slots: all, acknowledged: new Set([r.body.booking.id]) });
     expect(await record(old.id)).toMatchObject({ status: "cancelled", cancelled_by: "move", cancel_reason: "train late" });

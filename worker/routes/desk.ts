@@ -10,7 +10,7 @@ import type { AuthedEnv } from "../env.ts";
 import type { Db } from "../db/client.ts";
 import { recordAttendance } from "../lib/attendance.ts";
 import { auditStmt } from "../lib/audit.ts";
-import { cancelOnBehalf } from "../lib/cancel-for.ts";
+import { cancelOnBehalf, recordedNow } from "../lib/cancel-for.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, findSlot } from "../lib/event-context.ts";
 import { callObject, studentStub } from "../lib/objects.ts";
@@ -116,6 +116,7 @@ export const deskRoutes = new Hono<AuthedEnv>()
       }),
     );
     if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+    await recordedNow(c.env, e.id, old.studentId);
     await auditStmt(db, c.var.user, {
       action: "booking.move",
       eventId: e.id,
