@@ -64,19 +64,19 @@ const RECOUNT_TAKEN = `UPDATE slots SET taken = (SELECT count(*) FROM bookings b
   WHERE id IN (SELECT json_extract(value, '$[2]') FROM json_each(?1))`;
 // The monitor's aggregate (worker/lib/metrics.ts), counting only attempts D1 does not hold yet:
 // it runs before their insert, in the same transaction, so a batch written twice counts once.
-const COUNT_ATTEMPTS = `INSERT INTO attempt_stats (event_id, minute, code, bucket, attempts, ms_max)
+export const COUNT_ATTEMPTS = `INSERT INTO attempt_stats (event_id, minute, code, bucket, attempts, ms_max)
   SELECT json_extract(value, '$[1]'), substr(json_extract(value, '$[8]'), 1, 16), coalesce(json_extract(value, '$[5]'), 'ok'), json_extract(value, '$[9]'),
     count(*), max(json_extract(value, '$[7]'))
   FROM json_each(?1) WHERE NOT EXISTS (SELECT 1 FROM booking_attempts a WHERE a.id = json_extract(value, '$[0]'))
   GROUP BY 1, 2, 3, 4
   ON CONFLICT (event_id, minute, code, bucket) DO UPDATE SET attempts = attempts + excluded.attempts, ms_max = max(ms_max, excluded.ms_max)`;
-const INSERT_ATTEMPTS = `INSERT INTO booking_attempts (id, event_id, student_id, slot_id, success, error_code, error_message, response_time_ms, attempted_at)
+export const INSERT_ATTEMPTS = `INSERT INTO booking_attempts (id, event_id, student_id, slot_id, success, error_code, error_message, response_time_ms, attempted_at)
   SELECT ${cols(9)} FROM json_each(?1) WHERE true
   ON CONFLICT (id) DO NOTHING`;
 
 // #15: the students of each event (the day's metrics), noted as their attempts arrive: idempotent,
 // so a batch written twice changes nothing.
-const NOTE_STUDENTS = `INSERT INTO event_students (event_id, student_id)
+export const NOTE_STUDENTS = `INSERT INTO event_students (event_id, student_id)
   SELECT json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?1) WHERE true
   ON CONFLICT DO NOTHING`;
 
