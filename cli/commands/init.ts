@@ -35,6 +35,10 @@ export const eventColumns = (c: EventConfig) => ({
   max_bookings_per_company: c.maxBookingsPerCompany,
   cancel_deadline: c.cancelDeadline,
   booking_open: c.bookingOpen,
+  draw_phase1: c.drawPhase1,
+  draw_phase2: c.drawPhase2,
+  wishes_open: c.wishesOpen,
+  max_wishes: c.maxWishes,
 });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -30,6 +30,10 @@ export const eventConfigFields = z.strictObject({
   maxBookingsPerCompany: count(1, 100),
   cancelDeadline: isoUtc.nullable(),
   bookingOpen: z.boolean(),
+  drawPhase1: z.boolean(),
+  drawPhase2: z.boolean(),
+  wishesOpen: isoUtc.nullable(),
+  maxWishes: count(1, 50),
 });
 
 export const eventConfigPatch = eventConfigFields.partial();
@@ -59,6 +63,11 @@ export function checkEventConfig(c: EventConfig, ctx: z.RefinementCtx): void {
     issue("maxBookingsPhase1", "the phase-1 cap cannot exceed the total cap");
   if (c.maxBookingsPerCompany > c.maxBookingsTotal)
     issue("maxBookingsPerCompany", "the per-company cap cannot exceed the total cap");
+  // Wishes must open before the first draw they feed, or that draw would seal an empty list.
+  const wo = ms(c.wishesOpen);
+  const firstDraw = c.drawPhase1 ? p1s : c.drawPhase2 ? p2s : null;
+  if (wo !== null && firstDraw !== null && wo >= firstDraw)
+    issue("wishesOpen", `wishes must open before phase ${c.drawPhase1 ? 1 : 2} starts (its draw seals them)`);
 }
 
 export const eventConfigSchema = eventConfigFields.superRefine(checkEventConfig);
@@ -81,4 +90,8 @@ export const DEFAULT_EVENT_CONFIG: Omit<EventConfig, "name" | "date"> = {
   maxBookingsPerCompany: 1,
   cancelDeadline: null,
   bookingOpen: false,
+  drawPhase1: true,
+  drawPhase2: true,
+  wishesOpen: null,
+  maxWishes: 10,
 };

@@ -37,6 +37,10 @@ export function toConfig(e: EventRow): EventConfig {
     maxBookingsPerCompany: e.maxBookingsPerCompany,
     cancelDeadline: e.cancelDeadline,
     bookingOpen: e.bookingOpen,
+    drawPhase1: e.drawPhase1,
+    drawPhase2: e.drawPhase2,
+    wishesOpen: e.wishesOpen,
+    maxWishes: e.maxWishes,
   };
 }
 
