@@ -18,8 +18,8 @@ const cols = (n: number) => Array.from({ length: n }, (_, i) => `json_extract(va
 // Rows travel as one JSON parameter per statement, unpacked by SQLite's json_each: a batch costs
 // three statements whatever its size (D1's 100-parameters-per-statement limit never applies, and
 // Miniflare's per-parameter overhead, most of D1's CPU in the benchmark, disappears).
-const UPSERT_BOOKINGS = `INSERT INTO bookings (id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason)
-  SELECT ${cols(13)} FROM json_each(?1) WHERE true
+const UPSERT_BOOKINGS = `INSERT INTO bookings (id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason, origin)
+  SELECT ${cols(14)} FROM json_each(?1) WHERE true
   ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at, cancel_reason = excluded.cancel_reason`;
 const INSERT_ATTEMPTS = `INSERT INTO booking_attempts (id, event_id, student_id, slot_id, success, error_code, error_message, response_time_ms, attempted_at)
   SELECT ${cols(9)} FROM json_each(?1) WHERE true
@@ -50,7 +50,7 @@ export class D1Sink implements OutboxSink {
     const rows = [...lastOf.values()];
     const stmts: D1PreparedStatement[] = [];
     if (rows.length) {
-      const packed = rows.map((b) => [b.id, b.eventId, b.slotId, b.studentId, b.companyId, b.startsAt, b.endsAt, b.phase, b.status, b.createdAt, b.updatedAt, b.cancelledAt ?? null, b.cancelReason ?? null]);
+      const packed = rows.map((b) => [b.id, b.eventId, b.slotId, b.studentId, b.companyId, b.startsAt, b.endsAt, b.phase, b.status, b.createdAt, b.updatedAt, b.cancelledAt ?? null, b.cancelReason ?? null, b.origin ?? "fcfs"]);
       stmts.push(this.d1.prepare(UPSERT_BOOKINGS).bind(JSON.stringify(packed)));
       stmts.push(this.d1.prepare(RECOUNT_TAKEN).bind(JSON.stringify([...new Set(rows.map((b) => b.slotId))])));
     }

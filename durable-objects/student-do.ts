@@ -7,7 +7,7 @@
 // meanwhile. Everything a concurrent call must see (the hold, the idempotency key) is therefore
 // written before that await, and every later step re-reads state instead of trusting locals.
 import { DurableObject } from "cloudflare:workers";
-import type { Booking, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
+import type { Booking, BookingOrigin, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
 import { type ActiveBooking, type BookingPolicy, type Refusal, decideBooking, decideCancel } from "../worker/domain/rules.ts";
 import type { AttemptRow, BookingRow, OutboxRecord, OutboxSink } from "./d1-sink.ts";
 import { recorderName } from "./recorder-do.ts";
@@ -41,6 +41,7 @@ const SCHEMA = [
   "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)",
   "CREATE TABLE dead_letter (seq INTEGER PRIMARY KEY, record TEXT NOT NULL, error TEXT NOT NULL, at INTEGER NOT NULL)",
   "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+  "ALTER TABLE bookings ADD COLUMN origin TEXT NOT NULL DEFAULT 'fcfs' CHECK (origin IN ('draw', 'fcfs'))",
 ];
 
 /** A hold left unresolved this long (a crash between the objects) is settled by the alarm. */
@@ -68,6 +69,7 @@ type Row = {
   updated_at: number;
   cancelled_at: number | null;
   cancel_reason: string | null;
+  origin: BookingOrigin;
 };
 
 export interface SlotInfo {
@@ -86,6 +88,8 @@ export interface BookInput {
   idempotencyKey: string | null;
   /** When the Worker received the request (epoch ms), for the attempt's response time. */
   receivedAt: number;
+  /** "draw" when a phase's draw commits its allocation (issue #13); default "fcfs". */
+  origin?: BookingOrigin;
 }
 
 export interface CancelInput {
@@ -256,9 +260,9 @@ export class StudentDO extends DurableObject<Env> {
     const now = Date.now();
     const id = crypto.randomUUID();
     this.sql.exec(
-      `INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, idem_key, received_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, decision.phase, input.idempotencyKey, input.receivedAt, now, now,
+      `INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, idem_key, received_at, created_at, updated_at, origin)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, decision.phase, input.idempotencyKey, input.receivedAt, now, now, input.origin ?? "fcfs",
     );
     if (input.idempotencyKey)
       this.sql.exec(
@@ -543,6 +547,7 @@ export class StudentDO extends DurableObject<Env> {
       endsAt: iso(r.ends_at),
       phase: r.phase === 1 ? 1 : 2,
       status: r.status === "cancelled" ? "cancelled" : "confirmed",
+      origin: r.origin,
     };
   }
 
@@ -561,6 +566,7 @@ export class StudentDO extends DurableObject<Env> {
       updatedAt: iso(r.updated_at),
       cancelledAt: r.cancelled_at === null ? null : iso(r.cancelled_at),
       cancelReason: r.cancel_reason,
+      origin: r.origin,
     };
     return { kind: "booking", row };
   }
