@@ -72,6 +72,13 @@ const cases: Case[] = [
   { name: "GET /admin/export/bookings.csv", call: (w) => api("GET", "/admin/export/bookings.csv", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "POST /admin/reconcile", call: (w) => api("POST", "/admin/reconcile", { ...as(w), body: {} }), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /admin/audit", call: (w) => api("GET", "/admin/audit", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "GET /draw", call: (w) => api("GET", "/draw", as(w)), expect: { _: 200 } },
+  { name: "GET /draw/me", call: (w) => api("GET", "/draw/me", as(w)), expect: { anonymous: 401, student: 200, otherStudent: 200, _: 403 } },
+  { name: "GET /wishes", call: (w) => api("GET", "/wishes", as(w)), expect: { anonymous: 401, student: 200, otherStudent: 200, _: 403 } },
+  // This event collects no wishes: a student gets through to the window's refusal.
+  { name: "PUT /wishes", call: (w) => api("PUT", "/wishes", { ...as(w), body: { wishes: [] } }), expect: { anonymous: 401, student: 409, otherStudent: 409, _: 403 } },
+  { name: "POST /admin/draw/:phase/run (dry run)", call: (w) => api("POST", "/admin/draw/1/run", { ...as(w), body: { dryRun: true } }), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "GET /admin/fairness", call: (w) => api("GET", "/admin/fairness", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
 ];
 
 describe("the access-control matrix", () => {

@@ -9,9 +9,11 @@ import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { companyRoutes } from "./routes/company.ts";
 import { companyProfileRoutes } from "./routes/company-profile.ts";
+import { drawAdminRoutes, drawRoutes } from "./routes/draw.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { reconcileRoutes } from "./routes/reconcile.ts";
+import { wishesRoutes } from "./routes/wishes.ts";
 
 export const app = new Hono<AppEnv>()
   .basePath("/api")
@@ -21,11 +23,14 @@ export const app = new Hono<AppEnv>()
   .route("/", authRoutes)
   .route("/", catalogueRoutes)
   .route("/bookings", bookingRoutes)
+  .route("/wishes", wishesRoutes)
+  .route("/draw", drawRoutes)
   .route("/company", companyRoutes)
   .route("/company", companyProfileRoutes)
   .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)
+  .route("/admin", drawAdminRoutes)
   .notFound(() => {
     throw new ApiError("not_found", "No such API route.");
   })

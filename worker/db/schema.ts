@@ -247,6 +247,8 @@ export const draws = sqliteTable(
     startedAt: text("started_at"),
     finishedAt: text("finished_at"),
     allocated: integer("allocated"),
+    /** The time zone and caps the draw sealed with, `{timeZone, caps}`: part of the published snapshot. */
+    config: text("config", { mode: "json" }),
     /** The DrawSummary (worker/domain/contract.ts) once done. */
     summary: text("summary", { mode: "json" }),
     updatedAt: updatedAt(),

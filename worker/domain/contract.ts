@@ -250,8 +250,12 @@ export interface DrawSummary {
   drawn: number;
   allocated: number;
   lost: Partial<Record<LostReason, number>>;
-  /** Time to compute the order and the allocation (ms). */
-  computeMs: number;
+  /**
+   * The seal as the DrawDO's clock saw it (ms): reading the snapshot, computing, storing. A
+   * Worker's clock stands still while it computes, so this is mostly I/O; bench/ times the
+   * allocation itself.
+   */
+  sealMs: number;
   /** Time to book every allocation through the booking path (ms); null for a dry run. */
   commitMs: number | null;
   /** Allocations the live booking path refused (the snapshot was stale); always 0 when nothing moved meanwhile. */

@@ -1,7 +1,7 @@
 // Fairness figures of a phase's allocation (issue #13): who got at least one interview against
 // the most the seats allowed, the spread of interviews per student, first choices. Pure; the
 // DrawDO summarises its draw with it and the admin route the first-come-first-served bookings.
-import type { FairnessStats, LostReason } from "./contract.ts";
+import type { DrawSummary, FairnessStats, LostReason } from "./contract.ts";
 import { type Allocation, type DrawSnapshot, capReached, companyCapLeft, slotMinutes, windowAdmits } from "./allocator.ts";
 import { overlaps } from "./rules.ts";
 
@@ -154,4 +154,9 @@ export function lostByReason(a: Allocation): Partial<Record<LostReason, number>>
   const out: Partial<Record<LostReason, number>> = {};
   for (const o of a.outcomes) if (o.reason) out[o.reason] = (out[o.reason] ?? 0) + 1;
   return out;
+}
+
+/** A draw's summary from its snapshot and (committed, or dry-run) allocation. */
+export function summarize(s: DrawSnapshot, a: Allocation, run: Pick<DrawSummary, "dryRun" | "sealMs" | "commitMs" | "diverged">): DrawSummary {
+  return { phase: s.phase, drawn: a.order.length, allocated: a.won.length, lost: lostByReason(a), ...run, stats: drawStats(s, a) };
 }

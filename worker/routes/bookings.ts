@@ -6,7 +6,8 @@ import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
 import { callDo, studentStub } from "../lib/student-stub.ts";
 import { valid } from "../lib/validate.ts";
-import { currentPhase } from "../domain/rules.ts";
+import { currentPhase, drawHoldsBooking } from "../domain/rules.ts";
+import { nudgeDraw } from "../lib/draw-nudge.ts";
 import { requireRole } from "../middleware/auth.ts";
 
 const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
@@ -31,13 +32,20 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     if (!found) throw notFound("No such slot at this event.");
     const { ctx, slot } = found;
     const e = ctx.event;
+    const phase = currentPhase(ctx.windows, Date.now());
+    // The phase is the clock's (exact); the draws' statuses are the cached context's (at most
+    // CONFIG_TTL_SECONDS old): the gate closes at the phase's start and reopens that long after.
+    if (e.bookingOpen && drawHoldsBooking(e, ctx.drawStatuses, phase)) {
+      nudgeDraw(c, ctx);
+      throw new ApiError("draw_running", "A draw is allocating this phase's interviews from the students' wishes; booking opens to everyone when it is done.", { phase });
+    }
     const out = await callDo(async () =>
       await studentStub(c.env, e.id, user.id).book({
         eventId: e.id,
         studentId: user.id,
         slot,
         policy: {
-          phase: currentPhase(ctx.windows, Date.now()),
+          phase,
           bookingOpen: e.bookingOpen,
           deprioritized: ctx.deprioritized.has(user.email),
           maxBookingsPhase1: e.maxBookingsPhase1,

@@ -51,6 +51,7 @@ CREATE TABLE `draws` (
 	`started_at` text,
 	`finished_at` text,
 	`allocated` integer,
+	`config` text,
 	`summary` text,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	PRIMARY KEY(`event_id`, `phase`),
