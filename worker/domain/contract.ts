@@ -268,8 +268,8 @@ export interface PhaseFairness {
   /** The draw opens this phase (configuration). */
   drawEnabled: boolean;
   draw: DrawInfo | null;
-  /** The draw's figures once it ran. */
-  drawStats: FairnessStats | null;
+  /** What the draw did, once it ran. */
+  drawSummary: DrawSummary | null;
   fcfsStats: FairnessStats;
 }
 

@@ -251,15 +251,19 @@ export async function myResults(d1: D1Database, eventId: string, studentId: stri
   });
 }
 
+/** Whose wishes a phase's first-come-first-served figures count: its draw's sealed ones, the current ones (its draw is next), or none. */
+export type WishSource = "sealed" | "current" | "none";
+
 /**
  * First come, first served in a phase, measured like a draw: the students counted are those who
  * booked that way in the phase plus those who wished for its draw (so that whoever was left with
  * nothing counts), first choice meaning a booking at the company ranked first.
  */
-export async function fcfsStats(d1: D1Database, eventId: string, phase: DrawPhase, sealed: boolean): Promise<FairnessStats> {
-  const firstWishes = sealed
-    ? d1.prepare("SELECT student_id, company_id FROM draw_entries WHERE event_id = ?1 AND phase = ?2 AND rank = 1").bind(eventId, phase)
-    : d1.prepare("SELECT student_id, company_id FROM wishes WHERE event_id = ?1 AND rank = 1 AND ?2 > 0").bind(eventId, phase);
+export async function fcfsStats(d1: D1Database, eventId: string, phase: DrawPhase, wishes: WishSource): Promise<FairnessStats> {
+  const firstWishes =
+    wishes === "sealed"
+      ? d1.prepare("SELECT student_id, company_id FROM draw_entries WHERE event_id = ?1 AND phase = ?2 AND rank = 1").bind(eventId, phase)
+      : d1.prepare("SELECT student_id, company_id FROM wishes WHERE event_id = ?1 AND rank = 1 AND ?2").bind(eventId, wishes === "current" ? 1 : 0);
   const [booked, wished, seats] = await d1.batch([
     d1.prepare("SELECT student_id, company_id FROM bookings WHERE event_id = ? AND status = 'confirmed' AND origin = 'fcfs' AND phase = ?").bind(eventId, phase),
     firstWishes,

@@ -5,12 +5,12 @@ import { z } from "zod";
 import { drawStub } from "../../durable-objects/draw-do.ts";
 import type { FairnessResponse } from "../domain/contract.ts";
 import { newSeed, runDraw } from "../domain/allocator.ts";
-import { DRAW_PHASES, type DrawPhase, drawEnabled } from "../domain/draw-schedule.ts";
+import { DRAW_PHASES, type DrawPhase, drawEnabled, nextDraw } from "../domain/draw-schedule.ts";
 import { summarize } from "../domain/fairness.ts";
 import type { AppEnv, AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
 import { verifiedCompanies } from "../lib/catalogue.ts";
-import { drawInfo, fcfsStats, loadSnapshot, myResults, readDraws } from "../lib/draw-records.ts";
+import { drawInfo, fcfsStats, loadSnapshot, myResults, readDraws, statusesOf } from "../lib/draw-records.ts";
 import { withCommitments } from "../lib/draw-nudge.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, invalidateEventContext } from "../lib/event-context.ts";
@@ -70,8 +70,8 @@ export const drawAdminRoutes = new Hono<AuthedEnv>()
           phase,
           drawEnabled: drawEnabled(event, phase),
           draw: d ? drawInfo(d) : null,
-          drawStats: d?.summary?.stats ?? null,
-          fcfsStats: await fcfsStats(c.env.DB, event.id, phase, d !== null && d.status !== "collecting"),
+          drawSummary: d?.summary ?? null,
+          fcfsStats: await fcfsStats(c.env.DB, event.id, phase, d && d.status !== "collecting" ? "sealed" : nextDraw(event, statusesOf(draws)) === phase ? "current" : "none"),
         };
       }),
     );

@@ -1,9 +1,10 @@
-// The career office (lazy-loaded): monitoring, configuration, companies, slots, list, audit.
+// The career office (lazy-loaded): monitoring, configuration, companies, slots, list, fairness, audit.
 import { useLocation } from "preact-iso";
 import { Audit } from "./Audit.tsx";
 import { Companies } from "./Companies.tsx";
 import { Deprioritized } from "./Deprioritized.tsx";
 import { EventConfigPage } from "./EventConfig.tsx";
+import { Fairness } from "./Fairness.tsx";
 import { Monitor } from "./Monitor.tsx";
 import { Slots } from "./Slots.tsx";
 
@@ -13,6 +14,7 @@ const PAGES: Record<string, () => preact.JSX.Element> = {
   "/admin/slots": Slots,
   "/admin/deprioritized": Deprioritized,
   "/admin/audit": Audit,
+  "/admin/fairness": Fairness,
 };
 
 export default function Admin() {
