@@ -24,6 +24,7 @@ import {
   type WranglerDev,
 } from "./lib/app.ts";
 import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
+import { type DrawScenarioRun, runDrawScenarios } from "./lib/draw-scenarios.ts";
 import { seed } from "./lib/seed.ts";
 import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
 import { type ReferenceRun, writeReport } from "./lib/report.ts";
@@ -34,7 +35,8 @@ const HELP = `npm run bench -- [options]
 
 The phase-open benchmark (issue #3): the Worker under bare workerd (Miniflare), a fresh local
 D1 + Durable Objects per run, a separate undici load process, invariant checks after each
-scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
+scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady; then the fair opening's
+drawOpening and latencySkew (issue #13, bench/lib/draw-scenarios.ts).
 
   --runs N              runs of the whole workload (default 3; the median is reported)
 ${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (default 128)
@@ -140,7 +142,7 @@ async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded:
 }
 
 /** One run under bare workerd: the app stays up for the whole workload. */
-async function miniflareRun(i: number): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
+async function miniflareRun(i: number): Promise<{ scenarios: ScenarioRun[]; probe: unknown; draw: DrawScenarioRun[] }> {
   const { app, seeded } = await seededApp(freshDir(join(stateRoot, `run-${i}`)));
   workload.configTtlMs = Number((await app.mf.getBindings<{ CONFIG_TTL_SECONDS: string }>()).CONFIG_TTL_SECONDS) * 1000;
   const mem = memorySampler(() => app.workerdPids());
@@ -155,7 +157,9 @@ async function miniflareRun(i: number): Promise<{ scenarios: ScenarioRun[]; prob
   try {
     const scenarios = await runWorkload(target, loader, seeded, { ...workload, seed: opts.seed }, log);
     const probe = opts.probe ? await app.inspect("/probe", { n: 200, runId: `run-${i}` }) : null;
-    return { scenarios, probe };
+    const settle = Number((await app.mf.getBindings<{ DRAW_SETTLE_MS: string }>()).DRAW_SETTLE_MS);
+    const draw = await runDrawScenarios({ ...workload, url: app.url, target, loader, jwtSecret: JWT_SECRET, size, drawSettleMs: workload.configTtlMs + settle, log });
+    return { scenarios, probe, draw };
   } finally {
     mem.stop();
     await app.stop();
@@ -231,7 +235,7 @@ try {
     open.push(cluster);
     log(`reference: ${cluster.version} on 127.0.0.1:${cluster.port}, pg pool of ${opts.referencePool}`);
   }
-  const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];
+  const runs: { scenarios: ScenarioRun[]; probe: unknown; draw: DrawScenarioRun[] }[] = [];
   const referenceRuns: ReferenceRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
     log(`run ${i}/${opts.runs}`);
@@ -246,7 +250,7 @@ try {
     log("wrangler dev (same workload, once)");
     wrangler = await wranglerRun();
   }
-  const violations = [...runs.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
+  const violations = [...runs.flatMap((r) => [...r.scenarios, ...r.draw]), ...(wrangler ?? [])].flatMap((s) => s.violations);
   failed = violations.length > 0;
   for (const r of runs) for (const s of r.scenarios) log(`  ${s.name}: ${JSON.stringify(s.figures.errorCodes)}`);
   const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, log });

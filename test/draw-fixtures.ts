@@ -62,6 +62,18 @@ export async function sha256Hex(hex: string): Promise<string> {
   return [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** `n` verified companies with `perCompany` slots each of two seats, all at the same times (30 days ahead, from 08:00Z). */
+export async function companiesWithSlots(eventId: string, n: number, perCompany: number): Promise<{ companies: string[]; slots: SlotFixture[] }> {
+  const day = Date.parse(`${new Date(Date.now() + 30 * 24 * HOUR).toISOString().slice(0, 10)}T08:00:00Z`);
+  const companies: string[] = [];
+  const slots: SlotFixture[] = [];
+  for (let c = 0; c < n; c++) {
+    companies.push(await createCompany(eventId));
+    slots.push(...(await createSlots(eventId, companies[c]!, perCompany, { firstStart: day })));
+  }
+  return { companies, slots };
+}
+
 /**
  * Phase 1 started an hour ago and opens with a draw not yet run: `students` with four wishes each
  * over six companies (four slots of two seats, at the same times), a fifth of them deprioritized,
@@ -69,14 +81,7 @@ export async function sha256Hex(hex: string): Promise<string> {
  */
 export async function drawnEvent(students = 40) {
   const eventId = await createDrawEvent({ phase: 1 });
-  const day = Date.parse(`${new Date(Date.now() + 30 * 24 * HOUR).toISOString().slice(0, 10)}T08:00:00Z`);
-  const companies: string[] = [];
-  const slots: SlotFixture[] = [];
-  for (let c = 0; c < 8; c++) {
-    const id = await createCompany(eventId);
-    companies.push(id);
-    slots.push(...(await createSlots(eventId, id, 4, { firstStart: day })));
-  }
+  const { companies, slots } = await companiesWithSlots(eventId, 8, 4);
   const dep = await createUsers(Math.floor(students / 5), { deprioritized: true, eventId, prefix: "dep" });
   const all = [...(await createUsers(students - dep.length)), ...dep];
   let seed = 3;

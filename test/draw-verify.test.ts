@@ -4,22 +4,14 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../worker/lib/csv.ts";
 import { DrawExportError, bookedMismatches, exportCsv, parseExport, verifyExport } from "../worker/lib/draw-export.ts";
-import { api, createCompany, createSlots, createUser, createUsers, d1Bookings, drainAll, type SlotFixture } from "./helpers.ts";
-import { createDrawEvent, drawRows, exportRows, insertWishes, putWishes } from "./draw-fixtures.ts";
-
-const HOUR = 3_600_000;
+import { api, createUser, createUsers, d1Bookings, drainAll } from "./helpers.ts";
+import { companiesWithSlots, createDrawEvent, drawRows, exportRows, insertWishes, putWishes } from "./draw-fixtures.ts";
 
 describe("draw export and verify", () => {
   it("the export and the revealed seed reproduce phase 2's allocation, bookings held from phase 1 included; tampering shows", async () => {
     // Phase 1 first come, first served (no draw), phase 2 drawn; the office runs it during phase 1.
     const eventId = await createDrawEvent({ phase: 1, drawPhase1: false });
-    const day = Date.parse(`${new Date(Date.now() + 30 * 24 * HOUR).toISOString().slice(0, 10)}T08:00:00Z`);
-    const companies: string[] = [];
-    const slots: SlotFixture[] = [];
-    for (let c = 0; c < 6; c++) {
-      companies.push(await createCompany(eventId));
-      slots.push(...(await createSlots(eventId, companies[c]!, 4, { firstStart: day })));
-    }
+    const { companies, slots } = await companiesWithSlots(eventId, 6, 4);
     const students = await createUsers(30);
     for (const [i, s] of students.slice(0, 10).entries()) expect((await api("POST", "/bookings", { token: s.token, body: { slotId: slots[(i * 5) % slots.length]!.id } })).status).toBe(201);
     await drainAll(eventId, students.map((s) => s.id));

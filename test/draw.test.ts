@@ -4,23 +4,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { drawOrder } from "../worker/domain/allocator.ts";
-import { api, createCompany, createSlots, createUser, createUsers, d1Bookings, type SlotFixture } from "./helpers.ts";
+import { api, createUser, createUsers, d1Bookings } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";
-import { createDrawEvent, entries, insertWishes, putWishes, sha256Hex } from "./draw-fixtures.ts";
-
-const HOUR = 3_600_000;
+import { companiesWithSlots, createDrawEvent, entries, insertWishes, putWishes, sha256Hex } from "./draw-fixtures.ts";
 
 describe("a draw over 500 students", () => {
   it("allocates through StudentDO and SlotDO within every cap, keeps every invariant, and publishes what anyone can check", async () => {
     const eventId = await createDrawEvent({ phase: 0 });
-    const day = Date.parse(`${new Date(Date.now() + 30 * 24 * HOUR).toISOString().slice(0, 10)}T08:00:00Z`);
-    const companies: string[] = [];
-    const slots: SlotFixture[] = [];
-    for (let c = 0; c < 20; c++) {
-      const id = await createCompany(eventId);
-      companies.push(id);
-      slots.push(...(await createSlots(eventId, id, 8, { firstStart: day })));
-    }
+    const { companies, slots } = await companiesWithSlots(eventId, 20, 8);
     const deprioritized = await createUsers(100, { deprioritized: true, eventId, prefix: "dep" });
     const priority = await createUsers(400);
     const students = [...priority, ...deprioritized];

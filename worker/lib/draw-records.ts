@@ -42,16 +42,8 @@ export async function replaceWishes(d1: D1Database, eventId: string, studentId: 
   ]);
 }
 
-export interface DrawRow {
-  phase: DrawPhase;
-  status: DrawStatus;
-  commitment: string;
-  seed: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  allocated: number | null;
-  summary: DrawSummary | null;
-}
+/** A draw as D1 publishes it: what the contract shows, and the summary once done. */
+export type DrawRow = DrawInfo & { summary: DrawSummary | null };
 
 /** The draws of an event as D1 holds them (drizzle rows of `draws`). */
 export async function readDraws(db: Db, eventId: string): Promise<DrawRow[]> {
@@ -71,15 +63,7 @@ export const toDrawRow = (r: typeof draws.$inferSelect): DrawRow => ({
 
 export const statusesOf = (draws: readonly DrawRow[]): DrawStatuses => Object.fromEntries(draws.map((d) => [d.phase, d.status]));
 
-export const drawInfo = (d: DrawRow): DrawInfo => ({
-  phase: d.phase,
-  status: d.status,
-  commitment: d.commitment,
-  seed: d.seed,
-  startedAt: d.startedAt,
-  finishedAt: d.finishedAt,
-  allocated: d.allocated,
-});
+export const drawInfo = ({ summary: _, ...info }: DrawRow): DrawInfo => info;
 
 export interface PublishedDraw {
   phase: DrawPhase;

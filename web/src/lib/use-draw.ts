@@ -1,9 +1,10 @@
 // The event's draws (public: commitments, seeds, status) and the student's own results (issue #13).
-import { useEffect, useState } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import type { DrawInfo, MyDraw } from "../../../worker/domain/contract.ts";
 import { get } from "./api.ts";
 import { loadBookings } from "./data.ts";
 import { store, useStore } from "./store.ts";
+import { useLoad } from "./use-load.ts";
 
 export const draws = store<DrawInfo[] | null>(null);
 
@@ -29,19 +30,9 @@ export function useDraws(): DrawInfo[] | null {
 
 /** The student's results in every finished draw (and their bookings, which the draw added to). */
 export function useMyDraw(): { results: MyDraw[] | null; error: unknown; reload: () => void } {
-  const [results, setResults] = useState<MyDraw[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reload = () => {
-    void loadBookings();
-    void get<{ draws: MyDraw[] }>("/draw/me")
-      .then((r) => {
-        setResults(r.draws);
-        setError(null);
-      })
-      .catch(setError);
-  };
-  useEffect(reload, []);
-  return { results, error, reload };
+  const { data, error, reload } = useLoad<{ draws: MyDraw[] }>("/draw/me");
+  useEffect(() => void loadBookings(), []);
+  return { results: data?.draws ?? null, error, reload };
 }
 
 /** What anyone runs to check a draw against the published export. */

@@ -1,23 +1,15 @@
 // The career office's fairness page (issue #13): the figures per phase, a dry run or a real run of
 // a phase's draw, and the choice of draw or first come, first served per phase.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { DrawSummary, FairnessResponse, PublicEvent } from "../../../worker/domain/contract.ts";
-import { api, get } from "./api.ts";
+import { api } from "./api.ts";
 import { event as eventStore } from "./event.ts";
+import { useLoad } from "./use-load.ts";
 
 export function useFairness() {
-  const [data, setData] = useState<FairnessResponse | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { data, error, reload } = useLoad<FairnessResponse>("/admin/fairness");
   /** The last dry run of each phase, shown in place of a draw not run yet. */
   const [dry, setDry] = useState<Partial<Record<1 | 2, DrawSummary>>>({});
-  const reload = () =>
-    void get<FairnessResponse>("/admin/fairness")
-      .then((d) => {
-        setData(d);
-        setError(null);
-      })
-      .catch(setError);
-  useEffect(reload, []);
 
   const run = async (phase: 1 | 2, dryRun: boolean): Promise<DrawSummary> => {
     const { summary } = await api<{ summary: DrawSummary }>("POST", `/admin/draw/${phase}/run`, { dryRun });

@@ -1,8 +1,9 @@
 // The student's ranked wishes (issue #13): loaded, edited as a draft (order, windows), saved whole.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Wish, WishesResponse } from "../../../worker/domain/contract.ts";
-import { ApiFailure, api, fieldMessages, get } from "./api.ts";
+import { ApiFailure, api, fieldMessages } from "./api.ts";
 import { serverNow } from "./event.ts";
+import { useLoad } from "./use-load.ts";
 
 export interface DraftWish {
   companyId: string;
@@ -16,25 +17,16 @@ const toDraft = (w: Wish[]): DraftWish[] => w.map((x) => ({ companyId: x.company
 export type WishesNotice = { kind: "saved" | "fix" | "closed" | "error"; error?: unknown } | null;
 
 export function useWishes() {
-  const [server, setServer] = useState<WishesResponse | null>(null);
   const [list, setList] = useState<DraftWish[]>([]);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const { data: server, error: loadError, reload, setData } = useLoad<WishesResponse>("/wishes", (r) => setList(toDraft(r.wishes)));
   const [saving, setSaving] = useState(false);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<WishesNotice>(null);
 
   const accept = (r: WishesResponse) => {
-    setServer(r);
+    setData(r);
     setList(toDraft(r.wishes));
   };
-  const reload = () =>
-    void get<WishesResponse>("/wishes")
-      .then((r) => {
-        accept(r);
-        setLoadError(null);
-      })
-      .catch(setLoadError);
-  useEffect(reload, []);
 
   const edit = (next: DraftWish[]) => {
     setList(next);
