@@ -244,10 +244,17 @@ export type WishSource = "sealed" | "current" | "none";
  * nothing counts), first choice meaning a booking at the company ranked first.
  */
 export async function fcfsStats(d1: D1Database, eventId: string, phase: DrawPhase, wishes: WishSource): Promise<FairnessStats> {
+  // The students eligible in the phase only: a deprioritized student's phase-1 wish counts nowhere.
   const firstWishes =
     wishes === "sealed"
-      ? d1.prepare("SELECT student_id, company_id FROM draw_entries WHERE event_id = ?1 AND phase = ?2 AND rank = 1").bind(eventId, phase)
-      : d1.prepare("SELECT student_id, company_id FROM wishes WHERE event_id = ?1 AND rank = 1 AND ?2").bind(eventId, wishes === "current" ? 1 : 0);
+      ? d1.prepare("SELECT student_id, company_id FROM draw_entries WHERE event_id = ?1 AND phase = ?2 AND rank = 1 AND eligible = 1").bind(eventId, phase)
+      : d1
+          .prepare(
+            `SELECT w.student_id, w.company_id FROM wishes w JOIN users u ON u.id = w.student_id
+             WHERE w.event_id = ?1 AND w.rank = 1 AND ?3
+               AND (?2 = 2 OR NOT EXISTS (SELECT 1 FROM deprioritized_emails d WHERE d.event_id = w.event_id AND d.email = u.email))`,
+          )
+          .bind(eventId, phase, wishes === "current" ? 1 : 0);
   const [booked, wished, seats] = await d1.batch([
     d1.prepare("SELECT student_id, company_id FROM bookings WHERE event_id = ? AND status = 'confirmed' AND origin = 'fcfs' AND phase = ?").bind(eventId, phase),
     firstWishes,
