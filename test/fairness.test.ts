@@ -29,10 +29,14 @@ describe("fairness", () => {
     const won = (await entries(ev.eventId, 1)).filter((r) => r.outcome === "won");
     expect(run.body.summary.stats.withInterview).toBe(new Set(won.map((r) => r.student_id)).size);
     expect(run.body.summary.stats.interviews).toBe(won.length);
-    // Then two students book first come, first served at a company nobody wished.
-    const slots = ev.slots.filter((s) => s.companyId === ev.unwished[0]);
-    const [a, b] = ev.students.filter((s) => !ev.deprioritized.includes(s));
-    for (const [s, slot] of [[a!, slots[0]!], [b!, slots[0]!]] as const) expect((await api("POST", "/bookings", { token: s.token, body: { slotId: slot.id } })).status).toBe(201);
+    // Then two students book first come, first served at a company nobody wished: two with room
+    // left under the phase-1 cap, each at a time the draw left free for them.
+    const wonBy = (id: string) => won.filter((r) => r.student_id === id).map((r) => ev.slots.find((x) => x.id === r.slot_id)!.startsAt);
+    const [a, b] = ev.students.filter((s) => !ev.deprioritized.includes(s) && wonBy(s.id).length < 3);
+    for (const s of [a!, b!]) {
+      const slot = ev.slots.find((x) => x.companyId === ev.unwished[0] && !wonBy(s.id).includes(x.startsAt))!;
+      expect((await api("POST", "/bookings", { token: s.token, body: { slotId: slot.id } })).status).toBe(201);
+    }
     await drainAll(ev.eventId, ev.students.map((s) => s.id));
 
     const after = await api("GET", "/admin/fairness", { token: admin.token });
@@ -41,6 +45,7 @@ describe("fairness", () => {
     expect(p1.drawSummary).toEqual(run.body.summary);
     expect(p1.fcfsStats).toMatchObject({ students: 24, wished: 24, interviews: 2, withInterview: 2 });
     expect(p1.fcfsStats.perCompany.find((c: { companyId: string }) => c.companyId === ev.unwished[0])).toEqual({ companyId: ev.unwished[0], seats: 8, taken: 2 });
+    expect(p1.fcfsStats.firstChoiceRate).toBe(0);
     const origins = (await env.DB.prepare("SELECT origin, count(*) AS n FROM bookings WHERE event_id = ? GROUP BY origin ORDER BY origin").bind(ev.eventId).all()).results;
     expect(origins).toEqual([
       { origin: "draw", n: won.length },
