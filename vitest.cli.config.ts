@@ -1,18 +1,21 @@
-// The CLI's tests run on Node: they drive `npm run event` for real (wrangler, local D1 in a
-// temporary state directory) and, where Durable Objects are involved, a `wrangler dev` on a free
-// port 8780-8786 sharing that state. At most two files at a time: each is mostly wrangler
+// The CLI's tests, and test/wrangler's (what wrangler builds and serves), run on Node: they drive
+// `npm run event` for real (wrangler, local D1 in a temporary state directory) and, where Durable
+// Objects are involved, a `wrangler dev` on a free port 8780-8786 sharing that state. At most two files at a time: each is mostly wrangler
 // processes, and the machine has two cores.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/cli/**/*.test.ts"],
+    include: ["test/cli/**/*.test.ts", "test/wrangler/**/*.test.ts"],
     environment: "node",
     maxWorkers: 2,
-    testTimeout: 120_000,
-    // setUpYear (init, imports, slots, open, wrangler dev, signups, bookings) alone took 128 s with
-    // the machine's load at 7; two files at once under the other sessions' load went past 180 s.
-    // Outcomes are asserted, never time: a hung hook still fails, only later.
+    // A test or a file's setup is several wrangler runs (init, imports, wrangler dev): 30-150 s
+    // alone, and past 180 s when other sessions load this two-core machine (slots.test.ts's first
+    // test took over 120 s, four setups over 180 s, at a load of 13). Outcomes are asserted, never
+    // time: a hung step still fails, only later.
+    // Hooks a little longer: test/cli/draw.test.ts's setUpYear (init, imports, slots, open, wrangler
+    // dev, signups, bookings) took 128 s alone at a load of 7, and two at once went past 180 s.
+    testTimeout: 300_000,
     hookTimeout: 360_000,
   },
 });

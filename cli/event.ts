@@ -6,7 +6,8 @@ import { backup, restore } from "./commands/backup.ts";
 import { close, open, status } from "./commands/booking.ts";
 import { drawExport, drawRun, drawStatus, drawVerify } from "./commands/draw.ts";
 import { exportCmd } from "./commands/export.ts";
-import { companiesImport, studentsDeprioritized } from "./commands/imports.ts";
+import { companiesInvite, userCommands } from "./commands/accounts.ts";
+import { companiesImport, studentsDeprioritized, studentsRoster } from "./commands/imports.ts";
 import { init } from "./commands/init.ts";
 import { erase, retention } from "./commands/privacy.ts";
 import { reconcile } from "./commands/reconcile.ts";
@@ -15,7 +16,7 @@ import { slotsGenerate } from "./commands/slots.ts";
 import { COMMON_HELP, type Command, Refused, UsageError, contextOf, parse } from "./lib/cli.ts";
 
 export const COMMANDS: Command[] = [
-  init, companiesImport, studentsDeprioritized, adminCreate, slotsGenerate, open, close, status,
+  init, companiesImport, companiesInvite, studentsDeprioritized, studentsRoster, adminCreate, ...userCommands, slotsGenerate, open, close, status,
   drawStatus, drawRun, drawExport, drawVerify,
   exportCmd, backup, restore, reconcile, erase, retention, secretRotate,
 ];

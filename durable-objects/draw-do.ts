@@ -19,11 +19,12 @@ import { makeDb } from "../worker/db/client.ts";
 import { events } from "../worker/db/schema.ts";
 import { type EntryRow, drawAudit, loadSnapshot, publishOutcomeStatements, publishSealStatements, upsertDraw } from "../worker/lib/draw-records.ts";
 import type { EventRow } from "../worker/lib/events.ts";
-import { studentStub } from "../worker/lib/student-stub.ts";
-import { migrate } from "./sql-migrations.ts";
-import type { BookInput, BookingOutcome } from "./student-do.ts";
+import { errorFields, logLine } from "../worker/lib/log.ts";
+import { objectFault, studentStub } from "../worker/lib/objects.ts";
+import { type Schema, migrate } from "./sql-migrations.ts";
+import type { BookInput, BookingOutcome } from "./api.ts";
 
-const SCHEMA = [
+const TABLES = [
   `CREATE TABLE draws (
      phase INTEGER PRIMARY KEY,
      seed TEXT NOT NULL,
@@ -67,6 +68,8 @@ const SCHEMA = [
    )`,
   "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
 ];
+
+export const DRAW_SCHEMA: Schema = { steps: TABLES, fresh: TABLES.join("; ") };
 
 /** Bookings in flight at once while committing: enough to keep the booking path busy, few enough to leave it room. */
 const COMMIT_CONCURRENCY = 32;
@@ -136,7 +139,9 @@ export class DrawDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => migrate(this.sql, SCHEMA));
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, DRAW_SCHEMA);
+    });
   }
 
   // ---- public RPC -------------------------------------------------------------------------
@@ -171,7 +176,7 @@ export class DrawDO extends DurableObject<Env> {
         await this.runPhase(event, w.phase);
       } catch (err) {
         // The watchdog alarm set by the run brings it back.
-        console.error(JSON.stringify({ level: "error", msg: "draw run failed; it resumes from its stored progress", phase: w.phase, error: String(err) }));
+        logLine("error", "draw run failed; it resumes from its stored progress", { phase: w.phase, ...errorFields(err) });
         return;
       }
     }
@@ -312,8 +317,6 @@ export class DrawDO extends DurableObject<Env> {
       while (next < todo.length) {
         const t = todo[next++]!;
         const input: BookInput = {
-          eventId,
-          studentId: t.student_id,
           slot: { id: t.slot_id, companyId: t.company_id, startsAt: t.starts_at, endsAt: t.ends_at, capacity: t.capacity },
           // Eligibility was decided at the seal; the kill switch and the clock do not hold a draw back.
           policy: { phase, bookingOpen: true, deprioritized: false, maxBookingsPhase1: caps.phase1, maxBookingsTotal: caps.total, maxBookingsPerCompany: caps.perCompany },
@@ -321,7 +324,7 @@ export class DrawDO extends DurableObject<Env> {
           receivedAt: Date.now(),
           origin: "draw",
         };
-        this.record(phase, t.student_id, t.rank, await this.book(input));
+        this.record(phase, t.student_id, t.rank, await this.book(eventId, t.student_id, input));
         this.faultHook?.("booked");
         await this.watchdog(false);
       }
@@ -330,13 +333,13 @@ export class DrawDO extends DurableObject<Env> {
   }
 
   /** One booking through the real path, retried under its key while the answer is transient. */
-  private async book(input: BookInput): Promise<BookingOutcome> {
+  private async book(eventId: string, studentId: string, input: BookInput): Promise<BookingOutcome> {
     for (let attempt = 1; ; attempt++) {
       let out: BookingOutcome | null = null;
       try {
-        out = await studentStub(this.env, input.eventId, input.studentId).book({ ...input, receivedAt: Date.now() });
+        out = await studentStub(this.env, eventId, studentId).book({ ...input, receivedAt: Date.now() });
       } catch (err) {
-        console.error(JSON.stringify({ level: "warn", msg: "draw: StudentDO.book failed; retrying with the same key", key: input.idempotencyKey, error: String(err) }));
+        logLine("warn", "draw: StudentDO.book failed; retrying with the same key", { phase: input.policy.phase, fault: objectFault(err), ...errorFields(err) });
       }
       if (out && (out.ok || !TRANSIENT.has(out.code))) return out;
       if (attempt >= COMMIT_TRIES) throw new Error(`draw: ${input.idempotencyKey} still unanswered after ${attempt} tries`);

@@ -9,7 +9,7 @@ import { DrawExportError, bookedMismatches, exportCsv, exportQueries, parseExpor
 import { type Command, Refused, UsageError, note, pairs, print, printJson, progress, table } from "../lib/cli.ts";
 import { readCsv } from "../lib/csv.ts";
 import { readWithEvent } from "../lib/d1.ts";
-import { WORKER_HELP, WORKER_OPTIONS, adminPost, adminToken, workerUrl } from "../lib/worker-api.ts";
+import { ADMIN_API_HELP, ADMIN_API_OPTIONS, adminApi } from "../lib/admin-api.ts";
 
 function phaseOf(values: Record<string, unknown>): DrawPhase {
   const p = values.phase;
@@ -91,15 +91,14 @@ books nothing. The summary is printed; running a finished draw again prints its 
 Options:
   --phase <1|2>    the phase
   --dry-run        compute only, with a fresh seed (never the committed one)
-${WORKER_HELP}`,
-  options: { phase: { type: "string" }, "dry-run": { type: "boolean", default: false }, ...WORKER_OPTIONS },
+${ADMIN_API_HELP}`,
+  options: { phase: { type: "string" }, "dry-run": { type: "boolean", default: false }, ...ADMIN_API_OPTIONS },
   async run({ values }, ctx) {
     const phase = phaseOf(values);
-    const url = workerUrl(values, ctx);
-    const token = await adminToken(url, values, "draw run");
+    const { url, call } = await adminApi("draw run", values, ctx);
     const dryRun = values["dry-run"] === true;
     const done = progress(`${dryRun ? "dry-running" : "running"} phase ${phase}'s draw through ${url}`);
-    const { summary } = await adminPost<{ summary: DrawSummary }>(url, token, `/admin/draw/${phase}/run`, { dryRun }, "draw run");
+    const { summary } = await call<{ summary: DrawSummary }>("POST", `/admin/draw/${phase}/run`, { dryRun });
     done();
     if (ctx.json) return printJson(summary);
     print(summaryLines(summary));

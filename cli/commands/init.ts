@@ -39,6 +39,7 @@ export const eventColumns = (c: EventConfig) => ({
   draw_phase2: c.drawPhase2,
   wishes_open: c.wishesOpen,
   max_wishes: c.maxWishes,
+  student_email_domains: JSON.stringify(c.studentEmailDomains),
 });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

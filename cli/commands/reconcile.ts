@@ -2,8 +2,8 @@
 // compare every SlotDO and StudentDO of the event with D1, and prints each drift. --fix repairs
 // D1 from the objects' truth (worker/routes/reconcile.ts).
 import type { ReconcileReport } from "../../worker/domain/reconcile.ts";
+import { ADMIN_API_HELP, ADMIN_API_OPTIONS, adminApi } from "../lib/admin-api.ts";
 import { type Command, note, print, printJson, progress, table } from "../lib/cli.ts";
-import { WORKER_HELP, WORKER_OPTIONS, adminPost, adminToken, workerUrl } from "../lib/worker-api.ts";
 
 export const reconcile: Command = {
   name: "reconcile",
@@ -25,14 +25,13 @@ Options:
   --all-students   read every student's object, not only those D1 or a seat knows of
                    (finds a refusal stuck in an outbox; one call per student account)
   --event <id>     another event than the active one (its id)
-${WORKER_HELP}`,
-  options: { fix: { type: "boolean", default: false }, "all-students": { type: "boolean", default: false }, event: { type: "string" }, ...WORKER_OPTIONS },
+${ADMIN_API_HELP}`,
+  options: { fix: { type: "boolean", default: false }, "all-students": { type: "boolean", default: false }, event: { type: "string" }, ...ADMIN_API_OPTIONS },
   async run({ values }, ctx) {
-    const url = workerUrl(values, ctx);
-    const bearer = await adminToken(url, values, "reconcile");
     const fix = values.fix === true;
+    const { url, call } = await adminApi("reconcile", values, ctx);
     const done = progress(`${fix ? "reconciling and fixing" : "reconciling"} through ${url}`);
-    const body = await adminPost<ReconcileReport>(url, bearer, "/admin/reconcile", { fix, allStudents: values["all-students"] === true, ...(values.event ? { eventId: values.event } : {}) }, "reconcile");
+    const body = await call<ReconcileReport>("POST", "/admin/reconcile", { fix, allStudents: values["all-students"] === true, ...(values.event ? { eventId: values.event } : {}) });
     done(`${body.checked.slots} slots, ${body.checked.students} students checked`);
     if (ctx.json) printJson(body);
     else {

@@ -4,8 +4,8 @@
 // in D1 or a wrong seed is caught.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { signSession } from "../../worker/lib/jwt.ts";
-import { JWT_SECRET, type Worker, State, api, iso, startWorker } from "./helpers.ts";
+import { signUpVerified } from "../mailbox.ts";
+import { type Worker, State, api, iso, startWorker } from "./helpers.ts";
 
 const state = new State();
 const HOUR = 3_600_000;
@@ -21,27 +21,25 @@ beforeAll(async () => {
       `name = "INF 2031"\ndate = "2031-12-10"\ndayStart = "09:00"\ndayEnd = "10:00"\nwishesOpen = "${iso(now - HOUR)}"\nphase1Start = "${iso(now + HOUR)}"\nphase1End = "${iso(now + 2 * HOUR)}"\nphase2Start = "${iso(now + 2 * HOUR)}"\nphase2End = "${iso(now + 3 * HOUR)}"\nbookingOpen = true\n`,
     ),
   ]);
-  // Two verified companies with four slots each, six students and an admin, in one wrangler call
-  // (the other CLI tests cover those commands; sessions are signed with the Worker's test secret).
+  // Two verified companies with four slots each, in one wrangler call (the other CLI tests cover
+  // the import and generate commands); an admin; six students who sign up and verify their address.
   const companies = [randomUUID(), randomUUID()];
-  const students = Array.from({ length: 6 }, (_, i) => ({ id: randomUUID(), email: `draw-s${i}@example.com` }));
-  const adminId = randomUUID();
   const q = (v: string) => `'${v}'`;
   await state.exec(
-    [
-      ...companies.flatMap((c, k) => [
+    companies
+      .flatMap((c, k) => [
         `INSERT INTO companies (id, name) VALUES (${q(c)}, 'Company ${k}');`,
         `INSERT INTO event_companies (event_id, company_id, verified_at) VALUES (${q(init.eventId)}, ${q(c)}, ${q(iso(now))});`,
         ...[0, 1, 2, 3].map((i) => `INSERT INTO slots (id, event_id, company_id, starts_at, ends_at, capacity) VALUES (${q(randomUUID())}, ${q(init.eventId)}, ${q(c)}, '2031-12-10T0${8 + Math.floor(i / 2)}:${i % 2 ? "15" : "00"}:00.000Z', '2031-12-10T0${8 + Math.floor(i / 2)}:${i % 2 ? "25" : "10"}:00.000Z', 2);`),
-      ]),
-      ...students.map((s) => `INSERT INTO users (id, email, password_hash, role, full_name) VALUES (${q(s.id)}, ${q(s.email)}, 'x', 'student', 'S');`),
-      `INSERT INTO users (id, email, password_hash, role, full_name) VALUES (${q(adminId)}, 'draw-admin@example.com', 'x', 'admin', 'Admin');`,
-    ].join("\n"),
+      ])
+      .join("\n"),
   );
-  adminToken = await signSession({ id: adminId, email: "draw-admin@example.com", role: "admin", fullName: "Admin", companyId: null }, JWT_SECRET);
+  const admin = await state.json<{ email: string; password: string }>(["admin", "create", "draw-admin@example.com"]);
   worker = await startWorker(state);
-  for (const [i, s] of students.entries()) {
-    const token = await signSession({ id: s.id, email: s.email, role: "student", fullName: "S", companyId: null }, JWT_SECRET);
+  const call = (method: string, path: string, body?: unknown) => api(worker.url, method, path, body === undefined ? {} : { body });
+  adminToken = (await call("POST", "/auth/login", admin)).body.token;
+  for (let i = 0; i < 6; i++) {
+    const { token } = await signUpVerified(call, { email: `draw-s${i}@example.com`, password: "correct horse battery", fullName: `Student ${i}`, role: "student" });
     const put = await api(worker.url, "PUT", "/wishes", { token, body: { wishes: (i % 2 ? [...companies].reverse() : companies).map((companyId) => ({ companyId })) } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }

@@ -3,9 +3,12 @@
 // and when a request here finds work due that it has not done (the CLI writes D1 only).
 import { drawStub } from "../../durable-objects/draw-do.ts";
 import { drawWork } from "../domain/draw-schedule.ts";
+import { eq } from "drizzle-orm";
 import { type EventContext, eventContext, invalidateEventContext } from "./event-context.ts";
-import type { Db } from "../db/client.ts";
-import { callDo } from "./student-stub.ts";
+import { type Db, makeDb } from "../db/client.ts";
+import { events } from "../db/schema.ts";
+import { errorFields, logLine } from "./log.ts";
+import { callObject } from "./objects.ts";
 
 /** At most one nudge per isolate this often: a herd refused with draw_running must not become a herd on the DrawDO. */
 const NUDGE_EVERY_MS = 5_000;
@@ -22,7 +25,7 @@ export function nudgeDraw(c: Ctx, ctx: EventContext): void {
   c.executionCtx.waitUntil(
     drawStub(c.env, ctx.event.id)
       .sync(ctx.event.id)
-      .catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "draw nudge failed", error: String(err) }))),
+      .catch((err: unknown) => logLine("error", "draw nudge failed", errorFields(err))),
   );
 }
 
@@ -35,7 +38,13 @@ export async function withCommitments(c: Ctx, ctx: EventContext, ttlMs: number):
     nudgeDraw(c, ctx);
     return ctx;
   }
-  await callDo(() => drawStub(c.env, ctx.event.id).sync(ctx.event.id));
+  await callObject(() => drawStub(c.env, ctx.event.id).sync(ctx.event.id));
   invalidateEventContext();
   return (await eventContext(c.var.db, ttlMs)) ?? ctx;
+}
+
+/** The cron's minute tick: the active event's DrawDO rereads the configuration and aims its alarms. */
+export async function syncActiveDraw(env: Env): Promise<void> {
+  const e = await makeDb(env.DB).query.events.findFirst({ where: eq(events.status, "active"), columns: { id: true } });
+  if (e) await drawStub(env, e.id).sync(e.id);
 }

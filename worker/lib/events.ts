@@ -41,6 +41,7 @@ export function toConfig(e: EventRow): EventConfig {
     drawPhase2: e.drawPhase2,
     wishesOpen: e.wishesOpen,
     maxWishes: e.maxWishes,
+    studentEmailDomains: e.studentEmailDomains,
   };
 }
 

@@ -15,7 +15,7 @@ import { withCommitments } from "../lib/draw-nudge.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, invalidateEventContext } from "../lib/event-context.ts";
 import { activeEvent } from "../lib/events.ts";
-import { callDo } from "../lib/student-stub.ts";
+import { callObject } from "../lib/objects.ts";
 import { valid } from "../lib/validate.ts";
 import { requireRole } from "../middleware/auth.ts";
 
@@ -54,7 +54,7 @@ export const drawAdminRoutes = new Hono<AuthedEnv>()
     }
     if (!drawEnabled(event, phase))
       throw new ApiError("conflict", `Phase ${phase} opens first come, first served: turn its draw on, with a time when wishes open before the phase, to run it.`);
-    const summary = await callDo(() => drawStub(c.env, event.id).run(event.id, phase));
+    const summary = await callObject(() => drawStub(c.env, event.id).run(event.id, phase));
     await auditStmt(db, c.var.user, { action: "draw.run", eventId: event.id, targetType: "draw", targetId: `${event.id}:${phase}`, after: { phase, allocated: summary.allocated, diverged: summary.diverged } });
     invalidateEventContext();
     return c.json({ summary });

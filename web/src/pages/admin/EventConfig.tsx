@@ -10,7 +10,7 @@ import { dateTime } from "../../lib/format.ts";
 import { useT, type Key } from "../../lib/i18n.ts";
 
 /** The form keeps strings; datetime fields are in the browser's local time. */
-type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks">, string> & { breaks: string };
+type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks" | "studentEmailDomains">, string> & { breaks: string; studentEmailDomains: string };
 
 const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline", "wishesOpen"] as const;
 const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "maxWishes"] as const;
@@ -32,6 +32,7 @@ function toForm(e: EventConfig): Form {
   f.dayStart = e.dayStart;
   f.dayEnd = e.dayEnd;
   f.breaks = e.breaks.map((b) => `${b.start}-${b.end}`).join(", ");
+  f.studentEmailDomains = e.studentEmailDomains.join(", ");
   for (const k of DATETIMES) f[k] = toLocal(e[k]);
   for (const k of NUMBERS) f[k] = String(e[k]);
   for (const k of BOOLEANS) f[k] = String(e[k]);
@@ -51,7 +52,8 @@ function patchOf(f: Form, before: Form): Partial<EventConfig> | string {
       const breaks = parts.map((p) => /^(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(p));
       if (breaks.some((b) => !b)) return "breaks";
       out.breaks = breaks.map((b) => ({ start: b![1]!, end: b![2]! }));
-    } else (out as Record<string, unknown>)[k] = f[k];
+    } else if (k === "studentEmailDomains") out.studentEmailDomains = f.studentEmailDomains.split(/[,;\s]+/).map((d) => d.trim()).filter(Boolean);
+    else (out as Record<string, unknown>)[k] = f[k];
   }
   return out;
 }
@@ -209,6 +211,12 @@ export function EventConfigPage() {
             {input("maxBookingsTotal", "number", { min: 1 })}
             {input("maxBookingsPerCompany", "number", { min: 1 })}
           </div>
+        </fieldset>
+        <fieldset class="card">
+          <legend>{t("nav.accounts")}</legend>
+          <Field id="f-studentEmailDomains" label={t("config.studentEmailDomains")} error={fields.studentEmailDomains ?? Object.entries(fields).find(([k]) => k.startsWith("studentEmailDomains."))?.[1]} hint={t("config.studentEmailDomainsHint")}>
+            <input id="f-studentEmailDomains" value={f?.studentEmailDomains ?? ""} disabled={!f} onInput={set("studentEmailDomains")} placeholder="student.school.be" />
+          </Field>
         </fieldset>
         <div aria-live="polite">{msg && <Alert kind={msg.kind}>{msg.text}</Alert>}</div>
         <div class="actions">

@@ -1,4 +1,5 @@
-// Live monitoring: fill rate, bookings per minute, attempts by refusal code, p95; refreshed every 5 s.
+// Live monitoring: fill rate, bookings per minute, attempts by refusal code, p95 (refreshed every
+// 5 s); then the alerts (AlertsPanel.tsx).
 import { useEffect, useState } from "preact/hooks";
 import type { PublicEvent } from "../../../../worker/domain/contract.ts";
 import { Alert, errorText, usePageTitle } from "../../components/ui.tsx";
@@ -6,6 +7,7 @@ import { downloadFrom, get } from "../../lib/api.ts";
 import { time } from "../../lib/format.ts";
 import { t, useT, type Key } from "../../lib/i18n.ts";
 import { Icon } from "../../components/Icon.tsx";
+import { AlertsPanel } from "./AlertsPanel.tsx";
 
 interface Metrics {
   generatedAt: string;
@@ -121,6 +123,7 @@ export function Monitor() {
           )}
         </section>
       </div>
+      <AlertsPanel />
     </main>
   );
 }
