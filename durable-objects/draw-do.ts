@@ -21,6 +21,7 @@ import { type EntryRow, drawAudit, loadSnapshot, publishOutcomeStatements, publi
 import type { EventRow } from "../worker/lib/events.ts";
 import { errorFields, logLine } from "../worker/lib/log.ts";
 import { objectFault, studentStub } from "../worker/lib/objects.ts";
+import { type DrawResult, notifyDrawResults } from "../worker/mail/draw-mails.ts";
 import { type Schema, migrate } from "./sql-migrations.ts";
 import type { BookInput, BookingOutcome } from "./api.ts";
 
@@ -89,7 +90,7 @@ const DIVERGED: Partial<Record<ErrorCode, LostReason>> = {
   company_already_booked: "company_already_booked",
 };
 
-export type DrawFaultStep = "sealed" | "published" | "booked" | "committed";
+export type DrawFaultStep = "sealed" | "published" | "booked" | "committed" | "mailed";
 
 type DrawDbRow = {
   phase: DrawPhase;
@@ -373,8 +374,37 @@ export class DrawDO extends DurableObject<Env> {
       upsertDraw(this.env.DB, eventId, { ...done, seed: d.seed, allocated: summary.allocated }),
       drawAudit(this.env.DB, eventId, "draw.done", phase, { phase, allocated: summary.allocated, diverged, lost: summary.lost }),
     ]);
+    // The results mails, queued before the draw is done here: a crash until then runs finish()
+    // again and queues them again, still one mail each (their dedupe keys). A queue outage fails
+    // the run, which the watchdog resumes; booking is open already (the gate reads D1's "done").
+    if (this.row(phase).status !== "done") {
+      await notifyDrawResults(this.env, eventId, phase, this.results(phase));
+      this.faultHook?.("mailed");
+    }
+    // Re-read: the await let a concurrent finish() through.
     if (this.row(phase).status !== "done") this.sql.exec("UPDATE draws SET status = 'done', finished_at = ?, summary = ? WHERE phase = ?", now, JSON.stringify(summary), phase);
     return JSON.parse(this.row(phase).summary!) as DrawSummary;
+  }
+
+  /** Each drawn student's bookings (in time order) and unmet wishes, for the results mail. */
+  private results(phase: DrawPhase): DrawResult[] {
+    const rows = this.sql
+      .exec<{ student_id: string; company_id: string; booked: number; starts_at: number | null; ends_at: number | null }>(
+        `SELECT e.student_id, e.company_id, e.outcome = 'won' AND e.commit_code = 'ok' AS booked, s.starts_at, s.ends_at FROM entries e
+         LEFT JOIN seats s ON s.phase = e.phase AND s.slot_id = e.slot_id
+         WHERE e.phase = ? AND e.position IS NOT NULL ORDER BY e.student_id, s.starts_at`,
+        phase,
+      )
+      .toArray();
+    const out = new Map<string, DrawResult>();
+    for (const r of rows) {
+      let res = out.get(r.student_id);
+      if (!res) out.set(r.student_id, (res = { studentId: r.student_id, won: [], unmatched: 0 }));
+      if (r.booked && r.starts_at !== null && r.ends_at !== null)
+        res.won.push({ companyId: r.company_id, startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString() });
+      else res.unmatched++;
+    }
+    return [...out.values()];
   }
 
   // ---- the alarm ---------------------------------------------------------------------------------

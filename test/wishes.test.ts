@@ -114,6 +114,18 @@ describe("GET and PUT /api/wishes", () => {
     expect((await api("GET", "/wishes", { token: me.token })).body).toMatchObject({ closesAt: null });
   });
 
+  it("refuses an unverified student's wishes with 403 email_unverified and keeps nothing; verified, the same list is kept", async () => {
+    const { eventId, companies: [a, b] } = await setup();
+    const unverified = await createUser({ verified: false });
+    expect((await api("GET", "/wishes", { token: unverified.token })).status).toBe(200);
+    const r = await putWishes(unverified.token, [{ companyId: a! }, { companyId: b! }]);
+    expect([r.status, r.body.error.code]).toEqual([403, "email_unverified"]);
+    expect(await storedWishes(eventId, unverified.id)).toEqual([]);
+    const verified = await createUser();
+    expect((await putWishes(verified.token, [{ companyId: a! }, { companyId: b! }])).status).toBe(200);
+    expect((await storedWishes(eventId, verified.id)).map((w) => w.company_id)).toEqual([a, b]);
+  });
+
   it("is for students only", async () => {
     const { companies: [a] } = await setup();
     const recruiter = await createUser({ role: "company", companyId: a });

@@ -14,7 +14,7 @@ import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext } from "../lib/event-context.ts";
 import type { EventRow } from "../lib/events.ts";
 import { valid } from "../lib/validate.ts";
-import { requireRole } from "../middleware/auth.ts";
+import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24 h, the event's time zone)");
 const wishInput = z.strictObject({
@@ -50,7 +50,8 @@ export const wishesRoutes = new Hono<AuthedEnv>()
     c.header("Cache-Control", "no-store");
     return c.json(response(ctx.event, ctx.drawStatuses, await mine(c.var.db, ctx.event.id, c.var.user.id)));
   })
-  .put("/", valid("json", putBody), async (c) => {
+  // Like booking: only a verified student ranks wishes (reading the window needs no address).
+  .put("/", requireVerifiedEmail, valid("json", putBody), async (c) => {
     const { wishes: list } = c.req.valid("json");
     const db = c.var.db;
     const found = await eventContext(db, configTtlMs(c.env));
