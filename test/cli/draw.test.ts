@@ -37,7 +37,9 @@ beforeAll(async () => {
   const admin = await state.json<{ email: string; password: string }>(["admin", "create", "draw-admin@example.com"]);
   worker = await startWorker(state);
   const call = (method: string, path: string, body?: unknown) => api(worker.url, method, path, body === undefined ? {} : { body });
-  adminToken = (await call("POST", "/auth/login", admin)).body.token;
+  const login = await call("POST", "/auth/login", { email: admin.email, password: admin.password });
+  expect(login.status, JSON.stringify(login.body)).toBe(200);
+  adminToken = login.body.token;
   for (let i = 0; i < 6; i++) {
     const { token } = await signUpVerified(call, { email: `draw-s${i}@example.com`, password: "correct horse battery", fullName: `Student ${i}`, role: "student" });
     const put = await api(worker.url, "PUT", "/wishes", { token, body: { wishes: (i % 2 ? [...companies].reverse() : companies).map((companyId) => ({ companyId })) } });
