@@ -106,6 +106,9 @@ async function herd(c: DrawContext, seeded: Seeded, ops: Op[]): Promise<Result[]
   await c.loader.call({ type: "init", baseUrl: c.url, tokens: seeded.students.map((s) => s.token), connections: c.connections, timeoutMs: c.timeoutMs });
   const reply: LoadReply = await c.loader.call({ type: "burst", ops, deadlineMs: c.timeoutMs * 4 });
   if (reply.type !== "done") throw new Error("load process answered out of turn");
+  // A herd cut off by its deadline leaves requests running in workerd: what comes next (the next
+  // event's seed, the draw's commit) starts once workerd is idle, not measured against their tail.
+  await c.target.cpu.settled(200, 120_000);
   return reply.results;
 }
 
