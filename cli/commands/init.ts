@@ -37,6 +37,10 @@ export const eventColumns = (c: EventConfig) => ({
   booking_cutoff_minutes: c.bookingCutoffMinutes,
   contact_email: c.contactEmail,
   booking_open: c.bookingOpen,
+  draw_phase1: c.drawPhase1,
+  draw_phase2: c.drawPhase2,
+  wishes_open: c.wishesOpen,
+  max_wishes: c.maxWishes,
   student_email_domains: JSON.stringify(c.studentEmailDomains),
 });
 

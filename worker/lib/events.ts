@@ -39,6 +39,10 @@ export function toConfig(e: EventRow): EventConfig {
     bookingCutoffMinutes: e.bookingCutoffMinutes,
     contactEmail: e.contactEmail,
     bookingOpen: e.bookingOpen,
+    drawPhase1: e.drawPhase1,
+    drawPhase2: e.drawPhase2,
+    wishesOpen: e.wishesOpen,
+    maxWishes: e.maxWishes,
     studentEmailDomains: e.studentEmailDomains,
   };
 }

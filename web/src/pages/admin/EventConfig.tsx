@@ -12,8 +12,10 @@ import { useT, type Key } from "../../lib/i18n.ts";
 /** The form keeps strings; datetime fields are in the browser's local time. */
 type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks" | "studentEmailDomains">, string> & { breaks: string; studentEmailDomains: string };
 
-const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline"] as const;
-const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "bookingCutoffMinutes"] as const;
+const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline", "wishesOpen"] as const;
+const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "bookingCutoffMinutes", "maxWishes"] as const;
+/** Checkboxes, kept in the form as "true" / "false". */
+const BOOLEANS = ["drawPhase1", "drawPhase2"] as const;
 
 const toLocal = (iso: string | null) => {
   if (!iso) return "";
@@ -34,6 +36,7 @@ function toForm(e: EventConfig): Form {
   f.studentEmailDomains = e.studentEmailDomains.join(", ");
   for (const k of DATETIMES) f[k] = toLocal(e[k]);
   for (const k of NUMBERS) f[k] = String(e[k]);
+  for (const k of BOOLEANS) f[k] = String(e[k]);
   return f;
 }
 
@@ -44,6 +47,7 @@ function patchOf(f: Form, before: Form): Partial<EventConfig> | string {
     if (f[k] === before[k]) continue;
     if ((DATETIMES as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = fromLocal(f[k]);
     else if ((NUMBERS as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = f[k] === "" ? NaN : Number(f[k]);
+    else if ((BOOLEANS as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = f[k] === "true";
     else if (k === "breaks") {
       const parts = f.breaks.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
       const breaks = parts.map((p) => /^(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(p));
@@ -186,6 +190,23 @@ export function EventConfigPage() {
           </div>
         </fieldset>
         <fieldset class="card">
+          <legend>{t("config.draw")}</legend>
+          <p class="muted small">{t("config.drawLead")}</p>
+          <div class="grid-2">
+            {input("wishesOpen", "datetime-local")}
+            {input("maxWishes", "number", { min: 1, max: 50 })}
+          </div>
+          <div class="checks">
+            {BOOLEANS.map((k) => (
+              <label key={k} class="check" for={`f-${k}`}>
+                <input id={`f-${k}`} type="checkbox" checked={f?.[k] === "true"} disabled={!f} onChange={(ev) => draft.update({ [k]: String(ev.currentTarget.checked) } as Partial<Form>)} />
+                {t(`config.${k}` as Key)}
+              </label>
+            ))}
+          </div>
+          {(fields.drawPhase1 || fields.drawPhase2) && <p class="field-error">{fields.drawPhase1 ?? fields.drawPhase2}</p>}
+        </fieldset>
+        <fieldset class="card">
           <legend>{t("config.caps")}</legend>
           <div class="grid-3">
             {input("maxBookingsPhase1", "number", { min: 0 })}
@@ -237,8 +258,9 @@ function Timeline({ form }: { form: Form }) {
   const p1 = [at("phase1Start"), at("phase1End")] as const;
   const p2 = [at("phase2Start"), at("phase2End")] as const;
   const dl = at("cancelDeadline");
+  const wo = at("wishesOpen");
   const now = serverNow();
-  const points = [p1[0], p1[1], p2[0], p2[1], dl, now].filter((x): x is number => x !== null && !Number.isNaN(x));
+  const points = [p1[0], p1[1], p2[0], p2[1], dl, wo, now].filter((x): x is number => x !== null && !Number.isNaN(x));
   const min = Math.min(...points);
   const max = Math.max(...points);
   const span = Math.max(1, max - min);
@@ -256,6 +278,7 @@ function Timeline({ form }: { form: Form }) {
         {bar(p1, "tl-p1", t("config.phase1"))}
         {bar(p2, "tl-p2", t("config.phase2"))}
         {dl !== null && <span class="tl-mark tl-deadline" style={{ left: pos(dl) }} title={t("config.cancelDeadline")} />}
+        {wo !== null && <span class="tl-mark tl-wishes" style={{ left: pos(wo) }} title={t("config.wishesOpen")} />}
         <span class="tl-mark tl-now" style={{ left: pos(now) }}>
           <span>{t("config.now")}</span>
         </span>
@@ -267,6 +290,8 @@ function Timeline({ form }: { form: Form }) {
         <dd>{p2[0] && p2[1] ? `${dateTime(p2[0])} → ${dateTime(p2[1])}` : "—"}</dd>
         <dt>{t("config.cancelDeadline")}</dt>
         <dd>{dl ? dateTime(dl) : t("config.noDeadline")}</dd>
+        <dt>{t("config.wishes")}</dt>
+        <dd>{wo ? dateTime(wo) : "—"}</dd>
       </dl>
     </section>
   );
