@@ -152,6 +152,11 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       resourcePersistencePath: o.persistDir,
       cf: false,
       logRequests: false,
+      // The Worker's access log (one line per request, #11) is work workerd does, as in production;
+      // printing 100 000 lines through this process is not: only warnings and errors are shown.
+      handleStructuredLogs: (log: { level: string; message: string }) => {
+        if (log.level === "warn" || log.level === "error") process.stderr.write(`${log.message}\n`);
+      },
       workers: ceiling ? [app, inspector, ceiling] : [app, inspector],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
