@@ -41,18 +41,30 @@ function flakyDb(pattern: RegExp, times: number): D1Database {
     }
     return run();
   };
+  // A D1 batch is one transaction: it fails whole when one of its statements would.
+  const unwrapped = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
+  const sqlOf = new WeakMap<D1PreparedStatement, string>();
   return new Proxy(env.DB, {
     get(target, prop) {
+      if (prop === "batch")
+        return (stmts: D1PreparedStatement[]) => {
+          const hit = stmts.map((st) => sqlOf.get(st) ?? "").find((sql) => pattern.test(sql));
+          return hit === undefined ? target.batch(stmts.map((st) => unwrapped.get(st) ?? st)) : guard(hit, () => target.batch(stmts.map((st) => unwrapped.get(st) ?? st)));
+        };
       if (prop !== "prepare") return Reflect.get(target, prop).bind(target);
       return (sql: string) => {
-        const wrap = (stmt: D1PreparedStatement): D1PreparedStatement =>
-          new Proxy(stmt, {
+        const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+          const proxy = new Proxy(stmt, {
             get(s, p) {
               if (p === "bind") return (...args: unknown[]) => wrap(s.bind(...args));
               if (p === "first" || p === "run" || p === "all") return (...args: unknown[]) => guard(sql, () => (s as any)[p](...args));
               return Reflect.get(s, p).bind(s);
             },
           });
+          sqlOf.set(proxy, sql);
+          unwrapped.set(proxy, stmt);
+          return proxy;
+        };
         return wrap(target.prepare(sql));
       };
     },
@@ -123,6 +135,21 @@ describe("the mail queue consumer", () => {
       .run();
     expect(await deliver(n, "msg-3", { db: env.DB, transport: t })).toBe("sent");
     expect(t.sent).toBe(2);
+  });
+
+  it("a batch of several messages, one a copy already sent: the others sent once each, the copy acked unsent", async () => {
+    const [a, b] = [mail(), mail()];
+    const t = countingTransport();
+    expect((await run(a, { db: env.DB, transport: t })).explicitAcks).toEqual(["msg-1"]);
+    const batch = createMessageBatch<Mail>("inf-mail", [
+      { id: "b-1", timestamp: Date.now(), attempts: 1, body: a },
+      { id: "b-2", timestamp: Date.now(), attempts: 1, body: b },
+      { id: "b-3", timestamp: Date.now(), attempts: 1, body: b },
+    ]);
+    await handleMailBatch(batch, env, { db: env.DB, transport: t });
+    expect((await getQueueResult(batch, createExecutionContext())).explicitAcks.sort()).toEqual(["b-1", "b-2", "b-3"]);
+    expect([t.sent, await inbox(a.to), await inbox(b.to)]).toEqual([2, 1, 1]);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM mail_log WHERE dedupe_key IN (?, ?) AND sent_at IS NOT NULL").bind(a.dedupeKey, b.dedupeKey).first("n")).toBe(2);
   });
 
   it("many copies of one message delivered at once send it once", async () => {

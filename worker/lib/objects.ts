@@ -3,6 +3,7 @@
 // a failed call means. The objects use the same names for each other; their RPC types are in
 // durable-objects/api.ts.
 import { ApiError } from "./errors.ts";
+import { errorFields, logLine } from "./log.ts";
 
 export const studentName = (eventId: string, userId: string) => `student:${eventId}:${userId}`;
 export const slotName = (slotId: string) => `slot:${slotId}`;
@@ -60,7 +61,7 @@ export async function callObject<T>(call: () => Promise<T>): Promise<T> {
   } catch (err) {
     const fault = objectFault(err);
     if (fault === "bug") throw err;
-    console.error(JSON.stringify({ level: "error", msg: "durable object call failed", fault, error: err instanceof Error ? err.message : String(err) }));
+    logLine("error", "durable object call failed", { fault, ...errorFields(err) });
     throw new ApiError("unavailable", "The booking service is busy; please retry in a moment.", undefined, { retryAfter: RETRY_AFTER_S[fault] });
   }
 }

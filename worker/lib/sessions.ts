@@ -10,6 +10,7 @@
 import { ApiError } from "./errors.ts";
 import { SESSION_SECONDS } from "./jwt.ts";
 import type { AuthUser } from "../env.ts";
+import { errorFields, logLine } from "./log.ts";
 
 // Not IsolateCache: its cold load hands one request's pending promise to the others, and a Workers
 // promise settles only in the request that created it. Here a request either serves the map it
@@ -42,7 +43,7 @@ async function versions(env: Env): Promise<Map<string, number>> {
     cached = { map, at: Date.now() };
     return map;
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "session versions not loaded", error: String(err) }));
+    logLine("error", "session versions not loaded", errorFields(err));
     if (canServeStale) return e.map;
     throw new ApiError("unavailable", "The service is busy; please retry in a moment.");
   } finally {

@@ -6,9 +6,21 @@ import type { Interview, Mail, MailData, MailKind, Rendered } from "./types.ts";
 
 const LOCALE: Record<Lang, string> = { fr: "fr-BE", en: "en-GB" };
 
-const when = (lang: Lang, iso: string, timeZone: string) =>
-  new Intl.DateTimeFormat(LOCALE[lang], { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
-const hour = (lang: Lang, iso: string, timeZone: string) => new Intl.DateTimeFormat(LOCALE[lang], { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+// Building an Intl.DateTimeFormat costs far more than using one (the bench's profile: the most
+// expensive line of a herd, one mail per confirmed booking): one per language, zone and shape.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(lang: Lang, timeZone: string, shape: "when" | "hour"): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${shape}`;
+  let f = formats.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      shape === "when" ? { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" } : { timeZone, hour: "2-digit", minute: "2-digit" };
+    formats.set(key, (f = new Intl.DateTimeFormat(LOCALE[lang], options)));
+  }
+  return f;
+}
+const when = (lang: Lang, iso: string, timeZone: string) => format(lang, timeZone, "when").format(new Date(iso));
+const hour = (lang: Lang, iso: string, timeZone: string) => format(lang, timeZone, "hour").format(new Date(iso));
 
 const SIGN: Record<Lang, string> = { fr: "— Le service carrières (INF)", en: "— The career office (INF)" };
 

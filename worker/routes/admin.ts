@@ -17,6 +17,7 @@ import { eventMetrics } from "../lib/metrics.ts";
 import { normalizeEmail } from "../lib/users.ts";
 import { fieldErrors, valid } from "../lib/validate.ts";
 import { requireRole } from "../middleware/auth.ts";
+import { errorFields, logLine } from "../lib/log.ts";
 
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a company id" }) });
 const verifyBody = z.strictObject({ verified: z.boolean().optional() }).optional();
@@ -55,7 +56,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
     // The event's DrawDO aims its alarms at the new times (a failure here is caught up by the cron).
     await drawStub(c.env, event.id)
       .sync(event.id)
-      .catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "draw sync after a configuration change failed", error: String(err) })));
+      .catch((err: unknown) => logLine("error", "draw sync after a configuration change failed", errorFields(err)));
     return c.json({ event: publicEvent(await activeEvent(db)) });
   })
   .get("/companies", async (c) => {
