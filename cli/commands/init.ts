@@ -35,6 +35,7 @@ export const eventColumns = (c: EventConfig) => ({
   max_bookings_per_company: c.maxBookingsPerCompany,
   cancel_deadline: c.cancelDeadline,
   booking_open: c.bookingOpen,
+  live_max_sockets: c.liveMaxSockets,
 });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

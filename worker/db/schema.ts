@@ -30,6 +30,8 @@ export const events = sqliteTable(
     maxBookingsPerCompany: integer("max_bookings_per_company").notNull().default(1),
     cancelDeadline: text("cancel_deadline"),
     bookingOpen: integer("booking_open", { mode: "boolean" }).notNull().default(false),
+    /** Ceiling on the live-seat WebSockets of this event (LiveDO); clients past it poll instead. */
+    liveMaxSockets: integer("live_max_sockets").notNull().default(5000),
     status: text("status", { enum: ["active", "archived"] }).notNull().default("active"),
     archivedAt: text("archived_at"),
     createdAt: createdAt(),

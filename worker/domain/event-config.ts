@@ -30,6 +30,7 @@ export const eventConfigFields = z.strictObject({
   maxBookingsPerCompany: count(1, 100),
   cancelDeadline: isoUtc.nullable(),
   bookingOpen: z.boolean(),
+  liveMaxSockets: count(1, 32_000),
 });
 
 export const eventConfigPatch = eventConfigFields.partial();
@@ -81,4 +82,5 @@ export const DEFAULT_EVENT_CONFIG: Omit<EventConfig, "name" | "date"> = {
   maxBookingsPerCompany: 1,
   cancelDeadline: null,
   bookingOpen: false,
+  liveMaxSockets: 5000,
 };

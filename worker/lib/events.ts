@@ -37,6 +37,7 @@ export function toConfig(e: EventRow): EventConfig {
     maxBookingsPerCompany: e.maxBookingsPerCompany,
     cancelDeadline: e.cancelDeadline,
     bookingOpen: e.bookingOpen,
+    liveMaxSockets: e.liveMaxSockets,
   };
 }
 
