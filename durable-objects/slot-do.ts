@@ -2,6 +2,7 @@
 // A seat row is keyed by the booking id, so every call is idempotent; a released row stays as a
 // tombstone so that a late `take` for a booking already settled elsewhere can never seat it.
 import { DurableObject } from "cloudflare:workers";
+import { LiveNotifier } from "./live-notify.ts";
 import { migrate } from "./sql-migrations.ts";
 
 const SCHEMA = [
@@ -31,12 +32,15 @@ export class SlotDO extends DurableObject<Env> {
   private sql: SqlStorage;
   private taken = 0;
   private retired = false;
+  /** Pushes seat changes to the event's live hub, after the fact (never awaited). */
+  private readonly live: LiveNotifier;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: SlotFaultStep) => void;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.live = new LiveNotifier(ctx, env, () => ({ taken: this.taken }));
     ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, SCHEMA);
       this.taken = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM seats WHERE state = 'seated'").one().n;
@@ -63,6 +67,7 @@ export class SlotDO extends DurableObject<Env> {
     if (twice.length) return { ok: false, code: "already_booked", taken: this.taken };
     this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, Date.now());
     this.taken++;
+    this.live.changed();
     this.faultHook?.("seated");
     return { ok: true, taken: this.taken };
   }
@@ -73,6 +78,7 @@ export class SlotDO extends DurableObject<Env> {
     if (known?.state === "seated") {
       this.sql.exec("UPDATE seats SET state = 'released', at = ? WHERE booking_id = ?", Date.now(), bookingId);
       this.taken--;
+      this.live.changed();
       return { released: true, taken: this.taken };
     }
     if (!known)

@@ -7,6 +7,7 @@ import { signSession } from "../worker/lib/jwt.ts";
 import type { Role } from "../worker/domain/contract.ts";
 import type { StudentState } from "../durable-objects/student-do.ts";
 import type { SlotState } from "../durable-objects/slot-do.ts";
+import { purgePublicReads } from "../worker/lib/public-reads.ts";
 
 export const PASSWORD = "correct horse battery";
 const MIN = 60_000;
@@ -98,6 +99,8 @@ export async function createEvent(o: EventOptions = {}): Promise<string> {
       o.bookingOpen === false ? 0 : 1,
     ),
   ]);
+  // The public reads are cached for a few seconds; a test's new event is the active one at once.
+  await purgePublicReads({ req: { url: "http://127.0.0.1/" } });
   return eventId;
 }
 

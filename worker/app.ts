@@ -10,6 +10,7 @@ import { catalogueRoutes } from "./routes/catalogue.ts";
 import { companyRoutes } from "./routes/company.ts";
 import { companyProfileRoutes } from "./routes/company-profile.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { liveRoutes } from "./routes/live.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { reconcileRoutes } from "./routes/reconcile.ts";
 
@@ -20,6 +21,7 @@ export const app = new Hono<AppEnv>()
   .route("/", healthRoutes)
   .route("/", authRoutes)
   .route("/", catalogueRoutes)
+  .route("/", liveRoutes)
   .route("/bookings", bookingRoutes)
   .route("/company", companyRoutes)
   .route("/company", companyProfileRoutes)

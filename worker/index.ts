@@ -4,6 +4,7 @@ import { app } from "./app.ts";
 import { makeDb } from "./db/client.ts";
 import { backupToR2 } from "./lib/backup.ts";
 
+export { LiveDO } from "../durable-objects/live-do.ts";
 export { RecorderDO } from "../durable-objects/recorder-do.ts";
 export { SlotDO } from "../durable-objects/slot-do.ts";
 export { StudentDO } from "../durable-objects/student-do.ts";

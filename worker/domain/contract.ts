@@ -28,6 +28,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unavailable"
   | "internal"
+  | "upgrade_required"
   | BookingRefusal;
 
 export const ERROR_STATUS = {
@@ -47,6 +48,7 @@ export const ERROR_STATUS = {
   cancel_deadline_passed: 409,
   payload_too_large: 413,
   idempotency_conflict: 422,
+  upgrade_required: 426,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -98,6 +100,8 @@ export interface EventConfig {
   maxBookingsPerCompany: number;
   cancelDeadline: string | null;
   bookingOpen: boolean;
+  /** Ceiling on live-seat WebSockets for the event (GET /api/live); past it, clients poll. */
+  liveMaxSockets: number;
 }
 
 export type Phase = 0 | 1 | 2;
@@ -153,3 +157,164 @@ export interface Booking {
 export interface CompanySlot extends SlotAvailability {
   students: { id: string; fullName: string; email: string }[];
 }
+
+/** An entry of `GET /api/companies`: a verified company, its offers and its seats. */
+export interface CatalogueCompany extends CompanyWithOffers {
+  slotCount: number;
+  freeSeats: number;
+}
+
+/** `GET /api/companies/:id`. */
+export interface CompanyDetail {
+  company: Company;
+  offers: Offer[];
+  slots: SlotAvailability[];
+}
+
+// ---- the career office -------------------------------------------------------------------
+
+/** An entry of `GET /api/admin/companies`. */
+export interface AdminCompany extends Company {
+  createdAt: string;
+  verified: boolean;
+  verifiedAt: string | null;
+  recruiters: { email: string; fullName: string }[];
+  offers: number;
+  slots: number;
+}
+
+export interface CompanyGeneration {
+  companyId: string;
+  name: string;
+  slots: number;
+  created: number;
+  removed: number;
+  reshaped: number;
+  keptBooked: number;
+  skipped: number;
+}
+
+/** `POST /api/admin/slots/generate`. */
+export interface GenerationReport {
+  dryRun: boolean;
+  perCompanySlots: number;
+  created: number;
+  removed: number;
+  reshaped: number;
+  keptBooked: number;
+  skipped: number;
+  companies: CompanyGeneration[];
+}
+
+/** An entry of `GET /api/admin/audit`. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  eventId: string | null;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Metrics {
+  generatedAt: string;
+  bookings: { confirmed: number; cancelled: number };
+  slots: { count: number; seats: number; taken: number };
+  fillRate: number;
+  students: { total: number; withBooking: number; deprioritized: number };
+  attempts: { total: number; byCode: Record<string, number> };
+  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
+  perMinute: { minute: string; bookings: number; attempts: number }[];
+}
+
+/** Open live-seat sockets of the event, and its ceiling. */
+export interface LiveStats {
+  sockets: number;
+  ceiling: number;
+}
+
+/** `GET /api/admin/metrics`; `live` is null when the hub cannot be reached. */
+export interface MetricsResponse {
+  event: PublicEvent;
+  metrics: Metrics;
+  live: LiveStats | null;
+}
+
+// ---- live seats: GET /api/live (WebSocket, JSON text frames) -----------------------------
+
+/**
+ * The one message a client sends (others are ignored). `companyIds`: the companies whose slots
+ * it shows; an empty list subscribes to the catalogue's per-company free-seat totals, and
+ * `catalogue: true` adds those totals to a list (tabs sharing one socket). `stats` adds the
+ * socket count (the admin monitor). Sending it again replaces the subscription and brings a
+ * fresh snapshot.
+ */
+export interface LiveSubscribe {
+  type: "subscribe";
+  companyIds: string[];
+  catalogue?: boolean;
+  stats?: boolean;
+}
+
+export interface LiveSlot {
+  slotId: string;
+  companyId: string;
+  taken: number;
+  capacity: number;
+}
+
+/** A company's free seats and the `seq` of its last change (0: none since the hub started). */
+export interface LiveCompany {
+  companyId: string;
+  free: number;
+  seq: number;
+}
+
+export interface LivePhase {
+  currentPhase: Phase;
+  bookingOpen: boolean;
+}
+
+/** The state of the subscription at `seq`; every later message has a greater `seq`. */
+export interface LiveSnapshotMessage {
+  type: "snapshot";
+  seq: number;
+  slots: LiveSlot[];
+  companies: LiveCompany[];
+  event: LivePhase;
+}
+
+/**
+ * A seat change. `prevSeq` is the `seq` of the company's previous change: a client whose last
+ * known `seq` for the company differs has missed one and re-reads the snapshot. `at` is when the
+ * slot changed (epoch ms), for measuring delivery delay; `free` is the company's new total.
+ */
+export interface LiveSeatMessage extends LiveSlot {
+  type: "seat";
+  seq: number;
+  prevSeq: number;
+  free: number;
+  at: number;
+}
+
+export interface LiveEventMessage extends LivePhase {
+  type: "event";
+  seq: number;
+}
+
+export interface LiveStatsMessage extends LiveStats {
+  type: "stats";
+}
+
+/** Published by other parts of the platform through the hub (e.g. draw progress): `type` is theirs. */
+export interface LivePublishedMessage {
+  type: string;
+  seq: number;
+  [field: string]: unknown;
+}
+
+export type LiveServerMessage = LiveSnapshotMessage | LiveSeatMessage | LiveEventMessage | LiveStatsMessage;

@@ -54,6 +54,16 @@ export function currentPhase(w: PhaseWindows, now: number): Phase {
   return 0;
 }
 
+/** The next moment the phase changes after `now`, and what it becomes; null when it never does. */
+export function nextPhaseChange(w: PhaseWindows, now: number): { at: number; to: Phase } | null {
+  const marks = [w.phase1Start, w.phase1End, w.phase2Start, w.phase2End].filter((t): t is number => t !== null && t > now).sort((a, b) => a - b);
+  for (const at of marks) {
+    const to = currentPhase(w, at);
+    if (to !== currentPhase(w, now)) return { at, to };
+  }
+  return null;
+}
+
 export const overlaps = (a: { startsAt: number; endsAt: number }, b: { startsAt: number; endsAt: number }) =>
   a.startsAt < b.endsAt && b.startsAt < a.endsAt;
 

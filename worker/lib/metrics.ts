@@ -1,15 +1,5 @@
 // The live numbers of the career office's monitoring page, all read from D1 in one batch.
-
-export interface Metrics {
-  generatedAt: string;
-  bookings: { confirmed: number; cancelled: number };
-  slots: { count: number; seats: number; taken: number };
-  fillRate: number;
-  students: { total: number; withBooking: number; deprioritized: number };
-  attempts: { total: number; byCode: Record<string, number> };
-  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
-  perMinute: { minute: string; bookings: number; attempts: number }[];
-}
+import type { Metrics } from "../domain/contract.ts";
 
 const num = (v: unknown) => Number(v ?? 0);
 

@@ -3,6 +3,11 @@ import { ApiError } from "./errors.ts";
 
 export const studentStub = (env: Env, eventId: string, userId: string) => env.STUDENT.getByName(`student:${eventId}:${userId}`);
 export const slotStub = (env: Env, slotId: string) => env.SLOT.getByName(`slot:${slotId}`);
+/** The live-seats hub of an event; its name carries the event id (LiveDO reads it back). */
+export const liveStub = (env: Env, eventId: string) => env.LIVE.getByName(`live:${eventId}`);
+/** The slot id in a SlotDO's own name (`slot:<id>`), or null. */
+export const slotIdOfName = (name: string | undefined) => (name?.startsWith("slot:") ? name.slice(5) : null);
+export const eventIdOfLiveName = (name: string | undefined) => (name?.startsWith("live:") ? name.slice(5) : null);
 
 /** A fault reaching a Durable Object (overload, reset) is a 503 the client may retry. */
 export async function callDo<T>(call: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { EventConfig } from "../domain/contract.ts";
+import type { AdminCompany, AuditEntry, EventConfig, MetricsResponse } from "../domain/contract.ts";
 import { eventConfigPatch, eventConfigSchema } from "../domain/event-config.ts";
 import { auditLog, bookings, companies, deprioritizedEmails, eventCompanies, events, offers, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
@@ -12,6 +12,7 @@ import { ApiError, notFound } from "../lib/errors.ts";
 import { invalidateEventContext } from "../lib/event-context.ts";
 import { activeEvent, publicEvent, toConfig } from "../lib/events.ts";
 import { generateSlots } from "../lib/generate-slots.ts";
+import { afterVisibleWrite, liveStats } from "../lib/live.ts";
 import { eventMetrics } from "../lib/metrics.ts";
 import { normalizeEmail } from "../lib/users.ts";
 import { fieldErrors, valid } from "../lib/validate.ts";
@@ -43,6 +44,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
       auditStmt(db, c.var.user, { action: "event.update", eventId: event.id, targetType: "event", targetId: event.id, before, after: checked.data }),
     ]);
     invalidateEventContext();
+    await afterVisibleWrite(c, event.id);
     return c.json({ event: publicEvent(await activeEvent(db)) });
   })
   .get("/companies", async (c) => {
@@ -67,7 +69,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
     ]);
     const countOf = (list: { companyId: string; n: number }[], id: string) => list.find((x) => x.companyId === id)?.n ?? 0;
     return c.json({
-      companies: rows.map((r) => ({
+      companies: rows.map((r): AdminCompany => ({
         ...r,
         verified: r.verifiedAt !== null,
         recruiters: recruiters.filter((u) => u.companyId === r.id).map(({ email, fullName }) => ({ email, fullName })),
@@ -101,6 +103,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
       }),
     ]);
     invalidateEventContext();
+    await afterVisibleWrite(c, event.id);
     return c.json({ company: { id, name: company.name, verified, verifiedAt } });
   })
   .post("/slots/generate", valid("json", generateBody), async (c) => {
@@ -130,6 +133,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
         after: { companyIds: targets.map((t) => t.id), created: report.created, removed: report.removed, reshaped: report.reshaped, keptBooked: report.keptBooked },
       });
       invalidateEventContext();
+      await afterVisibleWrite(c, event.id);
     }
     return c.json(report);
   })
@@ -173,8 +177,9 @@ export const adminRoutes = new Hono<AuthedEnv>()
   })
   .get("/metrics", async (c) => {
     const event = await activeEvent(c.var.db);
+    const [metrics, live] = await Promise.all([eventMetrics(c.env.DB, event.id), liveStats(c.env, event.id)]);
     c.header("Cache-Control", "no-store");
-    return c.json({ event: publicEvent(event), metrics: await eventMetrics(c.env.DB, event.id) });
+    return c.json({ event: publicEvent(event), metrics, live } satisfies MetricsResponse);
   })
   .get("/export/bookings.csv", async (c) => {
     const db = c.var.db;
@@ -212,5 +217,5 @@ export const adminRoutes = new Hono<AuthedEnv>()
       .where(before ? lt(auditLog.id, before) : undefined)
       .orderBy(desc(auditLog.id))
       .limit(limit);
-    return c.json({ entries: rows });
+    return c.json({ entries: rows satisfies AuditEntry[] });
   });

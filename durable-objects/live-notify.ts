@@ -1,0 +1,99 @@
+// SlotDO → LiveDO: tells the event's hub about a seat change (issue #14), off the booking path.
+// The SlotDO calls `changed()` after a change and returns at once; within COALESCE_MS the
+// notifier sends the slot's state *then* (so a burst costs one call), one call at a time per slot
+// (so the hub receives a slot's reports in order), retried a few times (so a hub that restarted
+// still hears), and gives up quietly: the hub's periodic check against D1 and the SlotDO repairs
+// what is lost. Seats are decided by the SlotDO alone; nothing here can change or delay one.
+//
+// Which event's hub: the slot's event, read once from D1 and kept in the SlotDO's storage.
+import { liveStub, slotIdOfName } from "../worker/lib/student-stub.ts";
+
+/** What a slot reports: its seats, and its capacity when the slot itself changes it. */
+export interface SeatState {
+  taken: number;
+  capacity?: number;
+}
+
+const COALESCE_MS = 5;
+const RETRY_MS = [50, 250, 1000];
+const ROUTE_KEY = "live:eventId";
+
+const warn = (msg: string, slotId: string | null, err: unknown) =>
+  console.error(JSON.stringify({ level: "warn", msg, slotId, error: String(err) }));
+
+export class LiveNotifier {
+  /** When the oldest change not yet reported happened (null: nothing to report). */
+  private dirtySince: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private sending = false;
+  private eventId: string | null = null;
+  private readonly slotId: string | null;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly env: Env,
+    private readonly state: () => SeatState,
+  ) {
+    this.slotId = slotIdOfName(ctx.id.name);
+  }
+
+  /** Call after every seat change; never awaits, never throws. */
+  changed(): void {
+    if (!this.slotId) return;
+    this.dirtySince ??= Date.now();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.sending) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.send();
+    }, COALESCE_MS);
+  }
+
+  private async send(): Promise<void> {
+    this.sending = true;
+    let failures = 0;
+    try {
+      const eventId = await this.route();
+      if (!eventId) {
+        this.dirtySince = null;
+        return;
+      }
+      while (this.dirtySince !== null) {
+        const at = this.dirtySince;
+        this.dirtySince = null;
+        try {
+          await liveStub(this.env, eventId).report([{ slotId: this.slotId!, at, ...this.state() }]);
+          failures = 0;
+        } catch (err) {
+          // A newer change may have come meanwhile: it is reported with the older time, never lost.
+          this.dirtySince = Math.min(this.dirtySince ?? at, at);
+          if (failures >= RETRY_MS.length) {
+            warn("live hub unreachable; seat change not pushed", this.slotId, err);
+            this.dirtySince = null;
+            return;
+          }
+          await new Promise((r) => setTimeout(r, RETRY_MS[failures++]));
+        }
+      }
+    } catch (err) {
+      warn("live notification failed", this.slotId, err);
+      this.dirtySince = null;
+    } finally {
+      this.sending = false;
+      if (this.dirtySince !== null) this.schedule();
+    }
+  }
+
+  private async route(): Promise<string | null> {
+    if (this.eventId) return this.eventId;
+    const kept = this.ctx.storage.kv.get<string>(ROUTE_KEY);
+    if (kept) return (this.eventId = kept);
+    const row = await this.env.DB.prepare("SELECT event_id FROM slots WHERE id = ?").bind(this.slotId).first<{ event_id: string }>();
+    if (!row) return null;
+    this.ctx.storage.kv.put(ROUTE_KEY, row.event_id);
+    return (this.eventId = row.event_id);
+  }
+}

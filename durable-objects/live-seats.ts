@@ -1,0 +1,220 @@
+// The hub's view of the event's seats (LiveDO): every slot's taken and capacity, kept in the
+// hub's own SQLite so that a restart (hibernation, eviction, abort) resumes where it was, and the
+// sequence numbers of the live channel. Synchronous: no I/O here, the hub coordinates.
+//
+// Invariants: `seq` only grows (persisted with every change it numbers); a slot's update from its
+// SlotDO is applied only if not older than the last one applied (`at`), so a late retry never
+// brings back an older count; a company's `seq` is the seq of its last seat message, which the
+// next one carries as `prevSeq` (how a client notices it missed one).
+import type { LiveCompany, LiveSeatMessage, LiveSlot } from "../worker/domain/contract.ts";
+
+/** What a SlotDO reports after a change (durable-objects/live-notify.ts). */
+export interface SeatUpdate {
+  slotId: string;
+  taken: number;
+  /** When the slot changed (epoch ms): orders the updates of one slot. */
+  at: number;
+  /** Set by changes of capacity; otherwise the hub keeps D1's. */
+  capacity?: number;
+}
+
+/** A slot as D1 lists it (verified companies only). */
+export interface SlotSource {
+  slotId: string;
+  companyId: string;
+  capacity: number;
+  taken: number;
+}
+
+interface Row {
+  companyId: string;
+  capacity: number;
+  taken: number;
+  /** Time of the last SlotDO update applied; 0 when only D1 ever told us. */
+  at: number;
+  seq: number;
+}
+
+export const LIVE_SEATS_SCHEMA = [
+  `CREATE TABLE slots (
+     slot_id TEXT PRIMARY KEY,
+     company_id TEXT NOT NULL,
+     capacity INTEGER NOT NULL,
+     taken INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     seq INTEGER NOT NULL
+   )`,
+  "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+];
+
+const free = (r: Row) => Math.max(0, r.capacity - r.taken);
+
+export class LiveSeats {
+  private readonly slots = new Map<string, Row>();
+  private readonly byCompany = new Map<string, Set<string>>();
+  /** Slots changed since the last flush. */
+  private readonly dirty = new Set<string>();
+  /** Updates of slots not (yet) known: applied after the next sync from D1, else dropped. */
+  private readonly waiting = new Map<string, SeatUpdate>();
+  private seq = 0;
+
+  constructor(private readonly sql: SqlStorage) {
+    for (const r of sql.exec<{ slot_id: string; company_id: string; capacity: number; taken: number; at: number; seq: number }>("SELECT * FROM slots"))
+      this.put(r.slot_id, { companyId: r.company_id, capacity: r.capacity, taken: r.taken, at: r.at, seq: r.seq });
+    this.seq = Number(this.meta("seq") ?? "0");
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get hasWaiting(): boolean {
+    return this.waiting.size > 0;
+  }
+
+  meta(k: string): string | null {
+    return this.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = ?", k).toArray()[0]?.v ?? null;
+  }
+
+  setMeta(k: string, v: string): void {
+    this.sql.exec("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", k, v);
+  }
+
+  /** A new number for a message of the channel (an event, a published message). */
+  next(): number {
+    this.seq++;
+    this.setMeta("seq", String(this.seq));
+    return this.seq;
+  }
+
+  /** Applies a SlotDO's report; false when the slot is unknown (it waits for a sync). */
+  apply(u: SeatUpdate): boolean {
+    const r = this.slots.get(u.slotId);
+    if (!r) {
+      const w = this.waiting.get(u.slotId);
+      if (!w || w.at <= u.at) this.waiting.set(u.slotId, u);
+      return false;
+    }
+    if (u.at < r.at) return true;
+    r.at = u.at;
+    const capacity = u.capacity ?? r.capacity;
+    if (r.taken !== u.taken || r.capacity !== capacity) {
+      r.taken = u.taken;
+      r.capacity = capacity;
+      this.dirty.add(u.slotId);
+    }
+    this.sql.exec("UPDATE slots SET taken = ?, capacity = ?, at = ? WHERE slot_id = ?", r.taken, r.capacity, r.at, u.slotId);
+    return true;
+  }
+
+  /**
+   * Merges D1's list: slots appear and disappear (generation, verification), capacities follow
+   * D1, and `taken` follows D1 for the slots no SlotDO has reported yet. True when the set of
+   * slots changed, which the subscribers' snapshots cannot express as deltas.
+   */
+  sync(rows: SlotSource[]): boolean {
+    let reshaped = false;
+    const seen = new Set<string>();
+    for (const s of rows) {
+      seen.add(s.slotId);
+      const r = this.slots.get(s.slotId);
+      if (!r) {
+        reshaped = true;
+        this.put(s.slotId, { companyId: s.companyId, capacity: s.capacity, taken: s.taken, at: 0, seq: 0 });
+        this.sql.exec("INSERT INTO slots (slot_id, company_id, capacity, taken, at, seq) VALUES (?, ?, ?, ?, 0, 0)", s.slotId, s.companyId, s.capacity, s.taken);
+        continue;
+      }
+      const taken = r.at === 0 ? s.taken : r.taken;
+      if (r.capacity !== s.capacity || r.taken !== taken) {
+        r.capacity = s.capacity;
+        r.taken = taken;
+        this.dirty.add(s.slotId);
+        this.sql.exec("UPDATE slots SET taken = ?, capacity = ? WHERE slot_id = ?", r.taken, r.capacity, s.slotId);
+      }
+    }
+    for (const id of [...this.slots.keys()]) {
+      if (seen.has(id)) continue;
+      reshaped = true;
+      this.drop(id);
+    }
+    for (const [id, u] of this.waiting) if (this.slots.has(id)) this.apply(u);
+    this.waiting.clear();
+    this.setMeta("synced_at", String(Date.now()));
+    return reshaped;
+  }
+
+  /** Slots D1 disagrees with although their SlotDO has been quiet for `quietMs`: worth asking the SlotDO. */
+  suspects(rows: SlotSource[], now: number, quietMs: number): string[] {
+    return rows.filter((s) => {
+      const r = this.slots.get(s.slotId);
+      return r !== undefined && r.at > 0 && now - r.at > quietMs && r.taken !== s.taken;
+    }).map((s) => s.slotId);
+  }
+
+  /** Numbers the changes since the last flush, in one go: one message per changed slot. */
+  flush(): LiveSeatMessage[] {
+    const out: LiveSeatMessage[] = [];
+    for (const slotId of this.dirty) {
+      const r = this.slots.get(slotId);
+      if (!r) continue;
+      const prevSeq = this.companySeq(r.companyId);
+      r.seq = ++this.seq;
+      this.sql.exec("UPDATE slots SET seq = ? WHERE slot_id = ?", r.seq, slotId);
+      out.push({ type: "seat", seq: r.seq, prevSeq, slotId, companyId: r.companyId, taken: r.taken, capacity: r.capacity, free: this.companyFree(r.companyId), at: r.at });
+    }
+    this.dirty.clear();
+    if (out.length) this.setMeta("seq", String(this.seq));
+    return out;
+  }
+
+  /** A subscription's state: the listed companies' slots, and their totals (with `catalogue`, every company's). */
+  snapshot(companyIds: string[], catalogue: boolean): { slots: LiveSlot[]; companies: LiveCompany[] } {
+    const listed = companyIds.filter((id) => this.byCompany.has(id));
+    const slots: LiveSlot[] = [];
+    for (const id of listed)
+      for (const slotId of this.byCompany.get(id)!) {
+        const r = this.slots.get(slotId)!;
+        slots.push({ slotId, companyId: id, taken: r.taken, capacity: r.capacity });
+      }
+    const ids = catalogue ? [...this.byCompany.keys()] : listed;
+    return { slots, companies: ids.map((id) => ({ companyId: id, free: this.companyFree(id), seq: this.companySeq(id) })) };
+  }
+
+  slotIds(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  taken(slotId: string): number | undefined {
+    return this.slots.get(slotId)?.taken;
+  }
+
+  private companySeq(companyId: string): number {
+    let seq = 0;
+    for (const id of this.byCompany.get(companyId) ?? []) seq = Math.max(seq, this.slots.get(id)!.seq);
+    return seq;
+  }
+
+  private companyFree(companyId: string): number {
+    let n = 0;
+    for (const id of this.byCompany.get(companyId) ?? []) n += free(this.slots.get(id)!);
+    return n;
+  }
+
+  private put(slotId: string, r: Row): void {
+    this.slots.set(slotId, r);
+    let set = this.byCompany.get(r.companyId);
+    if (!set) this.byCompany.set(r.companyId, (set = new Set()));
+    set.add(slotId);
+  }
+
+  private drop(slotId: string): void {
+    const r = this.slots.get(slotId);
+    if (!r) return;
+    this.slots.delete(slotId);
+    this.dirty.delete(slotId);
+    const set = this.byCompany.get(r.companyId);
+    set?.delete(slotId);
+    if (set && set.size === 0) this.byCompany.delete(r.companyId);
+    this.sql.exec("DELETE FROM slots WHERE slot_id = ?", slotId);
+  }
+}
