@@ -18,8 +18,6 @@ import { LiveSockets, type Subscription } from "./live-sockets.ts";
 import { type EventSummary, nextBoundary, phaseOf, readSource } from "./live-source.ts";
 import { migrate } from "./sql-migrations.ts";
 
-/** Seat reports arriving within this window go out together (one message per changed slot). */
-const FLUSH_MS = 10;
 /** How often the hub re-reads D1 while sockets are open: the bound for changes written straight into D1. */
 export const CHECK_MS = 5_000;
 /** A slot whose SlotDO has been quiet this long and on which D1 disagrees is asked directly. */
@@ -51,7 +49,7 @@ export class LiveDO extends DurableObject<Env> {
   private told: LivePhase | null = null;
   private syncing: Promise<void> | null = null;
   private lastSyncAt = 0;
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushQueued = false;
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -202,11 +200,14 @@ export class LiveDO extends DurableObject<Env> {
 
   // ---- fan-out ------------------------------------------------------------------------------
 
+  /** Reports handled in the same turn go out together; no timer (a busy isolate runs them late). */
   private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = null;
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
       this.flush();
-    }, FLUSH_MS);
+    });
   }
 
   private flush(): void {

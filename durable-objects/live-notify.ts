@@ -1,11 +1,15 @@
 // SlotDO → LiveDO: tells the event's hub about a seat change (issue #14), off the booking path.
-// The SlotDO calls `changed()` after a change and returns at once; within COALESCE_MS the
-// notifier sends the slot's state *then* (so a burst costs one call), one call at a time per slot
-// (so the hub receives a slot's reports in order), retried a few times (so a hub that restarted
-// still hears), and gives up quietly: the hub's periodic check against D1 and the SlotDO repairs
-// what is lost. Seats are decided by the SlotDO alone; nothing here can change or delay one.
+// The SlotDO calls `changed()` after a change and returns at once; right after (a microtask, not
+// a timer: a busy isolate runs timers late) the notifier sends the slot's state as it is *then*,
+// one call at a time per slot, so the hub receives a slot's reports in order and every change
+// made while a call is in flight goes out together in the next one (the coalescing window is
+// the call itself, a few ms). The call leaves only once the change is durable (the output gate).
+// Retried a few times (a hub that restarted still hears), then given up quietly: the hub's
+// periodic check against D1 and the SlotDO repairs what is lost. Seats are decided by the SlotDO
+// alone; nothing here can change or delay one.
 //
-// Which event's hub: the slot's event, read once from D1 and kept in the SlotDO's storage.
+// Which event's hub: the slot's event, as the booking that seats it says (StudentDO passes it to
+// `take`), kept in the SlotDO's storage; read from D1 only for a slot that never heard it.
 import { liveStub, slotIdOfName } from "../worker/lib/student-stub.ts";
 
 /** What a slot reports: its seats, and its capacity when the slot itself changes it. */
@@ -14,7 +18,6 @@ export interface SeatState {
   capacity?: number;
 }
 
-const COALESCE_MS = 5;
 const RETRY_MS = [50, 250, 1000];
 const ROUTE_KEY = "live:eventId";
 
@@ -24,7 +27,7 @@ const warn = (msg: string, slotId: string | null, err: unknown) =>
 export class LiveNotifier {
   /** When the oldest change not yet reported happened (null: nothing to report). */
   private dirtySince: number | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private scheduled = false;
   private sending = false;
   private eventId: string | null = null;
   private readonly slotId: string | null;
@@ -37,19 +40,21 @@ export class LiveNotifier {
     this.slotId = slotIdOfName(ctx.id.name);
   }
 
-  /** Call after every seat change; never awaits, never throws. */
-  changed(): void {
+  /** Call after every seat change, with the slot's event when the caller knows it; never awaits, never throws. */
+  changed(eventId?: string): void {
     if (!this.slotId) return;
+    if (eventId && !this.eventId) this.remember(eventId);
     this.dirtySince ??= Date.now();
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.timer || this.sending) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    if (this.scheduled || this.sending) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
       void this.send();
-    }, COALESCE_MS);
+    });
   }
 
   private async send(): Promise<void> {
@@ -87,13 +92,18 @@ export class LiveNotifier {
     }
   }
 
+  private remember(eventId: string): void {
+    this.eventId = eventId;
+    if (this.ctx.storage.kv.get<string>(ROUTE_KEY) !== eventId) this.ctx.storage.kv.put(ROUTE_KEY, eventId);
+  }
+
   private async route(): Promise<string | null> {
     if (this.eventId) return this.eventId;
     const kept = this.ctx.storage.kv.get<string>(ROUTE_KEY);
     if (kept) return (this.eventId = kept);
     const row = await this.env.DB.prepare("SELECT event_id FROM slots WHERE id = ?").bind(this.slotId).first<{ event_id: string }>();
     if (!row) return null;
-    this.ctx.storage.kv.put(ROUTE_KEY, row.event_id);
-    return (this.eventId = row.event_id);
+    this.remember(row.event_id);
+    return row.event_id;
   }
 }

@@ -57,8 +57,11 @@ export class SlotDO extends DurableObject<Env> {
       .toArray()[0];
   }
 
-  /** Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller. */
-  take(bookingId: string, studentId: string, capacity: number): TakeResult {
+  /**
+   * Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller;
+   * the event id tells the live notifier which hub to tell.
+   */
+  take(bookingId: string, studentId: string, capacity: number, eventId?: string): TakeResult {
     const known = this.seat(bookingId);
     if (known) return known.state === "seated" ? { ok: true, taken: this.taken } : { ok: false, code: "released", taken: this.taken };
     if (this.retired) return { ok: false, code: "slot_closed", taken: this.taken };
@@ -67,7 +70,7 @@ export class SlotDO extends DurableObject<Env> {
     if (twice.length) return { ok: false, code: "already_booked", taken: this.taken };
     this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, Date.now());
     this.taken++;
-    this.live.changed();
+    this.live.changed(eventId);
     this.faultHook?.("seated");
     return { ok: true, taken: this.taken };
   }

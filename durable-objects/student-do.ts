@@ -271,7 +271,7 @@ export class StudentDO extends DurableObject<Env> {
       this.faultHook?.("held");
       let seat: TakeResult;
       try {
-        seat = await this.slotStub(slot.id).take(id, input.studentId, slot.capacity);
+        seat = await this.slotStub(slot.id).take(id, input.studentId, slot.capacity, input.eventId);
       } catch (err) {
         console.error(JSON.stringify({ msg: "SlotDO.take failed", bookingId: id, error: String(err) }));
         return await this.recoverHold(id);

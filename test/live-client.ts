@@ -4,6 +4,7 @@
 import { exports } from "cloudflare:workers";
 import type { LiveServerMessage, LiveSubscribe } from "../worker/domain/contract.ts";
 import { type LiveView, applyLive, emptyView } from "../worker/domain/live-view.ts";
+import { type SlotFixture, slotState } from "./helpers.ts";
 
 export type Subscription = Omit<LiveSubscribe, "type">;
 
@@ -106,9 +107,22 @@ export class LiveClient {
   }
 }
 
-/** p50 / p95 / max of a list of delays, for the test output. */
+/** p50 / p95 / max of a list of durations, for the test output. */
 export function delayFigures(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
-  return `${s.length} deliveries: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${s[s.length - 1] ?? 0} ms`;
+  return `p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${s[s.length - 1] ?? 0} ms (n = ${s.length})`;
 }
+
+/** Every client's view equals the stored state: slots of its companies, and the catalogue's totals. */
+export async function expectConverged(clients: LiveClient[], slots: SlotFixture[], capacity = 2): Promise<void> {
+  const stored = new Map<string, number>();
+  for (const s of slots) stored.set(s.id, (await slotState(s.id)).taken);
+  const free = new Map<string, number>();
+  for (const s of slots) free.set(s.companyId, (free.get(s.companyId) ?? 0) + capacity - stored.get(s.id)!);
+  const matches = (c: LiveClient) =>
+    slots.every((s) => !c.sub.companyIds.includes(s.companyId) || c.view.slots.get(s.id)?.taken === stored.get(s.id)) &&
+    (c.sub.companyIds.length > 0 || [...free].every(([id, n]) => c.view.companies.get(id)?.free === n));
+  await Promise.all(clients.map((c) => c.until(() => matches(c), "the client's view to match the stored seats")));
+}
+
