@@ -10,6 +10,15 @@ export type Subscription = Omit<LiveSubscribe, "type">;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits (polling) until `ok()` holds; fails with `what` after `ms`. */
+export async function waitFor(ok: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
 /** Opens the socket; the status is returned when the Worker refuses the upgrade. */
 export async function openLive(): Promise<{ ws: WebSocket } | { status: number; headers: Headers; body: any }> {
   const res = await exports.default.fetch(new Request("http://127.0.0.1/api/live", { headers: { Upgrade: "websocket" } }));
@@ -26,7 +35,8 @@ export class LiveClient {
   reconnections = 0;
   /** Seat change → delivery, in ms, for every seat message applied. */
   delays: number[] = [];
-  other: LiveServerMessage[] = [];
+  /** Messages other than the seats' (stats, what other parts of the platform publish). */
+  other: ({ type: string } & Record<string, unknown>)[] = [];
   private ws: WebSocket | null = null;
   private stopped = false;
 
@@ -80,7 +90,7 @@ export class LiveClient {
     if (m.type === "snapshot") this.snapshots++;
     const r = applyLive(this.view, m);
     if (m.type === "seat" && r === "applied") this.delays.push(Date.now() - m.at);
-    if (m.type !== "snapshot" && m.type !== "seat" && m.type !== "event") this.other.push(m);
+    if (m.type !== "snapshot" && m.type !== "seat" && m.type !== "event") this.other.push({ ...m });
     if (r === "stale" && (m.type === "seat" || m.type === "event")) this.stale++;
     if (r === "gap") {
       this.gaps++;
@@ -88,13 +98,8 @@ export class LiveClient {
     }
   }
 
-  /** Waits (polling) until `ok()` holds; fails with `what` after `ms`. */
-  async until(ok: () => boolean, what: string, ms = 20_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!ok()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(10);
-    }
+  until(ok: () => boolean, what: string, ms?: number): Promise<void> {
+    return waitFor(ok, what, ms);
   }
 
   close(): void {
