@@ -171,7 +171,21 @@ export interface CompanyDetail {
   slots: SlotAvailability[];
 }
 
+/** `GET /api/company`: the recruiter's own company, and whether it is verified for the active event. */
+export interface MyCompany {
+  company: Company;
+  verified: boolean;
+}
+
 // ---- the career office -------------------------------------------------------------------
+
+/** `POST /api/admin/deprioritized`. */
+export interface DeprioritizedImport {
+  flagged: number;
+  added: number;
+  unchanged: number;
+  total: number;
+}
 
 /** An entry of `GET /api/admin/companies`. */
 export interface AdminCompany extends Company {

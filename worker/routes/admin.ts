@@ -2,12 +2,12 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AdminCompany, AuditEntry, EventConfig, MetricsResponse } from "../domain/contract.ts";
+import type { AdminCompany, AuditEntry, DeprioritizedImport, EventConfig, MetricsResponse } from "../domain/contract.ts";
 import { eventConfigPatch, eventConfigSchema } from "../domain/event-config.ts";
 import { auditLog, bookings, companies, deprioritizedEmails, eventCompanies, events, offers, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
-import { toCsv } from "../lib/csv.ts";
+import { toCsv } from "../domain/csv.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { invalidateEventContext } from "../lib/event-context.ts";
 import { activeEvent, publicEvent, toConfig } from "../lib/events.ts";
@@ -173,7 +173,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
     }
     await auditStmt(db, c.var.user, { action: "deprioritized.import", eventId: event.id, targetType: "event", targetId: event.id, after: { received: raw.length, added: fresh.length, flagged } });
     invalidateEventContext();
-    return c.json({ flagged, added: fresh.length, unchanged: emails.length - fresh.length, total: already.size + fresh.length });
+    return c.json({ flagged, added: fresh.length, unchanged: emails.length - fresh.length, total: already.size + fresh.length } satisfies DeprioritizedImport);
   })
   .get("/metrics", async (c) => {
     const event = await activeEvent(c.var.db);

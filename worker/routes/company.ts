@@ -1,7 +1,7 @@
 // The recruiter's view: their own company's slots and who booked them (object-level: only theirs).
 import { and, asc, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import type { CompanySlot } from "../domain/contract.ts";
+import type { CompanySlot, MyCompany } from "../domain/contract.ts";
 import { bookings, companies, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
 import { isVerified } from "../lib/catalogue.ts";
@@ -24,7 +24,7 @@ export const companyRoutes = new Hono<AuthedEnv>()
     return c.json({
       company: { id: company.id, name: company.name, description: company.description, website: company.website },
       verified: await isVerified(db, event.id, companyId),
-    });
+    } satisfies MyCompany);
   })
   .get("/slots", async (c) => {
     const companyId = ownCompany(c.var.user.companyId);

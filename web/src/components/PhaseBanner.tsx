@@ -1,7 +1,7 @@
 // The phase of the event now, a live countdown to the next change (server clock), and the
 // student's caps used. Its height is fixed so nothing moves when data arrives.
 import { useEffect } from "preact/hooks";
-import { bookings } from "../lib/data.ts";
+import { bookings } from "../lib/bookings.ts";
 import { event, loadEvent, nextChange, phaseAt, useServerNow } from "../lib/event.ts";
 import { dateTime, duration } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";

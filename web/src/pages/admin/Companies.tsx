@@ -1,40 +1,23 @@
-// Company verification for the active event: the ones awaiting verification come first.
-import { useEffect, useState } from "preact/hooks";
+// Company verification for the active event: the ones awaiting verification come first
+// (lib/use-admin-companies.ts).
+import { useState } from "preact/hooks";
+import type { AdminCompany } from "../../../../worker/domain/contract.ts";
 import { Alert, Empty, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { api, get } from "../../lib/api.ts";
 import { dateTime } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
-
-export interface AdminCompany {
-  id: string;
-  name: string;
-  description: string;
-  website: string | null;
-  createdAt: string;
-  verified: boolean;
-  verifiedAt: string | null;
-  recruiters: { email: string; fullName: string }[];
-  offers: number;
-  slots: number;
-}
-
-export const loadAdminCompanies = () => get<{ companies: AdminCompany[] }>("/admin/companies").then((r) => r.companies);
+import { useAdminCompanies } from "../../lib/use-admin-companies.ts";
 
 export function Companies() {
   const t = useT();
   usePageTitle(t("companies.title"));
-  const [list, setList] = useState<AdminCompany[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { list, error, setError, verify: setVerified } = useAdminCompanies();
   const [busy, setBusy] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
-  const load = () => loadAdminCompanies().then(setList).catch(setError);
-  useEffect(() => void load(), []);
 
   const verify = async (c: AdminCompany, verified: boolean) => {
     setBusy(c.id);
     try {
-      await api("POST", `/admin/companies/${c.id}/verify`, { verified });
-      await load();
+      await setVerified(c, verified);
       setMsg(verified ? t("companies.verifiedMsg", { name: c.name }) : t("companies.unverifiedMsg", { name: c.name }));
     } catch (e) {
       setError(e);

@@ -1,63 +1,31 @@
-// The recruiter's day: every slot with the students who booked it (name, e-mail, CV), fill rate, CSV.
-import { useEffect, useState } from "preact/hooks";
-import type { Company, CompanySlot } from "../../../../worker/domain/contract.ts";
+// The recruiter's day: every slot with the students who booked them (name, e-mail, CV), fill rate,
+// CSV. Data: lib/use-my-company.ts, lib/use-company-slots.ts.
+import { useState } from "preact/hooks";
 import { Alert, Empty, Skeleton, errorText, usePageTitle } from "../../components/ui.tsx";
-import { downloadFrom, get, saveBlob } from "../../lib/api.ts";
 import { event } from "../../lib/event.ts";
 import { eventDay, time } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
 import { useStore } from "../../lib/store.ts";
+import { useCompanySlots } from "../../lib/use-company-slots.ts";
+import { useMyCompany } from "../../lib/use-my-company.ts";
 import { Icon } from "../../components/Icon.tsx";
-
-export const useCompany = () => {
-  const [me, setMe] = useState<{ company: Company; verified: boolean } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = () =>
-    get<{ company: Company; verified: boolean }>("/company")
-      .then(setMe)
-      .catch(setError);
-  useEffect(() => void load(), []);
-  return { me, error, setMe, reload: load };
-};
-
-const csvCell = (v: string) => (/[",\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export function Dashboard() {
   const t = useT();
   usePageTitle(t("recruiter.title"));
   const e = useStore(event);
-  const { me, error } = useCompany();
-  const [slots, setSlots] = useState<CompanySlot[] | null>(null);
-  const [slotError, setSlotError] = useState<unknown>(null);
+  const { me, error } = useMyCompany();
+  const { slots, error: slotError, reload, exportCsv, cv: downloadCv } = useCompanySlots(me?.verified ? me.company.id : null);
   const [cvError, setCvError] = useState<string | null>(null);
   const tz = e?.timeZone;
-
-  const load = () =>
-    get<{ slots: CompanySlot[] }>("/company/slots")
-      .then((r) => {
-        setSlots(r.slots);
-        setSlotError(null);
-      })
-      .catch(setSlotError);
-  useEffect(() => {
-    void load();
-    const id = setInterval(() => document.visibilityState === "visible" && void load(), 15_000);
-    return () => clearInterval(id);
-  }, []);
 
   const seats = slots?.reduce((a, s) => a + s.capacity, 0) ?? 0;
   const taken = slots?.reduce((a, s) => a + s.students.length, 0) ?? 0;
   const students = new Set(slots?.flatMap((s) => s.students.map((x) => x.id)) ?? []).size;
-  const exportCsv = () => {
-    if (!slots) return;
-    const rows = [["start", "end", "student", "email"], ...slots.flatMap((s) => s.students.map((st) => [time(s.startsAt, tz), time(s.endsAt, tz), st.fullName, st.email]))];
-    const name = (me?.company.name ?? "company").replace(/[^\w-]+/g, "-").toLowerCase();
-    saveBlob(new Blob([rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" }), `interviews-${name}.csv`);
-  };
   const cv = (id: string, name: string) =>
-    void downloadFrom(`/company/students/${id}/cv`, `cv-${name}.pdf`)
+    void downloadCv(id, name)
       .then(() => setCvError(null))
-      .catch((err) => setCvError(err?.code === "not_found" ? t("recruiter.noCv", { name }) : errorText(err)));
+      .catch((err: { code?: string }) => setCvError(err?.code === "not_found" ? t("recruiter.noCv", { name }) : errorText(err)));
 
   return (
     <main id="main" class="page">
@@ -67,7 +35,7 @@ export function Dashboard() {
           <p class="muted">{e ? `${t("recruiter.title")} · ${eventDay(e.date)}` : "\u00a0"}</p>
         </div>
         <div class="actions">
-          <button type="button" class="btn" onClick={exportCsv} disabled={!taken}>
+          <button type="button" class="btn" onClick={() => exportCsv(me?.company.name ?? "company", tz)} disabled={!taken}>
             <Icon name="download" /> {t("recruiter.csv")}
           </button>
           <a class="btn btn-ghost" href="/recruiter/company">
@@ -99,7 +67,7 @@ export function Dashboard() {
         </div>
       </div>
       <div aria-live="polite">{cvError && <Alert>{cvError}</Alert>}</div>
-      {slotError ? <Alert onRetry={() => void load()}>{errorText(slotError)}</Alert> : null}
+      {slotError ? <Alert onRetry={() => void reload()}>{errorText(slotError)}</Alert> : null}
       {slots && slots.length === 0 && <Empty title={t("recruiter.noSlots")}>{me?.verified ? t("recruiter.noSlotsHint") : t("recruiter.unverifiedBody")}</Empty>}
       <ol class="day">
         {!slots && Array.from({ length: 4 }, (_, i) => <li key={i} class="day-row skeleton-card" style={{ height: "3.5rem" }} />)}

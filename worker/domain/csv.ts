@@ -1,4 +1,5 @@
-// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote.
+// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. Pure:
+// the Worker's exports, the CLI and the site all write CSV with it.
 const cell = (v: unknown): string => {
   let s = v === null || v === undefined ? "" : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

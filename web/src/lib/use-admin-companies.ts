@@ -1,0 +1,22 @@
+// The companies as the career office sees them (verification per event), and verifying one.
+import { useEffect, useState } from "preact/hooks";
+import type { AdminCompany } from "../../../worker/domain/contract.ts";
+import { api, get } from "./api.ts";
+
+export const loadAdminCompanies = () => get<{ companies: AdminCompany[] }>("/admin/companies").then((r) => r.companies);
+
+export function useAdminCompanies() {
+  const [list, setList] = useState<AdminCompany[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = () => loadAdminCompanies().then(setList).catch(setError);
+  useEffect(() => void load(), []);
+  return {
+    list,
+    error,
+    setError,
+    verify: async (c: AdminCompany, verified: boolean) => {
+      await api("POST", `/admin/companies/${c.id}/verify`, { verified });
+      await load();
+    },
+  };
+}
