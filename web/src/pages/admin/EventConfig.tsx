@@ -132,7 +132,7 @@ export function EventConfigPage() {
         <fieldset class="card">
           <legend>{t("config.live")}</legend>
           <p class="muted small">{t("config.liveLead")}</p>
-          <div class="grid-3">{input("liveMaxSockets", "number", { min: 1 })}</div>
+          <div class="grid-3 grid-fill">{input("liveMaxSockets", "number", { min: 1 })}</div>
         </fieldset>
         <div aria-live="polite">{msg && <Alert kind={msg.kind}>{msg.text}</Alert>}</div>
         <div class="actions">
