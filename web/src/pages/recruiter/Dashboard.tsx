@@ -1,6 +1,7 @@
 // The recruiter's day: every slot with the students who booked them (name, e-mail, CV), fill rate,
 // CSV. Data: lib/use-my-company.ts, lib/use-company-slots.ts.
 import { useState } from "preact/hooks";
+import { LiveBadge } from "../../components/LiveBadge.tsx";
 import { Alert, Empty, Skeleton, errorText, usePageTitle } from "../../components/ui.tsx";
 import { event } from "../../lib/event.ts";
 import { eventDay, time } from "../../lib/format.ts";
@@ -32,7 +33,9 @@ export function Dashboard() {
       <div class="page-head">
         <div>
           <h1>{me?.company.name ?? <Skeleton h="1em" w="10ch" />}</h1>
-          <p class="muted">{e ? `${t("recruiter.title")} · ${eventDay(e.date)}` : "\u00a0"}</p>
+          <p class="muted">
+            {e ? `${t("recruiter.title")} · ${eventDay(e.date)}` : "\u00a0"} {me?.verified && <LiveBadge />}
+          </p>
         </div>
         <div class="actions">
           <button type="button" class="btn" onClick={() => exportCsv(me?.company.name ?? "company", tz)} disabled={!taken}>
