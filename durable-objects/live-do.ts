@@ -26,6 +26,8 @@ const MAX_SUSPECTS_PER_CHECK = 20;
 /** A slot unknown to the hub makes it re-read D1, at most this often. */
 const RESYNC_MIN_MS = 2_000;
 const STATS_MS = 1_000;
+/** Memory is written behind into SQLite within this (live-seats.ts says why). */
+const PERSIST_MS = 250;
 const RETRY_AFTER_S = 30;
 /** Subscriptions live in socket attachments (2 kB): 40 company ids fit. */
 export const MAX_SUBSCRIBED_COMPANIES = 40;
@@ -51,6 +53,9 @@ export class LiveDO extends DurableObject<Env> {
   private lastSyncAt = 0;
   private flushQueued = false;
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
+  private persistTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Test seam: fault tests make the hub refuse the SlotDOs' reports. */
+  faultHook?: (step: "report") => void;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -121,10 +126,12 @@ export class LiveDO extends DurableObject<Env> {
 
   /** SlotDOs' reports (live-notify.ts). Never awaited by a booking. */
   report(updates: SeatUpdate[]): void {
+    this.faultHook?.("report");
     let unknown = false;
     for (const u of updates) if (!this.seats.apply(u)) unknown = true;
     if (unknown && Date.now() - this.lastSyncAt > RESYNC_MIN_MS) void this.sync().catch((err) => this.warn("live resync failed", err));
     this.scheduleFlush();
+    this.schedulePersist();
   }
 
   /** After an admin write (configuration, verification, slots): re-read D1 now. */
@@ -139,6 +146,7 @@ export class LiveDO extends DurableObject<Env> {
   publish(type: string, fields: Record<string, unknown> = {}): number {
     const seq = this.seats.next();
     this.broadcast(JSON.stringify({ ...fields, type, seq }));
+    this.schedulePersist();
     return seq;
   }
 
@@ -215,6 +223,15 @@ export class LiveDO extends DurableObject<Env> {
       const text = JSON.stringify(m);
       for (const ws of this.sockets.forCompany(m.companyId)) this.sockets.send(ws, text);
     }
+    this.schedulePersist();
+  }
+
+  private schedulePersist(): void {
+    if (!this.seats.pending) return;
+    this.persistTimer ??= setTimeout(() => {
+      this.persistTimer = null;
+      this.seats.persist();
+    }, PERSIST_MS);
   }
 
   private tellPhase(): void {
@@ -224,6 +241,7 @@ export class LiveDO extends DurableObject<Env> {
     this.told = now;
     this.seats.setMeta("told", JSON.stringify(now));
     this.broadcast(JSON.stringify({ type: "event", seq: this.seats.next(), ...now }));
+    this.schedulePersist();
   }
 
   private sendSnapshot(ws: WebSocket, s: Subscription): void {

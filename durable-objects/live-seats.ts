@@ -1,11 +1,17 @@
-// The hub's view of the event's seats (LiveDO): every slot's taken and capacity, kept in the
-// hub's own SQLite so that a restart (hibernation, eviction, abort) resumes where it was, and the
-// sequence numbers of the live channel. Synchronous: no I/O here, the hub coordinates.
+// The hub's view of the event's seats (LiveDO): every slot's taken and capacity, and the
+// sequence numbers of the live channel, in memory and written behind into the hub's own SQLite
+// (`persist`, within PERSIST_MS) so that a restart resumes where it was.
 //
-// Invariants: `seq` only grows (persisted with every change it numbers); a slot's update from its
-// SlotDO is applied only if not older than the last one applied (`at`), so a late retry never
-// brings back an older count; a company's `seq` is the seq of its last seat message, which the
-// next one carries as `prevSeq` (how a client notices it missed one).
+// Why behind, not through: a write in the turn that sends would hold the sends until it commits
+// (the output gate), on every seat change. The hazard it accepts: a crash loses the last
+// PERSIST_MS of changes and their seqs; it also drops every socket, so the clients re-read
+// snapshots (which replace their view, seqs included), and the hub's periodic check brings back
+// the seats it lost. Hibernation cannot lose them: a pending write keeps the object awake.
+//
+// Invariants: in memory, `seq` only grows; a slot's update from its SlotDO is applied only if
+// not older than the last one applied (`at`), so a late retry never brings back an older count; a
+// company's `seq` is the seq of its last seat message, which the next one carries as `prevSeq`
+// (how a client notices it missed one). Synchronous: no I/O here, the hub coordinates.
 import type { LiveCompany, LiveSeatMessage, LiveSlot } from "../worker/domain/contract.ts";
 
 /** What a SlotDO reports after a change (durable-objects/live-notify.ts). */
@@ -56,12 +62,31 @@ export class LiveSeats {
   private readonly dirty = new Set<string>();
   /** Updates of slots not (yet) known: applied after the next sync from D1, else dropped. */
   private readonly waiting = new Map<string, SeatUpdate>();
+  /** Slots changed in memory since the last `persist`. */
+  private readonly unsaved = new Set<string>();
   private seq = 0;
+  private seqSaved = 0;
 
   constructor(private readonly sql: SqlStorage) {
     for (const r of sql.exec<{ slot_id: string; company_id: string; capacity: number; taken: number; at: number; seq: number }>("SELECT * FROM slots"))
       this.put(r.slot_id, { companyId: r.company_id, capacity: r.capacity, taken: r.taken, at: r.at, seq: r.seq });
-    this.seq = Number(this.meta("seq") ?? "0");
+    this.seq = this.seqSaved = Number(this.meta("seq") ?? "0");
+  }
+
+  /** True when memory holds changes SQLite does not. */
+  get pending(): boolean {
+    return this.unsaved.size > 0 || this.seq !== this.seqSaved;
+  }
+
+  /** Writes behind what changed in memory (one implicit transaction). */
+  persist(): void {
+    for (const id of this.unsaved) {
+      const r = this.slots.get(id);
+      if (r) this.sql.exec("UPDATE slots SET taken = ?, capacity = ?, at = ?, seq = ? WHERE slot_id = ?", r.taken, r.capacity, r.at, r.seq, id);
+    }
+    this.unsaved.clear();
+    if (this.seq !== this.seqSaved) this.setMeta("seq", String(this.seq));
+    this.seqSaved = this.seq;
   }
 
   get lastSeq(): number {
@@ -82,9 +107,7 @@ export class LiveSeats {
 
   /** A new number for a message of the channel (an event, a published message). */
   next(): number {
-    this.seq++;
-    this.setMeta("seq", String(this.seq));
-    return this.seq;
+    return ++this.seq;
   }
 
   /** Applies a SlotDO's report; false when the slot is unknown (it waits for a sync). */
@@ -103,7 +126,7 @@ export class LiveSeats {
       r.capacity = capacity;
       this.dirty.add(u.slotId);
     }
-    this.sql.exec("UPDATE slots SET taken = ?, capacity = ?, at = ? WHERE slot_id = ?", r.taken, r.capacity, r.at, u.slotId);
+    this.unsaved.add(u.slotId);
     return true;
   }
 
@@ -129,7 +152,7 @@ export class LiveSeats {
         r.capacity = s.capacity;
         r.taken = taken;
         this.dirty.add(s.slotId);
-        this.sql.exec("UPDATE slots SET taken = ?, capacity = ? WHERE slot_id = ?", r.taken, r.capacity, s.slotId);
+        this.unsaved.add(s.slotId);
       }
     }
     for (const id of [...this.slots.keys()]) {
@@ -152,18 +175,18 @@ export class LiveSeats {
   }
 
   /** Numbers the changes since the last flush, in one go: one message per changed slot. */
-  flush(): LiveSeatMessage[] {
+  flush(now = Date.now()): LiveSeatMessage[] {
     const out: LiveSeatMessage[] = [];
     for (const slotId of this.dirty) {
       const r = this.slots.get(slotId);
       if (!r) continue;
       const prevSeq = this.companySeq(r.companyId);
       r.seq = ++this.seq;
-      this.sql.exec("UPDATE slots SET seq = ? WHERE slot_id = ?", r.seq, slotId);
-      out.push({ type: "seat", seq: r.seq, prevSeq, slotId, companyId: r.companyId, taken: r.taken, capacity: r.capacity, free: this.companyFree(r.companyId), at: r.at });
+      this.unsaved.add(slotId);
+      // A change learnt from D1 has no SlotDO time: it is dated when the hub learnt it.
+      out.push({ type: "seat", seq: r.seq, prevSeq, slotId, companyId: r.companyId, taken: r.taken, capacity: r.capacity, free: this.companyFree(r.companyId), at: r.at || now });
     }
     this.dirty.clear();
-    if (out.length) this.setMeta("seq", String(this.seq));
     return out;
   }
 
@@ -212,6 +235,7 @@ export class LiveSeats {
     if (!r) return;
     this.slots.delete(slotId);
     this.dirty.delete(slotId);
+    this.unsaved.delete(slotId);
     const set = this.byCompany.get(r.companyId);
     set?.delete(slotId);
     if (set && set.size === 0) this.byCompany.delete(r.companyId);

@@ -10,7 +10,7 @@ import type { SocketsReply, SocketsReport, SocketsRequest, Subscription } from "
 import { migrationStatements, startApp } from "./app.ts";
 import { Loader } from "./scenarios.ts";
 import { type SeedSize, openPhase2, seed } from "./seed.ts";
-import { type RunFigures, figures } from "./stats.ts";
+import { type Latency, type RunFigures, figures, latency } from "./stats.ts";
 import { type Demand, demandOf, herdOps, pickCompany, rng } from "./workload.ts";
 
 export interface LiveOptions {
@@ -36,6 +36,8 @@ export interface LiveFigures extends SocketsReport {
 export interface LiveRun {
   sockets: number;
   herd: RunFigures;
+  /** The bookings' own time inside workerd (Worker receipt → StudentDO answer): how backed up the isolate was. */
+  server: Latency;
   live: LiveFigures | null;
 }
 
@@ -91,7 +93,9 @@ export async function liveRun(
     const reply = await env.loader.call({ type: "burst", ops: herdOps(rng(o.seed), seeded.students.length, o.perStudent, demand), deadlineMs: o.timeoutMs * 4 });
     if (reply.type !== "done") throw new Error("load process answered out of turn");
     const herd = figures(reply.results);
-    if (!env.sockets || !opened) return { sockets: 0, herd, live: null };
+    const times = await d1.prepare("SELECT response_time_ms AS ms FROM booking_attempts WHERE event_id = ?").bind(seeded.eventId).all<{ ms: number }>();
+    const server = latency(times.results.map((x) => x.ms));
+    if (!env.sockets || !opened) return { sockets: 0, herd, server, live: null };
 
     const states = await app.inspect<{ id: string; state: { taken: number } }[]>("/slots", { ids: seeded.slots.map((s) => s.id) });
     const taken = Object.fromEntries(states.map((x) => [x.id, x.state.taken]));
@@ -104,6 +108,7 @@ export async function liveRun(
     return {
       sockets: opened.sockets,
       herd,
+      server,
       live: { ...rest, opened: opened.sockets, openMs: opened.ms, socketsBehind: checked.socketsBehind, slotsBehind: checked.slotsBehind, convergedMs: checked.waitedMs },
     };
   } finally {

@@ -26,8 +26,8 @@ export function applyLive(v: LiveView, m: LiveServerMessage): Applied {
       v.companies.clear();
       for (const s of m.slots) v.slots.set(s.slotId, { slotId: s.slotId, companyId: s.companyId, taken: s.taken, capacity: s.capacity });
       for (const c of m.companies) v.companies.set(c.companyId, { free: c.free, seq: c.seq });
-      if (!v.phase || m.seq >= v.phase.seq) v.phase = { ...m.event, seq: m.seq };
-      v.seq = Math.max(v.seq, m.seq);
+      v.phase = { ...m.event, seq: m.seq };
+      v.seq = m.seq;
       return "applied";
     }
     case "seat": {

@@ -110,7 +110,7 @@ function onTabMessage(m: TabMessage): void {
     return;
   }
   if (m.kind === "leader") interestChanged();
-  else if (m.kind === "live") receive(m.m, true);
+  else if (m.kind === "live") receive(m.m, m.fromHub);
   else if (m.kind === "mode") liveMode.set(m.mode);
 }
 
@@ -130,7 +130,7 @@ function receive(m: LiveServerMessage, fromHub: boolean): void {
 
 function relay(m: LiveServerMessage, fromHub: boolean): void {
   receive(m, fromHub);
-  tellTabs({ kind: "live", m });
+  tellTabs({ kind: "live", m, fromHub });
 }
 
 function setMode(mode: LiveMode): void {

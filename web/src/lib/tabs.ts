@@ -17,7 +17,7 @@ export type TabMessage =
   | { kind: "leader"; tab: string }
   | { kind: "resync" }
   | { kind: "poke" }
-  | { kind: "live"; m: LiveServerMessage }
+  | { kind: "live"; m: LiveServerMessage; fromHub: boolean }
   | { kind: "mode"; mode: LiveMode }
   | { kind: "bookings"; list: Booking[] };
 
