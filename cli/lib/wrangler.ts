@@ -1,10 +1,12 @@
 // Everything the CLI does to D1 and R2 goes through wrangler, so the same command works on the
 // local state (default) and on production (`--remote`). wrangler runs on this process's Node (22).
+// One exception, for speed: statements on an existing local D1 run in this process (local-d1.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "smol-toml";
+import { localD1File, localExecute, localQueryMany } from "./local-d1.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -60,8 +62,13 @@ export function wrangler(args: string[], opts: { quiet?: boolean; cwd?: string }
   });
 }
 
-/** The rows of each statement of `sql` (one wrangler call, `d1 execute --json`). */
+/** The local D1 file of a local target, once wrangler has created it. */
+const localFile = (t: Target) => (t.remote ? null : localD1File(t.persistTo ?? join(ROOT, ".wrangler/state")));
+
+/** The rows of each statement of `sql`, in one transaction (one wrangler call, `d1 execute --json`, when remote). */
 export function queryMany(t: Target, sql: string): Record<string, unknown>[][] {
+  const file = localFile(t);
+  if (file) return localQueryMany(file, sql);
   const r = spawnSync(process.execPath, [WRANGLER, "d1", "execute", DATABASE, ...where(t), "--json", "--command", sql], {
     cwd: ROOT,
     env: env(),
@@ -80,6 +87,8 @@ export function query<T = Record<string, unknown>>(t: Target, sql: string): T[] 
 
 /** Runs a SQL script from a temporary file: one batch, so all of it is written or none of it. */
 export async function executeFile(t: Target, sql: string): Promise<void> {
+  const file = localFile(t);
+  if (file) return localExecute(file, sql);
   const dir = mkdtempSync(join(tmpdir(), "inf-sql-"));
   try {
     const file = join(dir, "script.sql");
