@@ -27,6 +27,9 @@ const EVENT_POLL_MS = 10_000;
 const RETRY_MS = [1_000, 5_000, 15_000, 30_000, 60_000];
 const PING_MS = 25_000;
 const SILENT_MS = 40_000;
+/** The leader says it is alive this often; a visible tab that has not heard it for LEADER_LOST_MS takes over. */
+const HEARTBEAT_MS = 10_000;
+const LEADER_LOST_MS = 30_000;
 
 // ---- what this tab watches ----------------------------------------------------------------
 
@@ -67,6 +70,8 @@ export function seatsChangedHere(): void {
 
 let started = false;
 let leader = false;
+let leaderHeardAt = Date.now();
+let heartbeat: ReturnType<typeof setInterval> | undefined;
 const otherTabs = new Map<string, Interest>();
 
 const everyone = () => union([...watching.values(), ...otherTabs.values()]);
@@ -78,17 +83,45 @@ function start(): void {
   const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
   if (!tabsShared || !locks) return becomeLeader();
   addEventListener("pagehide", () => tellTabs({ kind: "bye", tab: TAB_ID }));
-  // Held until the tab goes away; then the next tab in line takes over.
-  void locks.request("inf-live-leader", () => {
-    becomeLeader();
-    return new Promise<never>(() => {});
-  });
+  lead(locks, false);
+  // A leader tab the browser froze (a background tab on a phone) relays nothing: a visible tab takes over.
+  setInterval(() => {
+    if (!leader && document.visibilityState === "visible" && Date.now() - leaderHeardAt > LEADER_LOST_MS) lead(locks, true);
+  }, HEARTBEAT_MS);
+}
+
+/** Held until the tab goes away (then the next tab in line takes over), or until another steals it. */
+function lead(locks: LockManager, steal: boolean): void {
+  leaderHeardAt = Date.now();
+  locks
+    .request("inf-live-leader", { steal }, () => {
+      becomeLeader();
+      return new Promise<never>(() => {});
+    })
+    .catch(stepDown);
 }
 
 function becomeLeader(): void {
   leader = true;
   tellTabs({ kind: "leader", tab: TAB_ID });
+  clearInterval(heartbeat);
+  heartbeat = setInterval(() => tellTabs({ kind: "mode", mode: liveMode.get() }), HEARTBEAT_MS);
   connect();
+}
+
+/** Another tab took the lead: this one listens again. */
+function stepDown(): void {
+  if (!leader) return;
+  leader = false;
+  clearInterval(heartbeat);
+  clearTimeout(retryTimer);
+  clearInterval(pingTimer);
+  stopPolling();
+  const s = ws;
+  ws = null;
+  s?.close();
+  otherTabs.clear();
+  interestChanged();
 }
 
 function interestChanged(): void {
@@ -109,6 +142,7 @@ function onTabMessage(m: TabMessage): void {
     else if (m.kind === "poke") pollSoon();
     return;
   }
+  if (m.kind === "leader" || m.kind === "live" || m.kind === "mode") leaderHeardAt = Date.now();
   if (m.kind === "leader") interestChanged();
   else if (m.kind === "live") receive(m.m, m.fromHub);
   else if (m.kind === "mode") liveMode.set(m.mode);
