@@ -59,15 +59,18 @@ function openOne(url: string, sub: Subscription): Promise<Client | null> {
     };
     ws.addEventListener("open", () => ws.send(JSON.stringify({ type: "subscribe", ...sub })));
     ws.addEventListener("message", (e) => {
-      const m = JSON.parse(String(e.data)) as LiveServerMessage;
-      const r = applyLive(c.view, m);
-      if (m.type === "snapshot") {
-        c.snapshot = true;
-        settle(c);
-      } else if (m.type === "seat" && r === "applied") delays.push(Date.now() - m.at);
-      if (r === "gap") {
-        gaps++;
-        ws.send(JSON.stringify({ type: "subscribe", ...sub }));
+      const now = Date.now();
+      const data = JSON.parse(String(e.data)) as LiveServerMessage | LiveServerMessage[];
+      for (const m of Array.isArray(data) ? data : [data]) {
+        const r = applyLive(c.view, m);
+        if (m.type === "snapshot") {
+          c.snapshot = true;
+          settle(c);
+        } else if (m.type === "seat" && r === "applied") delays.push(now - m.at);
+        if (r === "gap") {
+          gaps++;
+          ws.send(JSON.stringify({ type: "subscribe", ...sub }));
+        }
       }
     });
     ws.addEventListener("close", () => {

@@ -26,6 +26,12 @@ const MAX_SUSPECTS_PER_CHECK = 20;
 /** A slot unknown to the hub makes it re-read D1, at most this often. */
 const RESYNC_MIN_MS = 2_000;
 const STATS_MS = 1_000;
+/**
+ * A change goes out at once, unless another went out less than this ago: then it waits for the
+ * rest of the window and they go together (one frame per batching socket). A busy isolate runs
+ * the timer late, which only widens the window when changes come fastest.
+ */
+const FLUSH_WINDOW_MS = 20;
 /** Memory is written behind into SQLite within this (live-seats.ts says why). */
 const PERSIST_MS = 250;
 const RETRY_AFTER_S = 30;
@@ -37,6 +43,7 @@ const subscribeMessage = z.strictObject({
   companyIds: z.array(z.uuid()).max(MAX_SUBSCRIBED_COMPANIES),
   catalogue: z.boolean().optional(),
   stats: z.boolean().optional(),
+  batch: z.boolean().optional(),
 });
 
 const errorResponse = (status: number, code: ErrorBody["error"]["code"], message: string, headers: Record<string, string> = {}) =>
@@ -52,6 +59,8 @@ export class LiveDO extends DurableObject<Env> {
   private syncing: Promise<void> | null = null;
   private lastSyncAt = 0;
   private flushQueued = false;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlushAt = 0;
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
   /** Test seam: fault tests make the hub refuse the SlotDOs' reports. */
@@ -101,7 +110,12 @@ export class LiveDO extends DurableObject<Env> {
     if (!sub.success) return;
     if (!this.seats.meta("synced_at")) await this.sync();
     const companyIds = [...new Set(sub.data.companyIds)];
-    const s: Subscription = { companyIds, catalogue: companyIds.length === 0 || (sub.data.catalogue ?? false), stats: sub.data.stats ?? false };
+    const s: Subscription = {
+      companyIds,
+      catalogue: companyIds.length === 0 || (sub.data.catalogue ?? false),
+      stats: sub.data.stats ?? false,
+      batch: sub.data.batch ?? false,
+    };
     this.sockets.subscribe(ws, s);
     this.sendSnapshot(ws, s);
     if (s.stats) this.sockets.send(ws, JSON.stringify({ type: "stats", ...this.stats() }));
@@ -208,9 +222,16 @@ export class LiveDO extends DurableObject<Env> {
 
   // ---- fan-out ------------------------------------------------------------------------------
 
-  /** Reports handled in the same turn go out together; no timer (a busy isolate runs them late). */
   private scheduleFlush(): void {
-    if (this.flushQueued) return;
+    if (this.flushQueued || this.flushTimer) return;
+    const wait = this.lastFlushAt + FLUSH_WINDOW_MS - Date.now();
+    if (wait > 0) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        this.flush();
+      }, wait);
+      return;
+    }
     this.flushQueued = true;
     queueMicrotask(() => {
       this.flushQueued = false;
@@ -219,10 +240,20 @@ export class LiveDO extends DurableObject<Env> {
   }
 
   private flush(): void {
+    this.lastFlushAt = Date.now();
+    const batches = new Map<WebSocket, string[]>();
     for (const m of this.seats.flush()) {
       const text = JSON.stringify(m);
-      for (const ws of this.sockets.forCompany(m.companyId)) this.sockets.send(ws, text);
+      for (const ws of this.sockets.forCompany(m.companyId)) {
+        if (!this.sockets.batches(ws)) this.sockets.send(ws, text);
+        else {
+          const b = batches.get(ws);
+          if (b) b.push(text);
+          else batches.set(ws, [text]);
+        }
+      }
     }
+    for (const [ws, texts] of batches) this.sockets.send(ws, texts.length === 1 ? texts[0]! : `[${texts.join(",")}]`);
     this.schedulePersist();
   }
 

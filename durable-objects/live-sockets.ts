@@ -4,12 +4,13 @@
 import type { LiveSubscribe } from "../worker/domain/contract.ts";
 
 /** A socket's subscription (LiveSubscribe, normalised): `catalogue` is every company's total. */
-export type Subscription = Pick<LiveSubscribe, "companyIds"> & { catalogue: boolean; stats: boolean };
+export type Subscription = Pick<LiveSubscribe, "companyIds"> & { catalogue: boolean; stats: boolean; batch: boolean };
 
 interface Index {
   byCompany: Map<string, Set<WebSocket>>;
   catalogue: Set<WebSocket>;
   stats: Set<WebSocket>;
+  batched: Set<WebSocket>;
   subscribed: Set<WebSocket>;
 }
 
@@ -47,6 +48,11 @@ export class LiveSockets {
     return this.built().stats;
   }
 
+  /** The socket takes frames carrying an array of messages. */
+  batches(ws: WebSocket): boolean {
+    return this.built().batched.has(ws);
+  }
+
   /** A socket gone wrong is dropped, never an error for the others. */
   send(ws: WebSocket, text: string): void {
     try {
@@ -58,7 +64,7 @@ export class LiveSockets {
 
   private built(): Index {
     if (this.index) return this.index;
-    const idx: Index = { byCompany: new Map(), catalogue: new Set(), stats: new Set(), subscribed: new Set() };
+    const idx: Index = { byCompany: new Map(), catalogue: new Set(), stats: new Set(), batched: new Set(), subscribed: new Set() };
     for (const ws of this.ctx.getWebSockets()) {
       const sub = ws.deserializeAttachment() as Subscription | null;
       if (sub) this.add(idx, ws, sub);
@@ -69,6 +75,7 @@ export class LiveSockets {
   private add(idx: Index, ws: WebSocket, sub: Subscription): void {
     idx.subscribed.add(ws);
     if (sub.stats) idx.stats.add(ws);
+    if (sub.batch) idx.batched.add(ws);
     if (sub.catalogue) idx.catalogue.add(ws);
     else
       for (const id of sub.companyIds) {
@@ -83,6 +90,7 @@ export class LiveSockets {
     if (!idx || !idx.subscribed.delete(ws)) return;
     idx.catalogue.delete(ws);
     idx.stats.delete(ws);
+    idx.batched.delete(ws);
     const sub = ws.deserializeAttachment() as Subscription | null;
     for (const id of sub?.companyIds ?? []) {
       const set = idx.byCompany.get(id);

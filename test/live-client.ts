@@ -67,7 +67,10 @@ export class LiveClient {
 
   private attach(ws: WebSocket): void {
     this.ws = ws;
-    ws.addEventListener("message", (e) => this.onMessage(JSON.parse(e.data as string) as LiveServerMessage));
+    ws.addEventListener("message", (e) => {
+      const data = JSON.parse(e.data as string) as LiveServerMessage | LiveServerMessage[];
+      for (const m of Array.isArray(data) ? data : [data]) this.onMessage(m);
+    });
     ws.addEventListener("close", () => {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;

@@ -20,7 +20,8 @@ describe("live seats under a burst", () => {
     }
     const clients = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        LiveClient.connect({ companyIds: i % 4 === 3 ? [] : i % 5 === 0 ? [companies[i % 6]!, companies[(i + 1) % 6]!] : [companies[i % 6]!] }),
+        // Half take batched frames (as the site does), half one message per frame.
+        LiveClient.connect({ companyIds: i % 4 === 3 ? [] : i % 5 === 0 ? [companies[i % 6]!, companies[(i + 1) % 6]!] : [companies[i % 6]!], batch: i % 2 === 0 }),
       ),
     );
     const students = await createUsers(80);

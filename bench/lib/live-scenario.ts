@@ -57,9 +57,9 @@ export class SocketsProcess {
   }
 }
 
-/** Pages watching during the herd: company pages as skewed as the demand, the rest the catalogue. */
+/** Pages watching during the herd, subscribed as the site does (`batch`): company pages as skewed as the demand, the rest the catalogue. */
 export function subscriptions(n: number, catalogueShare: number, d: Demand, companyIds: string[], r: () => number): Subscription[] {
-  return Array.from({ length: n }, () => (r() < catalogueShare ? { companyIds: [] } : { companyIds: [companyIds[pickCompany(r, d)]!] }));
+  return Array.from({ length: n }, () => (r() < catalogueShare ? { companyIds: [], batch: true } : { companyIds: [companyIds[pickCompany(r, d)]!], batch: true }));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -264,14 +264,16 @@ export interface MetricsResponse {
  * The one message a client sends (others are ignored). `companyIds`: the companies whose slots
  * it shows; an empty list subscribes to the catalogue's per-company free-seat totals, and
  * `catalogue: true` adds those totals to a list (tabs sharing one socket). `stats` adds the
- * socket count (the admin monitor). Sending it again replaces the subscription and brings a
- * fresh snapshot.
+ * socket count (the admin monitor). `batch: true` lets a frame carry a JSON array of messages
+ * (changes that come together, fewer frames; the site uses it). Sending it again replaces the
+ * subscription and brings a fresh snapshot.
  */
 export interface LiveSubscribe {
   type: "subscribe";
   companyIds: string[];
   catalogue?: boolean;
   stats?: boolean;
+  batch?: boolean;
 }
 
 export interface LiveSlot {

@@ -207,13 +207,14 @@ function connect(): void {
   };
   s.onmessage = (e: MessageEvent<string>) => {
     heardAt = Date.now();
-    let m: LiveServerMessage | { type: "pong" };
+    let data: LiveServerMessage | { type: "pong" } | LiveServerMessage[];
     try {
-      m = JSON.parse(e.data) as LiveServerMessage | { type: "pong" };
+      data = JSON.parse(e.data) as LiveServerMessage | { type: "pong" } | LiveServerMessage[];
     } catch {
       return;
     }
-    if (m.type !== "pong") relay(m, true);
+    // Subscribed with `batch`: changes that come together share a frame.
+    for (const m of Array.isArray(data) ? data : [data]) if (m.type !== "pong") relay(m, true);
   };
   s.onclose = () => {
     if (ws !== s) return;
@@ -234,7 +235,7 @@ function resubscribe(): void {
   const want = everyone();
   if (!want.companyIds.length && !want.catalogue && !want.stats) return;
   if (open())
-    ws!.send(JSON.stringify({ type: "subscribe", companyIds: want.companyIds, ...(want.catalogue || want.stats ? { catalogue: true } : {}), ...(want.stats ? { stats: true } : {}) }));
+    ws!.send(JSON.stringify({ type: "subscribe", companyIds: want.companyIds, batch: true, ...(want.catalogue || want.stats ? { catalogue: true } : {}), ...(want.stats ? { stats: true } : {}) }));
   else pollSoon();
 }
 
