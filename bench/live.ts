@@ -75,18 +75,32 @@ const jwtSecret = randomBytes(32).toString("hex");
 const pairs: { without: LiveRun; with: LiveRun }[] = [];
 let failed = false;
 try {
-  for (let i = 1; i <= runs; i++) {
+  const herdWithout = async (i: number) => {
     log(`run ${i}/${runs}: herd without sockets`);
-    const without = await liveRun(o, { bundle, persistDir: freshDir(join(stateRoot, `without-${i}`)), jwtSecret, loader, sockets: null }, log);
-    log(`  ${without.herd.attempts} attempts at ${without.herd.attemptsPerS}/s, ${without.herd.confirmed} confirmed; booking server time p50 ${without.server.p50Ms} p95 ${without.server.p95Ms} ms`);
+    const r = await liveRun(o, { bundle, persistDir: freshDir(join(stateRoot, `without-${i}`)), jwtSecret, loader, sockets: null }, log);
+    log(`  ${r.herd.attempts} attempts at ${r.herd.attemptsPerS}/s, ${r.herd.confirmed} confirmed; booking server time p50 ${r.server.p50Ms} p95 ${r.server.p95Ms} ms`);
+    return r;
+  };
+  const herdWith = async (i: number) => {
     log(`run ${i}/${runs}: herd with ${o.sockets} sockets`);
-    const withSockets = await liveRun(o, { bundle, persistDir: freshDir(join(stateRoot, `with-${i}`)), jwtSecret, loader, sockets }, log);
-    const l = withSockets.live!;
+    const r = await liveRun(o, { bundle, persistDir: freshDir(join(stateRoot, `with-${i}`)), jwtSecret, loader, sockets }, log);
+    const l = r.live!;
     log(
-      `  ${withSockets.herd.attempts} attempts at ${withSockets.herd.attemptsPerS}/s (booking server time p50 ${withSockets.server.p50Ms} p95 ${withSockets.server.p95Ms} ms); ${l.deliveries} deliveries: p50 ${l.delay.p50Ms} p95 ${l.delay.p95Ms} p99 ${l.delay.p99Ms} max ${l.delay.maxMs} ms; ` +
+      `  ${r.herd.attempts} attempts at ${r.herd.attemptsPerS}/s (booking server time p50 ${r.server.p50Ms} p95 ${r.server.p95Ms} ms); ${l.deliveries} deliveries: p50 ${l.delay.p50Ms} p95 ${l.delay.p95Ms} p99 ${l.delay.p99Ms} max ${l.delay.maxMs} ms; ` +
         `${l.dropped} dropped, ${l.gaps} gaps, ${l.socketsBehind} sockets behind after ${l.convergedMs} ms`,
     );
-    pairs.push({ without, with: withSockets });
+    return r;
+  };
+  for (let i = 1; i <= runs; i++) {
+    // Alternating which herd goes first (ABBA...) so that a machine speeding up or slowing down
+    // during the benchmark does not always favour the same side.
+    if (i % 2 === 1) {
+      const without = await herdWithout(i);
+      pairs.push({ without, with: await herdWith(i) });
+    } else {
+      const withSockets = await herdWith(i);
+      pairs.push({ without: await herdWithout(i), with: withSockets });
+    }
     rmSync(join(stateRoot, `without-${i}`), { recursive: true, force: true });
     rmSync(join(stateRoot, `with-${i}`), { recursive: true, force: true });
   }
@@ -99,7 +113,11 @@ try {
   if (!a["state-dir"]) rmSync(stateRoot, { recursive: true, force: true });
 }
 
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)] ?? 0;
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const mid = (s.length - 1) / 2;
+  return round(((s[Math.floor(mid)] ?? 0) + (s[Math.ceil(mid)] ?? 0)) / 2, 2);
+}
 if (pairs.length) {
   const lives = pairs.map((p) => p.with.live!);
   const summary = {
@@ -132,7 +150,7 @@ if (pairs.length) {
     const md = [
       `# Live seats during the phase-2 herd, ${new Date().toISOString()}`,
       "",
-      `${o.sockets} sockets (${Math.round(o.catalogueShare * 100)} % on the catalogue, the rest on one company page each, skewed like the demand); ${o.size.companies} companies × ${o.size.slotsPerCompany} slots, ${o.size.students} students × ${o.perStudent} bookings; ${runs} pair(s) of fresh events, median.`,
+      `${o.sockets} sockets (${Math.round(o.catalogueShare * 100)} % on the catalogue, the rest on one company page each, skewed like the demand; batched frames, as the site subscribes); ${o.size.companies} companies × ${o.size.slotsPerCompany} slots, ${o.size.students} students × ${o.perStudent} bookings; ${runs} pair(s) of fresh events, in alternating order, median.`,
       "",
       "| figure | value |",
       "|---|---|",
