@@ -254,7 +254,17 @@ describe("the site", () => {
     assert.ok(await button(a).isEnabled());
     assert.ok(await button(b).isEnabled());
 
-    await Promise.all([button(a).click(), button(b).click()]);
+    // Both click at the same instant: with live seats, a click even a moment after the other's
+    // booking would find the slot already full and its button disabled.
+    const at = Date.now() + 500;
+    await Promise.all(
+      [a, b].map((p) =>
+        p.evaluate(
+          ({ id, at }) => new Promise<void>((done) => setTimeout(() => (document.querySelector<HTMLButtonElement>(`button[data-slot="${id}"]`)!.click(), done()), at - Date.now())),
+          { id: slot.id, at },
+        ),
+      ),
+    );
     const outcome = async (p: Page) => {
       const box = p.locator(".outcome .alert");
       await box.waitFor();
@@ -307,6 +317,8 @@ describe("the site", () => {
     await bookerTab.getByRole("button", { name: "Oui, annuler" }).click();
     await seat(booker).getByText("2 places").waitFor();
     await seat(watcher).getByText("2 places").waitFor();
+    // Live pages left open would keep the app busy during the next journeys.
+    await Promise.all([booker.context().close(), watcher.context().close()]);
   });
 
   it("with WebSockets blocked the page says so, and the seat count still follows by polling", async () => {
@@ -324,6 +336,7 @@ describe("the site", () => {
     assert.equal((await other("POST", "/bookings", { slotId: slot.id })).status, 201);
     await seat.getByText("1 place", { exact: true }).waitFor({ timeout: 30_000 });
     await shoot(page, "05c-company-polling");
+    await page.context().close();
   });
 
   it("a booking whose answer is lost is retried with the same idempotency key: one booking, no error", async () => {

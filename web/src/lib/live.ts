@@ -245,9 +245,10 @@ let polling = false;
 let pollTimer: ReturnType<typeof setTimeout> | undefined;
 let eventPolledAt = 0;
 
+/** A phase is open and someone looks: poll often. A hidden tab polls at the quiet pace. */
 function hot(): boolean {
   const e = event.get();
-  return e !== null && e.bookingOpen && phaseAt(e, serverNow()) !== 0;
+  return e !== null && e.bookingOpen && phaseAt(e, serverNow()) !== 0 && document.visibilityState === "visible";
 }
 
 function startPolling(): void {
@@ -255,6 +256,8 @@ function startPolling(): void {
   polling = true;
   schedulePoll(0);
 }
+
+if (typeof document !== "undefined") document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && pollSoon());
 
 function stopPolling(): void {
   polling = false;
