@@ -18,7 +18,10 @@ export type SocketsRequest =
 
 export interface SocketsReport {
   deliveries: number;
+  /** Seat change → arrival here. */
   delay: Latency;
+  /** Seat change → the hub's send (the server's part of `delay`). */
+  hubDelay: Latency;
   dropped: number;
   gaps: number;
   refused: number;
@@ -40,6 +43,7 @@ interface Client {
 
 const clients: Client[] = [];
 let delays: number[] = [];
+let hubDelays: number[] = [];
 let dropped = 0;
 let gaps = 0;
 let refused = 0;
@@ -66,7 +70,10 @@ function openOne(url: string, sub: Subscription): Promise<Client | null> {
         if (m.type === "snapshot") {
           c.snapshot = true;
           settle(c);
-        } else if (m.type === "seat" && r === "applied") delays.push(now - m.at);
+        } else if (m.type === "seat" && r === "applied") {
+          delays.push(now - m.at);
+          hubDelays.push(m.sentAt - m.at);
+        }
         if (r === "gap") {
           gaps++;
           ws.send(JSON.stringify({ type: "subscribe", ...sub }));
@@ -105,6 +112,7 @@ async function handle(m: SocketsRequest): Promise<SocketsReply> {
     case "open": {
       const t0 = Date.now();
       delays = [];
+      hubDelays = [];
       dropped = gaps = refused = 0;
       closing = false;
       // A few at a time, like pages opening: the hub answers each with its snapshot.
@@ -116,7 +124,7 @@ async function handle(m: SocketsRequest): Promise<SocketsReply> {
       return { type: "opened", sockets: clients.length, refused, ms: Date.now() - t0 };
     }
     case "report":
-      return { type: "report", deliveries: delays.length, delay: latency(delays), dropped, gaps, refused };
+      return { type: "report", deliveries: delays.length, delay: latency(delays), hubDelay: latency(hubDelays), dropped, gaps, refused };
     case "check": {
       const t0 = Date.now();
       let b = behind(m.taken, m.companyOf, m.capacity);

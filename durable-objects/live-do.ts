@@ -11,7 +11,7 @@
 // every CHECK_MS while sockets are open).
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import type { ErrorBody, LivePhase, LiveStats } from "../worker/domain/contract.ts";
+import { type ErrorBody, LIVE_MAX_COMPANIES, type LivePhase, type LiveStats } from "../worker/domain/contract.ts";
 import { eventIdOfLiveName, slotStub } from "../worker/lib/student-stub.ts";
 import { LIVE_SEATS_SCHEMA, LiveSeats, type SeatUpdate } from "./live-seats.ts";
 import { LiveSockets, type Subscription } from "./live-sockets.ts";
@@ -19,7 +19,7 @@ import { type EventSummary, nextBoundary, phaseOf, readSource } from "./live-sou
 import { migrate } from "./sql-migrations.ts";
 
 /** How often the hub re-reads D1 while sockets are open: the bound for changes written straight into D1. */
-export const CHECK_MS = 5_000;
+const CHECK_MS = 5_000;
 /** A slot whose SlotDO has been quiet this long and on which D1 disagrees is asked directly. */
 const QUIET_MS = 10_000;
 const MAX_SUSPECTS_PER_CHECK = 20;
@@ -35,12 +35,10 @@ const FLUSH_WINDOW_MS = 20;
 /** Memory is written behind into SQLite within this (live-seats.ts says why). */
 const PERSIST_MS = 250;
 const RETRY_AFTER_S = 30;
-/** Subscriptions live in socket attachments (2 kB): 40 company ids fit. */
-export const MAX_SUBSCRIBED_COMPANIES = 40;
 
 const subscribeMessage = z.strictObject({
   type: z.literal("subscribe"),
-  companyIds: z.array(z.uuid()).max(MAX_SUBSCRIBED_COMPANIES),
+  companyIds: z.array(z.uuid()).max(LIVE_MAX_COMPANIES),
   catalogue: z.boolean().optional(),
   stats: z.boolean().optional(),
   batch: z.boolean().optional(),

@@ -93,10 +93,6 @@ export class LiveSeats {
     return this.seq;
   }
 
-  get hasWaiting(): boolean {
-    return this.waiting.size > 0;
-  }
-
   meta(k: string): string | null {
     return this.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = ?", k).toArray()[0]?.v ?? null;
   }
@@ -184,7 +180,7 @@ export class LiveSeats {
       r.seq = ++this.seq;
       this.unsaved.add(slotId);
       // A change learnt from D1 has no SlotDO time: it is dated when the hub learnt it.
-      out.push({ type: "seat", seq: r.seq, prevSeq, slotId, companyId: r.companyId, taken: r.taken, capacity: r.capacity, free: this.companyFree(r.companyId), at: r.at || now });
+      out.push({ type: "seat", seq: r.seq, prevSeq, slotId, companyId: r.companyId, taken: r.taken, capacity: r.capacity, free: this.companyFree(r.companyId), at: r.at || now, sentAt: now });
     }
     this.dirty.clear();
     return out;
@@ -201,14 +197,6 @@ export class LiveSeats {
       }
     const ids = catalogue ? [...this.byCompany.keys()] : listed;
     return { slots, companies: ids.map((id) => ({ companyId: id, free: this.companyFree(id), seq: this.companySeq(id) })) };
-  }
-
-  slotIds(): string[] {
-    return [...this.slots.keys()];
-  }
-
-  taken(slotId: string): number | undefined {
-    return this.slots.get(slotId)?.taken;
   }
 
   private companySeq(companyId: string): number {

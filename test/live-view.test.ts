@@ -6,7 +6,7 @@ import type { LiveSeatMessage } from "../worker/domain/contract.ts";
 import { applyLive, emptyView } from "../worker/domain/live-view.ts";
 
 const A = "company-a";
-const seat = (seq: number, prevSeq: number, taken: number, slotId = "s1"): LiveSeatMessage => ({ type: "seat", seq, prevSeq, slotId, companyId: A, taken, capacity: 2, free: 2 - taken, at: 0 });
+const seat = (seq: number, prevSeq: number, taken: number, slotId = "s1"): LiveSeatMessage => ({ type: "seat", seq, prevSeq, slotId, companyId: A, taken, capacity: 2, free: 2 - taken, at: 0, sentAt: 0 });
 const snapshot = (seq: number, companySeq: number, taken = 0) => ({
   type: "snapshot" as const,
   seq,

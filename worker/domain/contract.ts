@@ -268,6 +268,9 @@ export interface MetricsResponse {
  * (changes that come together, fewer frames; the site uses it). Sending it again replaces the
  * subscription and brings a fresh snapshot.
  */
+/** At most this many companies per subscription (the hub keeps them in the socket's attachment). */
+export const LIVE_MAX_COMPANIES = 40;
+
 export interface LiveSubscribe {
   type: "subscribe";
   companyIds: string[];
@@ -306,8 +309,9 @@ export interface LiveSnapshotMessage {
 
 /**
  * A seat change. `prevSeq` is the `seq` of the company's previous change: a client whose last
- * known `seq` for the company differs has missed one and re-reads the snapshot. `at` is when the
- * slot changed (epoch ms), for measuring delivery delay; `free` is the company's new total.
+ * known `seq` for the company differs has missed one and re-reads the snapshot. `free` is the
+ * company's new total. `at` is when the slot changed and `sentAt` when the hub sent it (epoch
+ * ms): the delivery delay, split into the server's part and the network's and client's.
  */
 export interface LiveSeatMessage extends LiveSlot {
   type: "seat";
@@ -315,6 +319,7 @@ export interface LiveSeatMessage extends LiveSlot {
   prevSeq: number;
   free: number;
   at: number;
+  sentAt: number;
 }
 
 export interface LiveEventMessage extends LivePhase {
