@@ -28,8 +28,7 @@ const RESYNC_MIN_MS = 2_000;
 const STATS_MS = 1_000;
 /**
  * A change goes out at once, unless another went out less than this ago: then it waits for the
- * rest of the window and they go together (one frame per batching socket). A busy isolate runs
- * the timer late, which only widens the window when changes come fastest.
+ * rest of the window and they go together (one frame per batching socket).
  */
 const FLUSH_WINDOW_MS = 20;
 /** Memory is written behind into SQLite within this (live-seats.ts says why). */
@@ -220,11 +219,15 @@ export class LiveDO extends DurableObject<Env> {
 
   // ---- fan-out ------------------------------------------------------------------------------
 
+  /**
+   * Each report checks the window itself: a busy isolate runs the timer late (by seconds in a
+   * herd), so the timer only covers the last changes of a burst, when no report comes after them.
+   */
   private scheduleFlush(): void {
-    if (this.flushQueued || this.flushTimer) return;
+    if (this.flushQueued) return;
     const wait = this.lastFlushAt + FLUSH_WINDOW_MS - Date.now();
     if (wait > 0) {
-      this.flushTimer = setTimeout(() => {
+      this.flushTimer ??= setTimeout(() => {
         this.flushTimer = null;
         this.flush();
       }, wait);
@@ -237,8 +240,11 @@ export class LiveDO extends DurableObject<Env> {
     });
   }
 
+
   private flush(): void {
     this.lastFlushAt = Date.now();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     const batches = new Map<WebSocket, string[]>();
     for (const m of this.seats.flush()) {
       const text = JSON.stringify(m);
