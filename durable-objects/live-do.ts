@@ -241,23 +241,37 @@ export class LiveDO extends DurableObject<Env> {
   }
 
 
+  /**
+   * Sends the changes since the last flush. A batching socket gets its share in one frame, and
+   * sockets with the same share (a company's page, the catalogue) get the same frame, built once.
+   */
   private flush(): void {
     this.lastFlushAt = Date.now();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    const batches = new Map<WebSocket, string[]>();
-    for (const m of this.seats.flush()) {
-      const text = JSON.stringify(m);
-      for (const ws of this.sockets.forCompany(m.companyId)) {
-        if (!this.sockets.batches(ws)) this.sockets.send(ws, text);
-        else {
-          const b = batches.get(ws);
-          if (b) b.push(text);
-          else batches.set(ws, [text]);
+    const messages = this.seats.flush();
+    if (messages.length) {
+      const texts = messages.map((m) => JSON.stringify(m));
+      const shares = new Map<WebSocket, number[]>();
+      messages.forEach((m, i) => {
+        for (const ws of this.sockets.forCompany(m.companyId)) {
+          const share = shares.get(ws);
+          if (share) share.push(i);
+          else shares.set(ws, [i]);
         }
+      });
+      const frames = new Map<string, string>();
+      for (const [ws, share] of shares) {
+        if (!this.sockets.batches(ws)) {
+          for (const i of share) this.sockets.send(ws, texts[i]!);
+          continue;
+        }
+        const key = share.join(",");
+        let frame = frames.get(key);
+        if (frame === undefined) frames.set(key, (frame = share.length === 1 ? texts[share[0]!]! : `[${share.map((i) => texts[i]).join(",")}]`));
+        this.sockets.send(ws, frame);
       }
     }
-    for (const [ws, texts] of batches) this.sockets.send(ws, texts.length === 1 ? texts[0]! : `[${texts.join(",")}]`);
     this.schedulePersist();
   }
 
