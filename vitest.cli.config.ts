@@ -1,15 +1,19 @@
-// The CLI's tests run on Node: they drive `npm run event` for real (wrangler, local D1 in a
-// temporary state directory) and, where Durable Objects are involved, a `wrangler dev` on a free
-// port 8780-8786 sharing that state. At most two files at a time: each is mostly wrangler
+// The CLI's tests, and test/wrangler's (what wrangler builds and serves), run on Node: they drive
+// `npm run event` for real (wrangler, local D1 in a temporary state directory) and, where Durable
+// Objects are involved, a `wrangler dev` on a free port 8780-8786 sharing that state. At most two files at a time: each is mostly wrangler
 // processes, and the machine has two cores.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/cli/**/*.test.ts"],
+    include: ["test/cli/**/*.test.ts", "test/wrangler/**/*.test.ts"],
     environment: "node",
     maxWorkers: 2,
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    // A test or a file's setup is several wrangler runs (init, imports, wrangler dev): 30-150 s
+    // alone, and past 180 s when other sessions load this two-core machine (slots.test.ts's first
+    // test took over 120 s, four setups over 180 s, at a load of 13). Outcomes are asserted, never
+    // time: a hung step still fails, only later.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 });

@@ -15,15 +15,24 @@ export default defineConfig({
           JWT_SECRET: "test-secret-do-not-use-anywhere-else-0123456789",
           // No config cache in tests: each test rewrites the event straight into D1.
           CONFIG_TTL_SECONDS: "0",
+          // Revocations written straight into D1 (as the CLI does) count at once; the cache's own
+          // bound is tested with its TTL set (sessions-cache.test.ts).
+          SESSION_TTL_SECONDS: "0",
+          // Mails land in the local inbox (D1 dev_mail), read through GET /api/dev/mail.
+          DEV_MAILBOX: "1",
+          APP_URL: "http://127.0.0.1",
         },
       },
     }),
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    // test/cli runs on Node against wrangler (vitest.cli.config.ts, `npm run test:cli`).
-    exclude: ["test/cli/**", "**/node_modules/**"],
+    // test/cli and test/wrangler run on Node against wrangler (vitest.cli.config.ts, `npm run test:cli`).
+    exclude: ["test/cli/**", "test/wrangler/**", "**/node_modules/**"],
     setupFiles: ["./test/setup.ts"],
+    // The Worker logs one JSON line per request (worker/middleware/access-log.ts), thousands in the
+    // herd tests: not printed. The tests about those lines spy on console instead.
+    onConsoleLog: (log) => !log.includes('"msg":"request"'),
     // Generous: the herd tests fire hundreds of real requests, and on a loaded 2-core machine
     // (a parallel file, another job) the 500-student hot slot went from 8 s alone to 64 s.
     // Tests assert outcomes, never time; a hung test still fails, only later.

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp } from "./lib/app.ts";
+import { CpuMeter } from "./lib/cpu.ts";
 import { seed } from "./lib/seed.ts";
 import { demandOf, herdOps, rng } from "./lib/workload.ts";
 
@@ -39,7 +40,7 @@ const secret = "profile-secret-0123456789-0123456789-01234567";
 let bundle = buildWorker(join(STATE_DIR, "bundle"));
 if (a["no-d1-writes"]) {
   const src = readFileSync(bundle, "utf8");
-  const patched = src.replace(/async write\(records\) \{/, "async write(records) { return;");
+  const patched = src.replace(/async write\(bookingsJson, attemptsJson\) \{/, "async write(bookingsJson, attemptsJson) { return;");
   if (patched === src) throw new Error("could not find the outbox sink's write() in the bundle");
   bundle = join(STATE_DIR, "bundle-no-d1", "index.js");
   freshDir(join(STATE_DIR, "bundle-no-d1"));
@@ -88,6 +89,8 @@ try {
   const ops = herdOps(rng(1), students, 6, demandOf(seeded.slots, 60));
   const pool = new Pool(app.url, { connections: 128 });
   for (const s of sessions) await s.call("Profiler.start");
+  const cpu = new CpuMeter(() => app.workerdPids());
+  const cpu0 = cpu.now();
   const t0 = performance.now();
   await Promise.all(
     ops.map(async (op) => {
@@ -102,7 +105,10 @@ try {
     }),
   );
   const wall = performance.now() - t0;
-  console.log(`herd of ${ops.length} bookings in ${wall.toFixed(0)} ms = ${((ops.length / wall) * 1000).toFixed(0)}/s${a["no-d1-writes"] ? " (D1 writes stubbed out)" : ""}`);
+  const cpuMs = (await cpu.settled()) - cpu0;
+  console.log(
+    `herd of ${ops.length} bookings in ${wall.toFixed(0)} ms = ${((ops.length / wall) * 1000).toFixed(0)}/s, workerd CPU ${(cpuMs / ops.length).toFixed(3)} ms/attempt (profiler on)${a["no-d1-writes"] ? " (D1 writes stubbed out)" : ""}`,
+  );
   for (const s of sessions) {
     const { profile } = await s.call<{ profile: Profile }>("Profiler.stop");
     writeFileSync(join(STATE_DIR, `${s.id.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`), JSON.stringify(profile));

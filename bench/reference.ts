@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
 import { type ReferenceRun, referenceTable, summarizeReference } from "./lib/report.ts";
 import { SETTINGS, startCluster } from "./reference/cluster.ts";
-import { runBothVariants } from "./reference/driver.ts";
+import { runAllVariants } from "./reference/driver.ts";
 
 const HELP = `npm run bench:reference -- [options]
 
@@ -47,7 +47,7 @@ try {
   const results: ReferenceRun[] = [];
   for (let i = 1; i <= runs; i++) {
     log(`run ${i}/${runs}`);
-    results.push(await runBothVariants(cluster, { ...o, size: sizeOf(o), poolSize }, log));
+    results.push(await runAllVariants(cluster, { ...o, size: sizeOf(o), poolSize }, log));
   }
   log("");
   log(referenceTable(summarizeReference(results)));

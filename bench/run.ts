@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
+  CEILING_CONFIG,
   STATE_DIR,
   ROOT,
   assertWorkerd,
@@ -23,12 +24,15 @@ import {
   type RunningApp,
   type WranglerDev,
 } from "./lib/app.ts";
+import { CpuMeter } from "./lib/cpu.ts";
+import { probeStages } from "./lib/probe.ts";
+import { buildVersus } from "./lib/versus.ts";
 import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
 import { seed } from "./lib/seed.ts";
 import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
 import { type ReferenceRun, writeReport } from "./lib/report.ts";
 import { SETTINGS, type Cluster, startCluster } from "./reference/cluster.ts";
-import { runBothVariants } from "./reference/driver.ts";
+import { runAllVariants } from "./reference/driver.ts";
 
 const HELP = `npm run bench -- [options]
 
@@ -44,7 +48,13 @@ ${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (de
                         our runs, same workload, both variants, on a throw-away PostgreSQL 15
                         cluster; the report compares with these figures, measured now
   --reference-pool N    connections of the reference's pg pool (default 16)
-  --probe               time each stage alone inside workerd (SlotDO, StudentDO, D1) after each run
+  --probe               each stage of the booking path alone inside workerd after each run, with
+                        its CPU (SlotDO take new/warm/full, StudentDO round trip, recorder+D1)
+  --skip-ceiling        do not load the runtime's ceiling Worker after each scenario
+  --versus REF          also run the Worker of git commit REF (before ours, each run): a change
+                        measured before and after in the same invocation
+  --paired              with --versus: run both at the same time, each with its own load process,
+                        so that both see the same machine (its load swings CPU per attempt ~2x)
   --out DIR             where results go (default bench/results)
   --smoke               tiny sizes for the test suite: 1 run, 200 students, 5 s steady, no files
   -h, --help            this text
@@ -60,6 +70,9 @@ const { values: a } = parseArgs({
     reference: { type: "boolean" },
     "reference-pool": { type: "string" },
     probe: { type: "boolean" },
+    versus: { type: "string" },
+    "skip-ceiling": { type: "boolean" },
+    paired: { type: "boolean" },
     out: { type: "string" },
     smoke: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -102,8 +115,16 @@ const machine = {
 log(`bench: ${machine.cores} cores (${machine.cpu}), Node ${v.node}, workerd ${v.workerd}, load average ${machine.loadAvgAtStart.join(" ")}`);
 
 const bundle = buildWorker(join(STATE_DIR, "bundle"));
-const loadProcess = fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const ceilingBundle = a["skip-ceiling"] ? undefined : buildWorker(join(STATE_DIR, "ceiling"), CEILING_CONFIG);
+const versus = a.versus ? buildVersus(a.versus) : null;
+const paired = versus !== null && a.paired === true;
+if (versus) log(`versus: ${versus.ref} (${versus.sha.slice(0, 12)}), ${paired ? "run at the same time as ours" : "run before ours"} each run`);
+const forkLoad = () => fork(fileURLToPath(new URL("./load.ts", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const loadProcess = forkLoad();
 const loader = new Loader(loadProcess);
+// With --paired the other commit's Worker gets a load process of its own.
+const versusLoadProcess = paired ? forkLoad() : null;
+const versusLoader = versusLoadProcess ? new Loader(versusLoadProcess) : null;
 const open: { stop(): Promise<void> }[] = [];
 
 async function stopAll() {
@@ -113,6 +134,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
   process.on(sig, () => {
     void stopAll().finally(() => {
       loadProcess.kill();
+      versusLoadProcess?.kill();
       process.exit(130);
     });
   });
@@ -130,8 +152,14 @@ const workload = {
 };
 const size = sizeOf(opts);
 
-async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
-  const app = await startApp({ bundle, persistDir, jwtSecret: JWT_SECRET });
+// Apps start one at a time: each finds its workerd among the processes that appeared meanwhile.
+let starting: Promise<unknown> = Promise.resolve();
+
+async function seededApp(persistDir: string, appBundle = bundle): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
+  // The ceiling runs beside our own Worker only.
+  const started = starting.then(() => startApp({ bundle: appBundle, ...(appBundle === bundle && ceilingBundle ? { ceilingBundle } : {}), persistDir, jwtSecret: JWT_SECRET }));
+  starting = started.catch(() => undefined);
+  const app = await started;
   open.push(app);
   const d1 = await app.d1();
   await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
@@ -140,27 +168,32 @@ async function seededApp(persistDir: string): Promise<{ app: RunningApp; seeded:
 }
 
 /** One run under bare workerd: the app stays up for the whole workload. */
-async function miniflareRun(i: number): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
-  const { app, seeded } = await seededApp(freshDir(join(stateRoot, `run-${i}`)));
+async function miniflareRun(i: number, appBundle = bundle, runLoader = loader, tag = ""): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
+  const dir = join(stateRoot, `run-${i}${tag ? `-${tag}` : ""}`);
+  const say = tag ? (s: string) => log(`[${tag}] ${s}`) : log;
+  const { app, seeded } = await seededApp(freshDir(dir), appBundle);
   workload.configTtlMs = Number((await app.mf.getBindings<{ CONFIG_TTL_SECONDS: string }>()).CONFIG_TTL_SECONDS) * 1000;
   const mem = memorySampler(() => app.workerdPids());
   const target: Target = {
     beforeLoad: async () => app.url,
     afterLoad: async () => undefined,
     peakMemory: mem,
+    cpu: new CpuMeter(() => app.workerdPids()),
+    ceilingUrl: app.ceilingUrl,
     liveD1: () => app.d1(),
     d1: () => app.d1(),
     inspect: (p, b) => app.inspect(p, b),
   };
   try {
-    const scenarios = await runWorkload(target, loader, seeded, { ...workload, seed: opts.seed }, log);
-    const probe = opts.probe ? await app.inspect("/probe", { n: 200, runId: `run-${i}` }) : null;
+    const scenarios = await runWorkload(target, runLoader, seeded, { ...workload, seed: opts.seed }, say);
+    // The stages are this tree's (another commit's objects may take other arguments).
+    const probe = opts.probe && appBundle === bundle ? await probeStages(app, target.cpu, `run-${i}`) : null;
     return { scenarios, probe };
   } finally {
     mem.stop();
     await app.stop();
     open.splice(open.indexOf(app), 1);
-    rmSync(join(stateRoot, `run-${i}`), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -205,6 +238,8 @@ async function wranglerRun(): Promise<ScenarioRun[]> {
       open.push(checker);
     },
     peakMemory: mem,
+    cpu: new CpuMeter(() => dev?.pids() ?? []),
+    ceilingUrl: null,
     liveD1: async () => null,
     d1: () => checkerApp().d1(),
     inspect: (p, b) => checkerApp().inspect(p, b),
@@ -232,11 +267,23 @@ try {
     log(`reference: ${cluster.version} on 127.0.0.1:${cluster.port}, pg pool of ${opts.referencePool}`);
   }
   const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];
+  const versusRuns: { scenarios: ScenarioRun[] }[] = [];
   const referenceRuns: ReferenceRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
     log(`run ${i}/${opts.runs}`);
-    runs.push(await miniflareRun(i));
-    if (cluster) referenceRuns.push(await runBothVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
+    if (versus && versusLoader) {
+      const [theirs, ours] = await Promise.all([miniflareRun(i, versus.bundle, versusLoader, versus.ref), miniflareRun(i, bundle, loader, "this tree")]);
+      versusRuns.push(theirs);
+      runs.push(ours);
+    } else {
+      if (versus) {
+        log(`  ${versus.ref}:`);
+        versusRuns.push(await miniflareRun(i, versus.bundle));
+        log("  this tree:");
+      }
+      runs.push(await miniflareRun(i));
+    }
+    if (cluster) referenceRuns.push(await runAllVariants(cluster, { ...opts, size, poolSize: opts.referencePool }, log));
   }
   const reference = cluster
     ? { postgres: cluster.version, poolSize: opts.referencePool, settings: SETTINGS, storage: storageOf(stateRoot), runs: referenceRuns }
@@ -246,10 +293,10 @@ try {
     log("wrangler dev (same workload, once)");
     wrangler = await wranglerRun();
   }
-  const violations = [...runs.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
+  const violations = [...runs.flatMap((r) => r.scenarios), ...versusRuns.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
   failed = violations.length > 0;
   for (const r of runs) for (const s of r.scenarios) log(`  ${s.name}: ${JSON.stringify(s.figures.errorCodes)}`);
-  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, log });
+  const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, versus: versus ? { ref: versus.ref, sha: versus.sha, runs: versusRuns } : null, log });
   if (written) log(`results: ${written.json}\nsummary: ${written.md}`);
   if (failed) log(`FAILED: ${violations.length} invariant violations (see above)`);
 } catch (err) {
@@ -259,5 +306,6 @@ try {
   await stopAll();
   if (!a["state-dir"]) rmSync(stateRoot, { recursive: true, force: true });
   loadProcess.kill();
+  versusLoadProcess?.kill();
 }
 process.exit(failed ? 1 : 0);

@@ -5,7 +5,8 @@ import { adminCreate } from "./commands/admin.ts";
 import { backup, restore } from "./commands/backup.ts";
 import { close, open, status } from "./commands/booking.ts";
 import { exportCmd } from "./commands/export.ts";
-import { companiesImport, studentsDeprioritized } from "./commands/imports.ts";
+import { companiesInvite, userCommands } from "./commands/accounts.ts";
+import { companiesImport, studentsDeprioritized, studentsRoster } from "./commands/imports.ts";
 import { init } from "./commands/init.ts";
 import { erase, retention } from "./commands/privacy.ts";
 import { reconcile } from "./commands/reconcile.ts";
@@ -13,7 +14,7 @@ import { secretRotate } from "./commands/secret.ts";
 import { slotsGenerate } from "./commands/slots.ts";
 import { COMMON_HELP, type Command, Refused, UsageError, contextOf, parse } from "./lib/cli.ts";
 
-export const COMMANDS: Command[] = [init, companiesImport, studentsDeprioritized, adminCreate, slotsGenerate, open, close, status, exportCmd, backup, restore, reconcile, erase, retention, secretRotate];
+export const COMMANDS: Command[] = [init, companiesImport, companiesInvite, studentsDeprioritized, studentsRoster, adminCreate, ...userCommands, slotsGenerate, open, close, status, exportCmd, backup, restore, reconcile, erase, retention, secretRotate];
 
 const HELP = `INF yearly cycle, on wrangler.  Usage: npm run event -- <command> [options]
 

@@ -1,5 +1,5 @@
-// Seeds the demo event into a D1 (local by default) through wrangler. Idempotent: when the demo
-// admin exists, nothing is written. Usage: node cli/seed-demo.ts [--remote] [--persist-to <dir>]
+// Seeds the demo event into a local D1 through wrangler. Idempotent: when the demo admin exists,
+// nothing is written. Never remote. Usage: node cli/seed-demo.ts [--persist-to <dir>]
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { hashPassword } from "../worker/lib/password.ts";
@@ -13,6 +13,8 @@ const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function seedDemo(t: Target, log: (s: string) => void = console.log): Promise<boolean> {
+  // Demo accounts have published passwords: they never reach production.
+  if (t.remote) throw new Error("The demo seed is for local databases only: it refuses --remote (demo accounts have published passwords).");
   const present = query<{ n: number }>(t, `SELECT count(*) AS n FROM users WHERE email = '${DEMO.admin.email}'`)[0]?.n ?? 0;
   if (present > 0) {
     log("Demo data already present: left as it is.");
@@ -49,6 +51,8 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
       max_bookings_per_company: config.maxBookingsPerCompany,
       cancel_deadline: iso(Date.parse(`${date}T00:00:00Z`) - 24 * HOUR),
       booking_open: true,
+      // Demo students sign up with example.com addresses (and verify through the local inbox).
+      student_email_domains: JSON.stringify(["example.com"]),
     }),
   );
   const hashes = async (pw: string, n: number) => Promise.all(Array.from({ length: n }, () => hashPassword(pw)));
@@ -57,7 +61,7 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
     hashes(DEMO.recruiterPassword, COMPANIES.length),
     hashes(DEMO.studentPassword, DEMO.students),
   ]);
-  sql.push(insert("users", { id: randomUUID(), email: DEMO.admin.email, password_hash: adminHash, role: "admin", full_name: DEMO.admin.fullName }));
+  sql.push(insert("users", { id: randomUUID(), email: DEMO.admin.email, password_hash: adminHash, role: "admin", full_name: DEMO.admin.fullName, email_verified: true }));
 
   const times = slotTimes({ ...config, date });
   COMPANIES.forEach((c, i) => {
@@ -89,13 +93,14 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
         role: "company",
         full_name: `Recruiter at ${c.name}`,
         company_id: companyId,
+        email_verified: true,
       }),
     );
   });
   for (let i = 1; i <= DEMO.students; i++) {
     const email = `student${i}@example.com`;
     const deprioritized = i <= DEMO.deprioritized;
-    sql.push(insert("users", { id: randomUUID(), email, password_hash: studentHashes[i - 1]!, role: "student", full_name: studentName(i), deprioritized }));
+    sql.push(insert("users", { id: randomUUID(), email, password_hash: studentHashes[i - 1]!, role: "student", full_name: studentName(i), deprioritized, email_verified: true }));
     if (deprioritized) sql.push(insert("deprioritized_emails", { event_id: eventId, email }));
   }
   sql.push(insert("audit_log", { event_id: eventId, actor_email: "seed-demo", action: "demo.seed", target_type: "event", target_id: eventId }));
@@ -107,5 +112,10 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const at = args.indexOf("--persist-to");
-  await seedDemo({ remote: args.includes("--remote"), ...(at >= 0 ? { persistTo: args[at + 1] } : {}) });
+  try {
+    await seedDemo({ remote: args.includes("--remote"), ...(at >= 0 ? { persistTo: args[at + 1] } : {}) });
+  } catch (err) {
+    console.error(`✗ ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
 }

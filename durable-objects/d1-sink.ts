@@ -1,60 +1,88 @@
-// Where the outbox lands: D1, in one batch (one transaction) per flush. Every statement is
-// idempotent (upsert by booking id, insert-or-ignore by attempt id), so a retried flush after a lost
-// answer never doubles a row. The row types come from the drizzle schema; the statements are
-// hand-written SQL because they unpack a JSON array (see below), which drizzle cannot express.
-import type { bookingAttempts, bookings } from "../worker/db/schema.ts";
+// Where the outbox lands: D1, in one batch (one transaction) for any number of records. Every
+// statement is idempotent and the booking upsert is monotonic (a newer `updated_at` wins, and
+// `cancelled` is final), so a batch written twice, or an older state arriving after a newer one,
+// leaves D1 exactly as the newest states say (test/outbox-replay.test.ts). The row types come
+// from the drizzle schema; the statements are hand-written SQL because they unpack a JSON array
+// (json_each), which drizzle cannot express.
+import type { bookings } from "../worker/db/schema.ts";
 
 export type BookingRow = typeof bookings.$inferInsert;
-export type AttemptRow = typeof bookingAttempts.$inferInsert;
 
-export type OutboxRecord = { kind: "booking"; row: BookingRow } | { kind: "attempt"; row: AttemptRow };
+/** A booking row in the packed form a Parcel carries (api.ts), D1's column order. */
+export const packBooking = (b: BookingRow) => [b.id, b.eventId, b.slotId, b.studentId, b.companyId, b.startsAt, b.endsAt, b.phase, b.status, b.createdAt, b.updatedAt, b.cancelledAt ?? null, b.cancelReason ?? null];
 
-export interface OutboxSink {
-  write(records: readonly OutboxRecord[]): Promise<void>;
+/** The booking rows of a packed JSON array (packBooking's inverse). */
+export const unpackBookings = (json: string): BookingRow[] =>
+  (JSON.parse(json) as (string | number | null)[][]).map(([id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason]) => ({
+    id: id as string,
+    eventId: eventId as string,
+    slotId: slotId as string,
+    studentId: studentId as string,
+    companyId: companyId as string,
+    startsAt: startsAt as string,
+    endsAt: endsAt as string,
+    phase: phase as number,
+    status: status as BookingRow["status"],
+    createdAt: createdAt as string,
+    updatedAt: updatedAt as string,
+    cancelledAt: cancelledAt as string | null,
+    cancelReason: cancelReason as BookingRow["cancelReason"],
+  }));
+
+/** Upper bounds (ms) of the response-time histogram's buckets; the last one is open. */
+export const LATENCY_BUCKETS_MS = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 7000, 10000, 15000, 20000, 30000] as const;
+
+export function latencyBucket(ms: number): number {
+  let i = 0;
+  while (i < LATENCY_BUCKETS_MS.length && ms > LATENCY_BUCKETS_MS[i]!) i++;
+  return i;
+}
+
+export interface D1Writer {
+  /** One transaction: JSON arrays of packed rows (Parcel's shapes; "[]" for none). */
+  write(bookingsJson: string, attemptsJson: string): Promise<void>;
 }
 
 const cols = (n: number) => Array.from({ length: n }, (_, i) => `json_extract(value, '$[${i}]')`).join(", ");
 
 // Rows travel as one JSON parameter per statement, unpacked by SQLite's json_each: a batch costs
-// three statements whatever its size (D1's 100-parameters-per-statement limit never applies, and
-// Miniflare's per-parameter overhead, most of D1's CPU in the benchmark, disappears).
-const UPSERT_BOOKINGS = `INSERT INTO bookings (id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason)
+// four statements whatever its size (D1's 100-parameters-per-statement limit never applies).
+const UPSERT = `INSERT INTO bookings (id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason)
   SELECT ${cols(13)} FROM json_each(?1) WHERE true
   ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at, cancel_reason = excluded.cancel_reason`;
+const UPSERT_BOOKINGS = `${UPSERT} WHERE bookings.status <> 'cancelled' AND excluded.updated_at >= bookings.updated_at`;
+// The catalogue reads `taken` from the slot row (O(1)); recount it from the record it summarises.
+const RECOUNT_TAKEN = `UPDATE slots SET taken = (SELECT count(*) FROM bookings b WHERE b.slot_id = slots.id AND b.status = 'confirmed')
+  WHERE id IN (SELECT json_extract(value, '$[2]') FROM json_each(?1))`;
+// The monitor's aggregate (worker/lib/metrics.ts), counting only attempts D1 does not hold yet:
+// it runs before their insert, in the same transaction, so a batch written twice counts once.
+const COUNT_ATTEMPTS = `INSERT INTO attempt_stats (event_id, minute, code, bucket, attempts, ms_max)
+  SELECT json_extract(value, '$[1]'), substr(json_extract(value, '$[8]'), 1, 16), coalesce(json_extract(value, '$[5]'), 'ok'), json_extract(value, '$[9]'),
+    count(*), max(json_extract(value, '$[7]'))
+  FROM json_each(?1) WHERE NOT EXISTS (SELECT 1 FROM booking_attempts a WHERE a.id = json_extract(value, '$[0]'))
+  GROUP BY 1, 2, 3, 4
+  ON CONFLICT (event_id, minute, code, bucket) DO UPDATE SET attempts = attempts + excluded.attempts, ms_max = max(ms_max, excluded.ms_max)`;
 const INSERT_ATTEMPTS = `INSERT INTO booking_attempts (id, event_id, student_id, slot_id, success, error_code, error_message, response_time_ms, attempted_at)
   SELECT ${cols(9)} FROM json_each(?1) WHERE true
   ON CONFLICT (id) DO NOTHING`;
-// The catalogue reads `taken` from the slot row (O(1)); recount it from the record it summarises.
-const RECOUNT_TAKEN = `UPDATE slots SET taken = (SELECT count(*) FROM bookings b WHERE b.slot_id = slots.id AND b.status = 'confirmed')
-  WHERE id IN (SELECT value FROM json_each(?1))`;
 
-export class D1Sink implements OutboxSink {
-  constructor(private readonly d1: D1Database) {}
+export class D1Sink implements D1Writer {
+  private readonly d1: D1Database;
+  constructor(d1: D1Database) {
+    this.d1 = d1;
+  }
 
-  /**
-   * One D1 batch (one transaction) for any number of records, in order. The same booking may
-   * appear twice (confirmed, then cancelled): only its last state is written.
-   */
-  async write(records: readonly OutboxRecord[]): Promise<void> {
-    const lastOf = new Map<string, BookingRow>();
-    const attempts: unknown[][] = [];
-    for (const r of records) {
-      if (r.kind === "booking") {
-        lastOf.delete(r.row.id);
-        lastOf.set(r.row.id, r.row);
-      } else {
-        const a = r.row;
-        attempts.push([a.id, a.eventId, a.studentId, a.slotId, a.success ? 1 : 0, a.errorCode ?? null, a.errorMessage ?? null, a.responseTimeMs, a.attemptedAt]);
-      }
-    }
-    const rows = [...lastOf.values()];
+  async write(bookingsJson: string, attemptsJson: string): Promise<void> {
     const stmts: D1PreparedStatement[] = [];
-    if (rows.length) {
-      const packed = rows.map((b) => [b.id, b.eventId, b.slotId, b.studentId, b.companyId, b.startsAt, b.endsAt, b.phase, b.status, b.createdAt, b.updatedAt, b.cancelledAt ?? null, b.cancelReason ?? null]);
-      stmts.push(this.d1.prepare(UPSERT_BOOKINGS).bind(JSON.stringify(packed)));
-      stmts.push(this.d1.prepare(RECOUNT_TAKEN).bind(JSON.stringify([...new Set(rows.map((b) => b.slotId))])));
-    }
-    if (attempts.length) stmts.push(this.d1.prepare(INSERT_ATTEMPTS).bind(JSON.stringify(attempts)));
+    if (bookingsJson !== "[]") stmts.push(this.d1.prepare(UPSERT_BOOKINGS).bind(bookingsJson), this.d1.prepare(RECOUNT_TAKEN).bind(bookingsJson));
+    if (attemptsJson !== "[]") stmts.push(this.d1.prepare(COUNT_ATTEMPTS).bind(attemptsJson), this.d1.prepare(INSERT_ATTEMPTS).bind(attemptsJson));
     if (stmts.length) await this.d1.batch(stmts);
+  }
+
+  /** Reconcile's repair: the objects' state wins over whatever D1 holds, even a cancellation. */
+  async overwrite(rows: BookingRow[]): Promise<void> {
+    if (!rows.length) return;
+    const json = JSON.stringify(rows.map(packBooking));
+    await this.d1.batch([this.d1.prepare(UPSERT).bind(json), this.d1.prepare(RECOUNT_TAKEN).bind(json)]);
   }
 }

@@ -12,7 +12,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { type ErrorBody, LIVE_MAX_COMPANIES, type LivePhase, type LiveStats } from "../worker/domain/contract.ts";
-import { eventIdOfLiveName, slotStub } from "../worker/lib/student-stub.ts";
+import { errorFields, logLine } from "../worker/lib/log.ts";
+import { eventIdOfLiveName, slotStub } from "../worker/lib/objects.ts";
 import { LIVE_SEATS_SCHEMA, LiveSeats, type SeatUpdate } from "./live-seats.ts";
 import { LiveSockets, type Subscription } from "./live-sockets.ts";
 import { type EventSummary, nextBoundary, phaseOf, readSource } from "./live-source.ts";
@@ -68,7 +69,7 @@ export class LiveDO extends DurableObject<Env> {
     this.eventId = eventIdOfLiveName(ctx.id.name) ?? "";
     this.sockets = new LiveSockets(ctx);
     ctx.blockConcurrencyWhile(async () => {
-      migrate(ctx.storage.sql, LIVE_SEATS_SCHEMA);
+      migrate(ctx.storage, LIVE_SEATS_SCHEMA);
       this.seats = new LiveSeats(ctx.storage.sql);
       const event = this.seats.meta("event");
       const told = this.seats.meta("told");
@@ -317,6 +318,6 @@ export class LiveDO extends DurableObject<Env> {
   }
 
   private warn(msg: string, err: unknown): void {
-    console.error(JSON.stringify({ level: "warn", msg, eventId: this.eventId, error: String(err) }));
+    logLine("warn", msg, { eventId: this.eventId, ...errorFields(err) });
   }
 }

@@ -1,5 +1,5 @@
 // SlotDO → LiveDO: tells the event's hub about a seat change (issue #14), off the booking path.
-// The SlotDO calls `changed()` after a change and returns at once; right after (a microtask, not
+// The SlotDO calls `slotChanged()` after a change is written and returns at once; right after (a microtask, not
 // a timer: a busy isolate runs timers late) the notifier sends the slot's state as it is *then*,
 // one call at a time per slot, so the hub receives a slot's reports in order and every change
 // made while a call is in flight goes out together in the next one (the coalescing window is
@@ -10,7 +10,8 @@
 //
 // Which event's hub: the slot's event, as the booking that seats it says (StudentDO passes it to
 // `take`), kept in the SlotDO's storage; read from D1 only for a slot that never heard it.
-import { liveStub, slotIdOfName } from "../worker/lib/student-stub.ts";
+import { errorFields, logLine } from "../worker/lib/log.ts";
+import { liveStub, slotIdOfName } from "../worker/lib/objects.ts";
 
 /** What a slot reports: its seats, and its capacity when the slot itself changes it. */
 export interface SeatState {
@@ -21,8 +22,7 @@ export interface SeatState {
 const RETRY_MS = [50, 250, 1000];
 const ROUTE_KEY = "live:eventId";
 
-const warn = (msg: string, slotId: string | null, err: unknown) =>
-  console.error(JSON.stringify({ level: "warn", msg, slotId, error: String(err) }));
+const warn = (msg: string, slotId: string | null, err: unknown) => logLine("warn", msg, { slotId, ...errorFields(err) });
 
 export class LiveNotifier {
   /** When the oldest change not yet reported happened (null: nothing to report). */
@@ -40,8 +40,12 @@ export class LiveNotifier {
     this.slotId = slotIdOfName(ctx.id.name);
   }
 
-  /** Call after every seat change, with the slot's event when the caller knows it; never awaits, never throws. */
-  changed(eventId?: string): void {
+  /**
+   * The one hook: call it after any change to what the slot shows (seats, and later capacity or
+   * blocking, reported through the `state` callback), once the change is written, with the slot's
+   * event when the caller knows it. Never awaits, never throws.
+   */
+  slotChanged(eventId?: string): void {
     if (!this.slotId) return;
     if (eventId && !this.eventId) this.remember(eventId);
     this.dirtySince ??= Date.now();

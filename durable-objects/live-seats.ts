@@ -13,6 +13,7 @@
 // company's `seq` is the seq of its last seat message, which the next one carries as `prevSeq`
 // (how a client notices it missed one). Synchronous: no I/O here, the hub coordinates.
 import type { LiveCompany, LiveSeatMessage, LiveSlot } from "../worker/domain/contract.ts";
+import type { Schema } from "./sql-migrations.ts";
 
 /** What a SlotDO reports after a change (durable-objects/live-notify.ts). */
 export interface SeatUpdate {
@@ -41,17 +42,20 @@ interface Row {
   seq: number;
 }
 
-export const LIVE_SEATS_SCHEMA = [
-  `CREATE TABLE slots (
+const SLOTS_TABLE = `CREATE TABLE slots (
      slot_id TEXT PRIMARY KEY,
      company_id TEXT NOT NULL,
      capacity INTEGER NOT NULL,
      taken INTEGER NOT NULL,
      at INTEGER NOT NULL,
      seq INTEGER NOT NULL
-   )`,
-  "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
-];
+   )`;
+const META_TABLE = "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)";
+
+export const LIVE_SEATS_SCHEMA: Schema = {
+  steps: [SLOTS_TABLE, META_TABLE],
+  fresh: `${SLOTS_TABLE}; ${META_TABLE}`,
+};
 
 const free = (r: Row) => Math.max(0, r.capacity - r.taken);
 

@@ -1,91 +1,124 @@
 // SlotDO: one per slot. It alone decides seats, in arrival order (DESIGN.md, booking path step 3).
 // A seat row is keyed by the booking id, so every call is idempotent; a released row stays as a
 // tombstone so that a late `take` for a booking already settled elsewhere can never seat it.
+//
+// How long a tombstone must stay: a `take` is honoured only within TAKE_TTL_MS of its hold's
+// creation (`heldAt`, sent by the StudentDO, which calls `take` right after writing the hold); a
+// later one is refused as `released`. A tombstone is written after the hold it fences off was
+// created, so once it is TOMBSTONE_MS old (TAKE_TTL_MS plus a margin for the two machines'
+// clocks), any `take` it could stop is refused by age anyway: it is pruned.
+//
+// The seats live in memory too (a slot has a few seats and a few recent tombstones): refusing a
+// herd (`slot_full`, `already_booked`) reads no storage at all.
 import { DurableObject } from "cloudflare:workers";
+import type { SlotFaultStep, SlotState, TakeResult } from "./api.ts";
 import { LiveNotifier } from "./live-notify.ts";
-import { migrate } from "./sql-migrations.ts";
+import { type Schema, migrate } from "./sql-migrations.ts";
 
-const SCHEMA = [
-  `CREATE TABLE seats (
-     booking_id TEXT PRIMARY KEY,
-     student_id TEXT NOT NULL,
-     state TEXT NOT NULL CHECK (state IN ('seated', 'released')),
-     at INTEGER NOT NULL
-   )`,
-  "CREATE INDEX seats_student ON seats (student_id, state)",
-  "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
-];
+export const TAKE_TTL_MS = 30_000;
+export const TOMBSTONE_MS = 4 * TAKE_TTL_MS;
+const RETIRED_KEY = "retired";
 
-export type TakeResult =
-  | { ok: true; taken: number }
-  | { ok: false; code: "slot_full" | "already_booked" | "released" | "slot_closed"; taken: number };
+export const SLOT_SCHEMA: Schema = {
+  steps: [
+    `CREATE TABLE seats (
+       booking_id TEXT PRIMARY KEY,
+       student_id TEXT NOT NULL,
+       state TEXT NOT NULL CHECK (state IN ('seated', 'released')),
+       at INTEGER NOT NULL
+     )`,
+    "CREATE INDEX seats_student ON seats (student_id, state)",
+    "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+    // The seats are read once into memory: no index needed; the retired flag moves to storage.kv.
+    (storage) => {
+      const at = storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'retired'").toArray()[0]?.v;
+      if (at !== undefined) storage.kv.put(RETIRED_KEY, Number(at));
+      storage.sql.exec("DROP TABLE meta; DROP INDEX seats_student");
+    },
+  ],
+  fresh: `CREATE TABLE seats (
+    booking_id TEXT PRIMARY KEY,
+    student_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('seated', 'released')),
+    at INTEGER NOT NULL
+  )`,
+};
 
-export type SlotFaultStep = "seated";
-
-export interface SlotState {
-  taken: number;
-  retired: boolean;
-  seats: { bookingId: string; studentId: string; state: "seated" | "released"; at: number }[];
+interface Seat {
+  studentId: string;
+  state: "seated" | "released";
+  at: number;
 }
 
 export class SlotDO extends DurableObject<Env> {
-  private sql: SqlStorage;
+  private readonly sql: SqlStorage;
+  private readonly seats = new Map<string, Seat>();
+  /** The seated booking of each student here (a student holds at most one seat per slot). */
+  private readonly seatedBy = new Map<string, string>();
   private taken = 0;
   private retired = false;
-  /** Pushes seat changes to the event's live hub, after the fact (never awaited). */
+  /** Tells the event's live hub about seat changes, after they are stored (never awaited). */
   private readonly live: LiveNotifier;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: SlotFaultStep) => void;
+  /**
+   * Test seam of the negative control (test/hot-slot-negative-control.test.ts): an await between
+   * the seat check and the seat write, as a racy implementation would have, to prove the hot-slot
+   * test catches overbooking. Never set outside tests: without it, `take` decides and writes with
+   * no await in between.
+   */
+  raceWindow?: () => Promise<void>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.live = new LiveNotifier(ctx, env, () => ({ taken: this.taken }));
     ctx.blockConcurrencyWhile(async () => {
-      migrate(this.sql, SCHEMA);
-      this.taken = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM seats WHERE state = 'seated'").one().n;
-      this.retired = this.sql.exec("SELECT 1 FROM meta WHERE k = 'retired'").toArray().length > 0;
+      if (migrate(ctx.storage, SLOT_SCHEMA)) return;
+      for (const r of this.sql.exec<{ booking_id: string; student_id: string; state: Seat["state"]; at: number }>("SELECT * FROM seats").toArray())
+        this.remember(r.booking_id, { studentId: r.student_id, state: r.state, at: r.at });
+      this.retired = ctx.storage.kv.get(RETIRED_KEY) !== undefined;
     });
-  }
-
-  private seat(bookingId: string) {
-    return this.sql
-      .exec<{ student_id: string; state: "seated" | "released" }>(
-        "SELECT student_id, state FROM seats WHERE booking_id = ?",
-        bookingId,
-      )
-      .toArray()[0];
   }
 
   /**
    * Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller;
-   * the event id tells the live notifier which hub to tell.
+   * `heldAt` is when the caller's hold was written (see the tombstones' bound above); `eventId`
+   * tells the live notifier which hub to tell.
    */
-  take(bookingId: string, studentId: string, capacity: number, eventId?: string): TakeResult {
-    const known = this.seat(bookingId);
+  take(bookingId: string, studentId: string, capacity: number, heldAt: number, eventId?: string): TakeResult | Promise<TakeResult> {
+    const known = this.seats.get(bookingId);
     if (known) return known.state === "seated" ? { ok: true, taken: this.taken } : { ok: false, code: "released", taken: this.taken };
+    const now = Date.now();
+    if (now - heldAt > TAKE_TTL_MS) return { ok: false, code: "released", taken: this.taken };
     if (this.retired) return { ok: false, code: "slot_closed", taken: this.taken };
     if (this.taken >= capacity) return { ok: false, code: "slot_full", taken: this.taken };
-    const twice = this.sql.exec("SELECT 1 FROM seats WHERE student_id = ? AND state = 'seated'", studentId).toArray();
-    if (twice.length) return { ok: false, code: "already_booked", taken: this.taken };
-    this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, Date.now());
-    this.taken++;
-    this.live.changed(eventId);
-    this.faultHook?.("seated");
-    return { ok: true, taken: this.taken };
+    if (this.seatedBy.has(studentId)) return { ok: false, code: "already_booked", taken: this.taken };
+    const seat = (): TakeResult => {
+      this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, now);
+      this.remember(bookingId, { studentId, state: "seated", at: now });
+      this.live.slotChanged(eventId);
+      this.faultHook?.("seated");
+      return { ok: true, taken: this.taken };
+    };
+    return this.raceWindow ? this.raceWindow().then(seat) : seat();
   }
 
   /** Frees the seat of `bookingId`; leaves a tombstone either way. */
   release(bookingId: string, studentId: string): { released: boolean; taken: number } {
-    const known = this.seat(bookingId);
+    const now = Date.now();
+    const known = this.seats.get(bookingId);
+    this.prune(now);
     if (known?.state === "seated") {
-      this.sql.exec("UPDATE seats SET state = 'released', at = ? WHERE booking_id = ?", Date.now(), bookingId);
-      this.taken--;
-      this.live.changed();
+      this.sql.exec("UPDATE seats SET state = 'released', at = ? WHERE booking_id = ?", now, bookingId);
+      this.remember(bookingId, { studentId: known.studentId, state: "released", at: now });
+      this.live.slotChanged();
       return { released: true, taken: this.taken };
     }
-    if (!known)
-      this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'released', ?)", bookingId, studentId, Date.now());
+    if (!known) {
+      this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'released', ?)", bookingId, studentId, now);
+      this.remember(bookingId, { studentId, state: "released", at: now });
+    }
     return { released: false, taken: this.taken };
   }
 
@@ -94,7 +127,7 @@ export class SlotDO extends DurableObject<Env> {
    * still in flight can never seat it later. The answer is final either way.
    */
   settle(bookingId: string, studentId: string): "seated" | "absent" {
-    if (this.seat(bookingId)?.state === "seated") return "seated";
+    if (this.seats.get(bookingId)?.state === "seated") return "seated";
     this.release(bookingId, studentId);
     return "absent";
   }
@@ -102,18 +135,38 @@ export class SlotDO extends DurableObject<Env> {
   /** Stops new seats if none is taken (slot about to be deleted by regeneration). */
   retire(): { retired: boolean; taken: number } {
     if (this.taken > 0) return { retired: false, taken: this.taken };
-    this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('retired', ?)", String(Date.now()));
+    this.ctx.storage.kv.put(RETIRED_KEY, Date.now());
     this.retired = true;
     return { retired: true, taken: 0 };
   }
 
   inspect(): SlotState {
-    const seats = this.sql
-      .exec<{ booking_id: string; student_id: string; state: "seated" | "released"; at: number }>(
-        "SELECT booking_id, student_id, state, at FROM seats ORDER BY at",
-      )
-      .toArray()
-      .map((r) => ({ bookingId: r.booking_id, studentId: r.student_id, state: r.state, at: r.at }));
+    const seats = [...this.seats].map(([bookingId, s]) => ({ bookingId, ...s })).sort((a, b) => a.at - b.at);
     return { taken: this.taken, retired: this.retired, seats };
+  }
+
+  private remember(bookingId: string, seat: Seat): void {
+    const before = this.seats.get(bookingId);
+    if (before?.state === "seated") {
+      this.taken--;
+      this.seatedBy.delete(before.studentId);
+    }
+    this.seats.set(bookingId, seat);
+    if (seat.state === "seated") {
+      this.taken++;
+      this.seatedBy.set(seat.studentId, bookingId);
+    }
+  }
+
+  /** Drops the tombstones no `take` can need any more (see the bound above). */
+  private prune(now: number): void {
+    const before = now - TOMBSTONE_MS;
+    let stale = false;
+    for (const [id, s] of this.seats)
+      if (s.state === "released" && s.at < before) {
+        this.seats.delete(id);
+        stale = true;
+      }
+    if (stale) this.sql.exec("DELETE FROM seats WHERE state = 'released' AND at < ?", before);
   }
 }

@@ -1,6 +1,8 @@
 // `npm start`: everything a newcomer needs, locally and offline. Creates .dev.vars (a random JWT
 // secret) when missing, builds the site, applies the D1 migrations, seeds the demo event once,
-// then serves the app on http://127.0.0.1:8787 (PORT) with local D1 and Durable Objects.
+// then serves the app on http://127.0.0.1:8787 (PORT) with local D1 and Durable Objects, and the
+// local inbox at /dev/mail: DEV_MAILBOX=1 is set here (and in the tests), never in wrangler.toml,
+// so a deployed Worker sends real mail and answers 404 on /api/dev/mail.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
@@ -31,9 +33,10 @@ step("Seeding demo data (once)");
 await seedDemo(target);
 
 step(`Serving on http://127.0.0.1:${port}  (Ctrl+C to stop)`);
+console.log(`  Local inbox (every mail the platform sends): http://127.0.0.1:${port}/dev/mail`);
 const dev = spawn(
   process.execPath,
-  [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", port, "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...process.argv.slice(2)],
+  [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", port, "--local", "--var", "DEV_MAILBOX:1", "--var", `APP_URL:http://127.0.0.1:${port}`, ...(persistTo ? ["--persist-to", persistTo] : []), ...process.argv.slice(2)],
   { cwd: ROOT, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
 );
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => dev.kill(sig));

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signSession } from "../worker/lib/jwt.ts";
-import { api, createCompany, createEvent, createSlots, createUser, slotState, type UserFixture } from "./helpers.ts";
+import { api, createCompany, createEvent, createSlots, createUser, slotState, studentDo, type UserFixture } from "./helpers.ts";
 
 type Who = "anonymous" | "student" | "otherStudent" | "recruiter" | "otherRecruiter" | "admin";
 const WHO: Who[] = ["anonymous", "student", "otherStudent", "recruiter", "otherRecruiter", "admin"];
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const b = await api("POST", "/bookings", { token: users.student.token, body: { slotId: slotIds[0] } });
   expect(b.status).toBe(201);
   bookingId = b.body.booking.id;
-  await env.STUDENT.getByName(`student:${eventId}:${users.student.id}`).drain();
+  await studentDo(eventId, users.student.id).drain();
 });
 
 const tokenOf = (w: Who) => (w === "anonymous" ? undefined : users[w].token);
@@ -74,6 +74,13 @@ const cases: Case[] = [
   { name: "GET /admin/export/bookings.csv", call: (w) => api("GET", "/admin/export/bookings.csv", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "POST /admin/reconcile", call: (w) => api("POST", "/admin/reconcile", { ...as(w), body: {} }), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /admin/audit", call: (w) => api("GET", "/admin/audit", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "GET /me/preferences", call: (w) => api("GET", "/me/preferences", as(w)), expect: { _: 200, anonymous: 401 } },
+  { name: "POST /auth/verify/resend", call: (w) => api("POST", "/auth/verify/resend", as(w)), expect: { _: 202, anonymous: 401 } },
+  { name: "GET /admin/users", call: (w) => api("GET", "/admin/users?q=example", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "GET /admin/companies/:id/invitations", call: (w) => api("GET", `/admin/companies/${companyId}/invitations`, as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "POST /admin/companies/:id/invitations", call: (w) => api("POST", `/admin/companies/${companyId}/invitations`, { ...as(w), body: { email: `inv-${w}@acme.test` } }), expect: { anonymous: 401, admin: 201, _: 403 } },
+  { name: "POST /admin/users/:id/disable (enable)", call: (w) => api("POST", `/admin/users/${users.otherStudent.id}/disable`, { ...as(w), body: { disabled: false } }), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "POST /admin/companies/:id/merge (unknown target)", call: (w) => api("POST", `/admin/companies/${otherCompanyId}/merge`, { ...as(w), body: { into: crypto.randomUUID() } }), expect: { anonymous: 401, admin: 404, _: 403 } },
 ];
 
 describe("the access-control matrix", () => {
@@ -120,11 +127,11 @@ describe("object-level checks", () => {
 
   it("forged, expired and wrong-secret tokens are 401; the cookie works like the Bearer header", async () => {
     const u = users.student;
-    const claims = { id: u.id, email: u.email, role: "admin" as const, fullName: u.fullName, companyId: null };
+    const claims = { id: u.id, email: u.email, role: "admin" as const, fullName: u.fullName, companyId: null, emailVerified: true, tokenVersion: 0 };
     const forged = await signSession(claims, "not-the-secret");
     const expired = await signSession({ ...claims, role: "student" }, env.JWT_SECRET, -10);
     for (const token of [forged, expired, "garbage", `${u.token}x`]) expect((await api("GET", "/me", { token })).status).toBe(401);
-    const viaCookie = await api("GET", "/bookings", { headers: { cookie: `inf_session=${u.token}` } });
+    const viaCookie = await api("GET", "/bookings", { headers: { cookie: `__Host-inf_session=${u.token}` } });
     expect(viaCookie.status).toBe(200);
   });
 });

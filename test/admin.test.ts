@@ -2,7 +2,7 @@
 // metrics, export and the audit trail. Every write lands in audit_log.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createCompany, createEvent, createUser, createUsers, drainAll, slotState } from "./helpers.ts";
+import { api, createCompany, createEvent, createUser, createUsers, drainAll, signUp, slotState } from "./helpers.ts";
 
 const audit = async (eventId: string) =>
   (await env.DB.prepare("SELECT action, actor_id, before, after FROM audit_log WHERE event_id = ? ORDER BY id").bind(eventId).all<{ action: string; actor_id: string; before: string | null; after: string | null }>()).results;
@@ -100,8 +100,8 @@ describe("the deprioritized list", () => {
     const again = await api("POST", "/admin/deprioritized", { token: admin.token, body: { emails: [existing!.email] } });
     expect(again.body).toMatchObject({ flagged: 0, added: 0, unchanged: 1 });
     expect((await api("GET", "/me", { token: existing!.token })).body.user.deprioritized).toBe(true);
-    const s = await api("POST", "/auth/signup", { body: { email: future, password: "a long passphrase", fullName: "Future", role: "student" } });
-    expect(s.body.user.deprioritized).toBe(true);
+    const s = await signUp({ email: future, password: "a long passphrase", fullName: "Future", role: "student" });
+    expect(s.user.deprioritized).toBe(true);
     const list = await api("GET", "/admin/deprioritized", { token: admin.token });
     expect(list.body.emails.sort()).toEqual([existing!.email, future].sort());
     // The gate applies to the existing student at once.

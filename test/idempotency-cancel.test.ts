@@ -1,6 +1,9 @@
 // Idempotency keys, and cancellation: the seat goes back, rebooking works, the deadline holds.
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createCompany, createEvent, createSlots, createUser, createUsers, d1Bookings, d1Taken, slotState, studentState, together } from "./helpers.ts";
+import type { StudentDO } from "../durable-objects/student-do.ts";
+import { KEY_TTL_MS } from "../durable-objects/student-store.ts";
+import { api, createCompany, createEvent, createSlots, createUser, createUsers, d1Bookings, d1Taken, drainAll, slotState, studentDo, studentState, together } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";
 
 const book = (token: string, slotId: string, key?: string) =>
@@ -45,6 +48,27 @@ describe("idempotency keys", () => {
     const ry = await book(y!.token, slot!.id, "shared");
     expect([rx.status, ry.status]).toEqual([201, 201]);
     expect(rx.body.booking.id).not.toBe(ry.body.booking.id);
+  });
+
+  it("a key answers for 24 hours; after that it is forgotten (a new request with it is a new attempt) and its row is pruned", async () => {
+    const eventId = await createEvent({ phase: 1 });
+    const [a] = await createSlots(eventId, await createCompany(eventId), 1);
+    const [, b] = await createSlots(eventId, await createCompany(eventId), 2);
+    const me = await createUser();
+    expect((await book(me.token, a!.id, "day-old")).status).toBe(201);
+    await drainAll(eventId, [me.id]);
+    const stub = studentDo(eventId, me.id);
+    await runInDurableObject(stub, (_o: StudentDO, state) => {
+      state.storage.sql.exec("UPDATE attempts SET received_at = received_at - ?", KEY_TTL_MS + 60_000);
+    });
+    await evictDurableObject(stub);
+    // Remembered, it would be 422 idempotency_conflict (another slot); forgotten, it books.
+    expect((await book(me.token, b!.id, "day-old")).status).toBe(201);
+    await drainAll(eventId, [me.id]);
+    const kept = await runInDurableObject(studentDo(eventId, me.id), (_o: StudentDO, state) =>
+      state.storage.sql.exec<{ slot_id: string }>("SELECT slot_id FROM attempts WHERE idem_key = 'day-old'").toArray(),
+    );
+    expect(kept).toEqual([{ slot_id: b!.id }]);
   });
 
   it("rejects a malformed key with 400 and books nothing", async () => {

@@ -59,7 +59,7 @@ describe("one student, twenty parallel bookings", () => {
     expect(countBy(mine.body.bookings, (b: { phase: number }) => String(b.phase))).toEqual({ 1: 3, 2: 3 });
   });
 
-  it("a student hammering the API is rate-limited per account (429), and the caps still hold", async () => {
+  it("a student hammering the API is rate-limited per account (429 with Retry-After), and the caps still hold", async () => {
     const eventId = await createEvent({ phase: 2 });
     const slots = await twentyCompanies(eventId);
     const me = await createUser();
@@ -67,6 +67,8 @@ describe("one student, twenty parallel bookings", () => {
     const codes = countBy(answers, (a) => (a.status === 201 ? "201" : a.body.error.code));
     expect(codes["rate_limited"]).toBeGreaterThanOrEqual(10);
     expect(answers.filter((a) => a.status === 429).every((a) => a.body.error.code === "rate_limited")).toBe(true);
+    // Retry-After says when the bucket will hold a token again (one a second).
+    expect(new Set(answers.filter((a) => a.status === 429).map((a) => a.headers.get("retry-after")))).toEqual(new Set(["1"]));
     expect(codes["201"]).toBe(6);
     // Another student is not slowed down by it.
     const other = await createUser();

@@ -1,7 +1,8 @@
 // Bench-only Worker, run beside the app in the same workerd (bench/lib/app.ts). It reaches the
 // app's Durable Objects through their RPC methods (StudentDO.drain/inspect, SlotDO.inspect) for
-// the invariant checks, and times each stage of the booking path in isolation. It is never part
-// of the production bundle.
+// the invariant checks, and runs each stage of the booking path in isolation (`--probe`). It is
+// never part of the production bundle. Plain JS loaded as is, so the objects' names are spelled
+// here as worker/lib/objects.ts spells them.
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */
 async function pool(items, limit, fn) {
@@ -20,24 +21,6 @@ async function pool(items, limit, fn) {
 const studentStub = (env, eventId, id) => env.STUDENT.getByName(`student:${eventId}:${id}`);
 const slotStub = (env, id) => env.SLOT.getByName(`slot:${id}`);
 
-// workerd's clock advances only across I/O, so single timings are coarse: the mean is the figure.
-function quantiles(ms) {
-  const s = [...ms].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
-  const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
-  return { n: s.length, meanMs: Math.round(mean * 1000) / 1000, p50Ms: q(0.5), p95Ms: q(0.95), maxMs: s[s.length - 1] ?? 0 };
-}
-
-async function timed(n, fn) {
-  const ms = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    ms.push(performance.now() - t);
-  }
-  return quantiles(ms);
-}
-
 const routes = {
   /** Drains (optional) then inspects each student's object. */
   async students(env, { eventId, ids, drain, concurrency = 32 }) {
@@ -52,25 +35,45 @@ const routes = {
     return pool(ids, concurrency, async (id) => ({ id, state: await slotStub(env, id).inspect() }));
   },
   /**
-   * Each stage alone, on objects of its own (names no scenario uses): a SlotDO seat, a StudentDO
-   * round trip, a D1 read and a D1 batch write shaped like one outbox flush. Timed inside workerd,
-   * so the HTTP layer and the load generator are not in these figures.
+   * One stage of the booking path alone, `n` times, on objects of its own (names no scenario uses),
+   * for the per-stage costs of bench/README.md's scale model. The caller (lib/probe.ts) reads
+   * workerd's CPU around each call; the wall time here is coarse (workerd's clock only advances
+   * across I/O), so the mean is the figure.
    */
-  async probe(env, { n = 200, runId }) {
-    const slot = (i) => slotStub(env, `bench-probe:${runId}:${i}`);
-    const slotTake = await timed(n, (i) => slot(i).take(crypto.randomUUID(), crypto.randomUUID(), 2));
-    const slotTakeWarm = await timed(n, () => slot(0).take(crypto.randomUUID(), crypto.randomUUID(), 1e9));
-    const studentRoundTrip = await timed(n, () => studentStub(env, `bench-probe:${runId}`, "warm").list(false));
-    const d1Read = await timed(n, () => env.DB.prepare("SELECT id FROM events WHERE status = 'active'").first());
-    await env.DB.exec("CREATE TABLE IF NOT EXISTS bench_probe (id TEXT PRIMARY KEY, v TEXT NOT NULL)");
-    const d1BatchWrite = await timed(n, () =>
-      env.DB.batch([
-        env.DB.prepare("INSERT INTO bench_probe (id, v) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET v = excluded.v").bind(crypto.randomUUID(), "booking"),
-        env.DB.prepare("INSERT INTO bench_probe (id, v) VALUES (?, ?) ON CONFLICT(id) DO NOTHING").bind(crypto.randomUUID(), "attempt"),
-        env.DB.prepare("UPDATE bench_probe SET v = (SELECT count(*) FROM bench_probe) WHERE id = ?").bind("none"),
-      ]),
-    );
-    return { slotTakeNewObject: slotTake, slotTakeWarm, studentRoundTrip, d1Read, d1BatchWrite };
+  async probe(env, { stage, n, runId }) {
+    const slot = (name) => slotStub(env, `bench-probe:${runId}:${name}`);
+    const now = () => Date.now();
+    const attempts = (k) =>
+      JSON.stringify(
+        Array.from({ length: k }, () => [crypto.randomUUID(), `probe-${runId}`, crypto.randomUUID(), crypto.randomUUID(), 0, "slot_full", "This slot is full.", 12, new Date().toISOString(), 10]),
+      );
+    const waves = async (size, fn) => {
+      for (let i = 0; i < n; i += size) await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, k) => fn(i + k)));
+    };
+    const t0 = performance.now();
+    switch (stage) {
+      case "slotTakeNewObject":
+        for (let i = 0; i < n; i++) await slot(`new-${i}-${crypto.randomUUID()}`).take(crypto.randomUUID(), crypto.randomUUID(), 2, now());
+        break;
+      case "slotTakeWarmSeat":
+        for (let i = 0; i < n; i++) await slot("warm").take(crypto.randomUUID(), crypto.randomUUID(), 1e9, now());
+        break;
+      case "slotTakeWarmFull":
+        for (let i = 0; i < n; i++) await slot("full").take(crypto.randomUUID(), crypto.randomUUID(), 0, now());
+        break;
+      case "studentRoundTrip":
+        for (let i = 0; i < n; i++) await studentStub(env, `bench-probe-${runId}`, "warm").list(false);
+        break;
+      case "recorderParcel1":
+        await waves(50, () => env.RECORDER.getByName(`recorder:probe-${runId}:0`).append({ bookings: "[]", attempts: attempts(1) }));
+        break;
+      case "recorderParcel20":
+        await waves(50, () => env.RECORDER.getByName(`recorder:probe-${runId}:0`).append({ bookings: "[]", attempts: attempts(20) }));
+        break;
+      default:
+        throw new Error(`unknown stage ${stage}`);
+    }
+    return { n, meanMs: Math.round(((performance.now() - t0) / n) * 1000) / 1000 };
   },
 };
 

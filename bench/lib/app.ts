@@ -47,16 +47,22 @@ export function assertWorkerd(v: Versions): void {
     );
 }
 
-/** Bundles the Worker exactly as `wrangler deploy` would (dry run), without the site's assets. */
-export function buildWorker(outDir: string): string {
+/**
+ * Bundles a Worker exactly as `wrangler deploy` would (dry run), without the site's assets: the
+ * app by default, or the Worker of another wrangler config (the bench's ceiling).
+ */
+export function buildWorker(outDir: string, config = join(ROOT, "wrangler.toml")): string {
   const assets = join(outDir, "no-assets");
   mkdirSync(assets, { recursive: true });
-  execFileSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", outDir, "--assets", assets], {
+  execFileSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--config", config, "--outdir", outDir, "--assets", assets], {
     cwd: ROOT,
     env: toolEnv(),
     stdio: ["ignore", "ignore", "inherit"],
   });
-  return join(outDir, "index.js");
+  // wrangler names the bundle after the config's `main` (index.js, worker.js).
+  const js = readdirSync(outDir).filter((f) => f.endsWith(".js"));
+  if (js.length !== 1) throw new Error(`expected one bundle in ${outDir}, found ${js.join(", ") || "none"}`);
+  return join(outDir, js[0]!);
 }
 
 /** The migrations folder as statements, in order (drizzle-kit's breakpoints separate them). */
@@ -70,8 +76,14 @@ export function migrationStatements(): string[] {
     .filter(Boolean);
 }
 
+/** The ceiling Worker's config (bench/ceiling/): built with buildWorker(dir, CEILING_CONFIG). */
+export const CEILING_CONFIG = join(ROOT, "bench/ceiling/wrangler.toml");
+const CEILING = "bench-ceiling";
+
 export interface AppOptions {
   bundle: string;
+  /** The ceiling Worker's bundle, run in the same workerd (bench/ceiling/worker.ts). */
+  ceilingBundle?: string;
   /** Persistence root (Miniflare's resourcePersistencePath; wrangler's `<persist-to>/v3`). */
   persistDir: string;
   jwtSecret: string;
@@ -81,7 +93,10 @@ export interface AppOptions {
 }
 
 export interface RunningApp {
+  /** The app's own socket (no Miniflare entry Worker in front, as in production). */
   url: string;
+  /** The ceiling Worker's socket, when it was given. */
+  ceilingUrl: string | null;
   mf: Miniflare;
   /** The bench-only inspector (see bench/inspector/worker.js). */
   inspect<T>(path: string, body: unknown): Promise<T>;
@@ -95,9 +110,13 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   // The bench measures the API; the site's static assets are not part of the booking path.
   delete (workerOptions as { assets?: unknown }).assets;
+  // Each loaded Worker on a socket of its own, so that the app and the ceiling are reached the
+  // same way (Miniflare's entry Worker would add a hop in front of whichever it fronts).
+  const direct = [{ host: "127.0.0.1", port: 0 }];
   const app = {
     ...workerOptions,
     name: WORKER_NAME,
+    unsafeDirectSockets: direct,
     modules: [{ type: "ESModule" as const, path: o.bundle }],
     modulesRoot: resolve(o.bundle, ".."),
     bindings: { ...(workerOptions.bindings as Record<string, unknown>), JWT_SECRET: o.jwtSecret },
@@ -111,8 +130,19 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     durableObjects: {
       STUDENT: { className: "StudentDO", scriptName: WORKER_NAME, useSQLite: true },
       SLOT: { className: "SlotDO", scriptName: WORKER_NAME, useSQLite: true },
+      RECORDER: { className: "RecorderDO", scriptName: WORKER_NAME, useSQLite: true },
     },
   };
+  const ceiling = o.ceilingBundle
+    ? {
+        ...unstable_getMiniflareWorkerOptions(CEILING_CONFIG).workerOptions,
+        name: CEILING,
+        modules: [{ type: "ESModule" as const, path: o.ceilingBundle }],
+        modulesRoot: resolve(o.ceilingBundle, ".."),
+        bindings: { JWT_SECRET: o.jwtSecret },
+        unsafeDirectSockets: direct,
+      }
+    : null;
   // wrangler hands out Miniflare 4-shaped worker options; Miniflare 5 converts them itself.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -122,16 +152,20 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       resourcePersistencePath: o.persistDir,
       cf: false,
       logRequests: false,
-      workers: [app, inspector],
+      workers: ceiling ? [app, inspector, ceiling] : [app, inspector],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
-  const url = (await mf.ready).toString().replace(/\/$/, "");
+  await mf.ready;
+  const bare = (u: URL) => u.toString().replace(/\/$/, "");
+  const url = bare(await mf.unsafeGetDirectURL(WORKER_NAME));
+  const ceilingUrl = ceiling ? bare(await mf.unsafeGetDirectURL(CEILING)) : null;
   const inspectorWorker = await mf.getWorker(INSPECTOR);
   // Only this instance's workerd: the ones already running belong to earlier instances.
   const before = new Set(workerdsBefore);
   const pids = descendants(process.pid, "workerd").filter((p) => !before.has(p));
   return {
     url,
+    ceilingUrl,
     mf,
     async inspect<T>(path: string, body: unknown): Promise<T> {
       const res = await inspectorWorker.fetch(`http://inspector${path}`, { method: "POST", body: JSON.stringify(body) });
@@ -145,8 +179,8 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   };
 }
 
-/** The descendant processes whose command name is `name` (Linux /proc). */
-export function descendants(root: number, name: string): number[] {
+/** The descendant processes whose command name is `name` (every one without it), from Linux's /proc. */
+export function descendants(root: number, name?: string): number[] {
   const queue = [root];
   const seen = new Set<number>();
   const out: number[] = [];
@@ -155,7 +189,7 @@ export function descendants(root: number, name: string): number[] {
     if (seen.has(p)) continue;
     seen.add(p);
     for (const child of children(p)) {
-      if (procName(child) === name) out.push(child);
+      if (name === undefined || procName(child) === name) out.push(child);
       queue.push(child);
     }
   }

@@ -4,13 +4,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { CapViolations, ReferenceScenarioRun, Variant } from "../reference/driver.ts";
+import type { StageCosts } from "./probe.ts";
 import type { ScenarioName, ScenarioRun } from "./scenarios.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { type Spread, movingAverage, round, spread } from "./stats.ts";
 
 /**
  * The seed's PostgreSQL design as measured by someone else, on another machine at another time
- * (issue #3), and the local ceilings. Machine speed varies by ~2.7× between sessions: these are
+ * (issue #3). Machine speed varies by ~2.7× between sessions: these are
  * shown only when the reference was not measured in the same invocation (`--reference`).
  */
 export const REFERENCE = {
@@ -19,7 +20,6 @@ export const REFERENCE = {
   herdPhase1: { attemptsPerS: 4756, p50Ms: 1953, p99Ms: 3724, capViolations: 80, note: "as written; race-free variant 3 897/s, p99 4 541 ms" },
   herdPhase1RaceFree: { attemptsPerS: 3897, p50Ms: 2506, p99Ms: 4541, capViolations: 0 },
   steady: { attemptsPerS: 5221, p50Ms: 11, p99Ms: 29, capViolations: 0 },
-  ceilings: { bareWorkerTwoDosRequestsPerS: 3700, constantJsonWorkerRequestsPerS: 15600, wranglerDevConstantRequestsPerS: 1300 },
 } as const;
 
 const FIGURES = [
@@ -31,6 +31,13 @@ const FIGURES = [
   "p99Ms",
   "maxMs",
   "wallMs",
+  "cpuMsPerAttempt",
+  "cpuMsPerRequest",
+  "ceilingRequestsPerS",
+  "ceilingP50Ms",
+  "ceilingP99Ms",
+  "ceilingCpuMsPerRequest",
+  "loadAvg",
   "outboxLagMs",
   "workerPeakRssMb",
   "serverP50Ms",
@@ -61,6 +68,13 @@ function flat(s: ScenarioRun): Record<Figure, number | null> {
     p99Ms: s.figures.p99Ms,
     maxMs: s.figures.maxMs,
     wallMs: s.figures.wallMs,
+    cpuMsPerAttempt: s.cpuMsPerAttempt,
+    cpuMsPerRequest: round(s.cpuMs / Math.max(1, s.figures.requests), 3),
+    ceilingRequestsPerS: s.ceiling?.figures.requestsPerS ?? null,
+    ceilingP50Ms: s.ceiling?.figures.p50Ms ?? null,
+    ceilingP99Ms: s.ceiling?.figures.p99Ms ?? null,
+    ceilingCpuMsPerRequest: s.ceiling?.cpuMsPerRequest ?? null,
+    loadAvg: s.loadAvg,
     outboxLagMs: s.outboxLagMs,
     workerPeakRssMb: s.workerPeakRssMb,
     serverP50Ms: s.server?.p50Ms ?? null,
@@ -78,6 +92,8 @@ export interface ReportInput {
   runs: { scenarios: ScenarioRun[]; probe: unknown }[];
   wrangler: ScenarioRun[] | null;
   reference: ReferenceInput | null;
+  /** Another commit's Worker under the same workload (`--versus`). */
+  versus: { ref: string; sha: string; runs: { scenarios: ScenarioRun[] }[] } | null;
   log: (s: string) => void;
 }
 
@@ -105,22 +121,22 @@ export interface ReferenceInput {
   runs: ReferenceRun[];
 }
 
-const REF_FIGURES = ["attemptsPerS", "confirmedPerS", "p50Ms", "p95Ms", "p99Ms", "maxMs", "wallMs", "capViolations"] as const;
+const REF_FIGURES = ["attemptsPerS", "confirmedPerS", "p50Ms", "p95Ms", "p99Ms", "maxMs", "wallMs", "cpuMsPerAttempt", "capViolations"] as const;
 type RefFigure = (typeof REF_FIGURES)[number];
 type ReferenceSummary = Record<
   Variant,
   Partial<Record<ScenarioName, Record<RefFigure, Spread | null> & { errorCodes: Record<string, number>[]; caps: CapViolations[] }>>
 >;
-const VARIANT_LABEL: Record<Variant, string> = { asWritten: "as written", raceFree: "race-free" };
+const VARIANT_LABEL: Record<Variant, string> = { asWritten: "as written", raceFree: "race-free", oneCore: "PostgreSQL, one core" };
 const VARIANTS = Object.keys(VARIANT_LABEL) as Variant[];
 
 export function summarizeReference(runs: ReferenceRun[]): ReferenceSummary {
-  const out: ReferenceSummary = { asWritten: {}, raceFree: {} };
+  const out: ReferenceSummary = { asWritten: {}, raceFree: {}, oneCore: {} };
   for (const variant of VARIANTS)
     for (const name of SCENARIOS) {
       const per = runs.map((r) => r[variant].find((s) => s.name === name)).filter((s): s is ReferenceScenarioRun => !!s);
       if (!per.length) continue;
-      const figs = spreads(per, REF_FIGURES, (s) => ({ ...s.figures, capViolations: s.capViolations }));
+      const figs = spreads(per, REF_FIGURES, (s) => ({ ...s.figures, cpuMsPerAttempt: s.cpuMsPerAttempt, capViolations: s.capViolations }));
       out[variant][name] = { ...figs, errorCodes: per.map((s) => s.figures.errorCodes), caps: per.map((s) => s.caps) };
     }
   return out;
@@ -134,11 +150,11 @@ const nonZero = (c: CapViolations) => Object.fromEntries(Object.entries(c).filte
 
 /** The reference's own figures, per variant and scenario (Markdown). */
 export function referenceTable(summary: ReferenceSummary): string {
-  const header = ["scenario", "variant", "attempts/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "cap violations"];
+  const header = ["scenario", "variant", "attempts/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "CPU ms/attempt", "cap violations"];
   const rows = SCENARIOS.flatMap((n) =>
     VARIANTS.flatMap((v) => {
       const s = summary[v][n];
-      return s ? [[n, VARIANT_LABEL[v], fmt(s.attemptsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.capViolations)]] : [];
+      return s ? [[n, VARIANT_LABEL[v], fmt(s.attemptsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.cpuMsPerAttempt, 3), fmt(s.capViolations)]] : [];
     }),
   );
   return table(header, rows);
@@ -203,43 +219,83 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
   const summary = summarize(i.runs);
   const wrangler = i.wrangler ? summarize([{ scenarios: i.wrangler }]) : null;
   const violations = [...i.runs.flatMap((r, k) => r.scenarios.flatMap((s) => s.violations.map((v) => `run ${k + 1} ${s.name}: ${v}`))), ...(i.wrangler ?? []).flatMap((s) => s.violations.map((v) => `wrangler dev ${s.name}: ${v}`))];
-  const header = ["scenario", "attempts/s", "requests/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "outbox lag ms", "worker peak MB", "DO time p50/p99 ms", "violations"];
+  const header = ["scenario", "attempts/s", "requests/s", "confirmed/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "wall ms", "CPU ms/attempt", "outbox lag ms", "worker peak MB", "DO time p50/p99 ms", "load avg", "violations"];
   const rows = SCENARIOS.filter((n) => summary[n]).map((n) => {
     const s = summary[n]!;
-    return [n, fmt(s.attemptsPerS), fmt(s.requestsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.outboxLagMs), fmt(s.workerPeakRssMb), `${fmt(s.serverP50Ms)} / ${fmt(s.serverP99Ms)}`, fmt(s.invariantViolations)];
+    return [n, fmt(s.attemptsPerS), fmt(s.requestsPerS), fmt(s.confirmedPerS), fmt(s.p50Ms), fmt(s.p95Ms), fmt(s.p99Ms), fmt(s.maxMs), fmt(s.wallMs), fmt(s.cpuMsPerAttempt, 3), fmt(s.outboxLagMs), fmt(s.workerPeakRssMb), `${fmt(s.serverP50Ms)} / ${fmt(s.serverP99Ms)}`, fmt(s.loadAvg, 1), fmt(s.invariantViolations)];
   });
 
   const names = SCENARIOS.filter((n) => summary[n]);
-  const ratio = (ours: Spread | null, ref: number | undefined) => (ours && ref ? `${round(ours.median / ref, 2)}×` : "");
-  const oursHeader = ["scenario", "ours (workerd) attempts/s", "p50 / p99 ms", "wrangler dev attempts/s", "p50 / p99 ms"];
-  const oursCells = (n: ScenarioName) => {
+  const ratio = (ours: Spread | null | undefined, ref: number | undefined, digits = 2) => (ours && ref ? `${round(ours.median / ref, digits)}×` : "");
+  const ceilingHeader = ["scenario", "ours requests/s", "ceiling requests/s", "ours ÷ ceiling", "ceiling p50 / p99 ms", "ours CPU ms/request", "ceiling CPU ms/request", "CPU ours ÷ ceiling"];
+  const ceilingRows = names.map((n) => {
     const s = summary[n]!;
-    const w = wrangler?.[n];
-    return [n, fmt(s.attemptsPerS), `${fmt(s.p50Ms)} / ${fmt(s.p99Ms)}`, w ? fmt(w.attemptsPerS) : "not run", w ? `${fmt(w.p50Ms)} / ${fmt(w.p99Ms)}` : ""];
-  };
+    return [n, fmt(s.requestsPerS), fmt(s.ceilingRequestsPerS), ratio(s.requestsPerS, s.ceilingRequestsPerS?.median), `${fmt(s.ceilingP50Ms)} / ${fmt(s.ceilingP99Ms)}`, fmt(s.cpuMsPerRequest, 3), fmt(s.ceilingCpuMsPerRequest, 3), ratio(s.cpuMsPerRequest, s.ceilingCpuMsPerRequest?.median, 1)];
+  });
   const measured = i.reference ? summarizeReference(i.reference.runs) : null;
   const elsewhere = REFERENCE as unknown as Record<string, { attemptsPerS: number; p50Ms: number; p99Ms: number } | undefined>;
+  // The headline: ours against the race-free design (the as-written one breaks the caps), on both
+  // cores and on one, in throughput and in CPU per attempt.
   const sideHeader = measured
-    ? [...oursHeader, ...VARIANTS.flatMap((v) => [`${VARIANT_LABEL[v]}, measured now, attempts/s`, "p50 / p99 ms", "cap violations"]), ...VARIANTS.map((v) => `ours ÷ ${VARIANT_LABEL[v]}`)]
-    : [...oursHeader, "reference measured elsewhere attempts/s", "p50 / p99 ms", "ours ÷ reference (elsewhere)"];
+    ? ["scenario", "ours attempts/s", "ours p99 ms", "ours CPU ms/attempt", "PG race-free attempts/s", "p99 ms", "PG one core attempts/s", "p99 ms", "PG CPU ms/attempt (one core)", "ours ÷ PG race-free", "ours ÷ PG one core", "CPU ours ÷ PG one core"]
+    : ["scenario", "ours attempts/s", "ours p99 ms", "ours CPU ms/attempt", "reference measured elsewhere attempts/s", "p50 / p99 ms", "ours ÷ reference (elsewhere)"];
   const sideRows = names.map((n) => {
-    const ours = summary[n]!.attemptsPerS;
+    const s = summary[n]!;
+    const ours = [n, fmt(s.attemptsPerS), fmt(s.p99Ms), fmt(s.cpuMsPerAttempt, 3)];
     if (measured) {
-      const refs = VARIANTS.map((v) => measured[v][n]);
+      const rf = measured.raceFree[n];
+      const one = measured.oneCore[n];
       return [
-        ...oursCells(n),
-        ...refs.flatMap((r) => (r ? [fmt(r.attemptsPerS), `${fmt(r.p50Ms)} / ${fmt(r.p99Ms)}`, fmt(r.capViolations)] : ["not run", "", ""])),
-        ...refs.map((r) => ratio(ours, r?.attemptsPerS?.median)),
+        ...ours,
+        fmt(rf?.attemptsPerS),
+        fmt(rf?.p99Ms),
+        fmt(one?.attemptsPerS),
+        fmt(one?.p99Ms),
+        fmt(one?.cpuMsPerAttempt, 3),
+        ratio(s.attemptsPerS, rf?.attemptsPerS?.median),
+        ratio(s.attemptsPerS, one?.attemptsPerS?.median),
+        ratio(s.cpuMsPerAttempt, one?.cpuMsPerAttempt?.median, 1),
       ];
     }
     const r = elsewhere[n === "herdPhase2" ? "herdPhase1RaceFree" : n];
-    return [...oursCells(n), r ? String(r.attemptsPerS) : "", r ? `${r.p50Ms} / ${r.p99Ms}` : "", ratio(ours, r?.attemptsPerS)];
+    return [...ours, r ? String(r.attemptsPerS) : "", r ? `${r.p50Ms} / ${r.p99Ms}` : "", ratio(s.attemptsPerS, r?.attemptsPerS)];
   });
+  const wranglerHeader = ["scenario", "ours (bare workerd) attempts/s", "p50 / p99 ms", "wrangler dev attempts/s", "p50 / p99 ms", "wrangler dev CPU ms/attempt"];
+  const wranglerRows = wrangler
+    ? names.map((n) => {
+        const s = summary[n]!;
+        const w = wrangler[n];
+        return [n, fmt(s.attemptsPerS), `${fmt(s.p50Ms)} / ${fmt(s.p99Ms)}`, fmt(w?.attemptsPerS), `${fmt(w?.p50Ms)} / ${fmt(w?.p99Ms)}`, fmt(w?.cpuMsPerAttempt, 3)];
+      })
+    : [];
+
+  const before = i.versus ? summarize(i.versus.runs) : null;
+  const versusHeader = ["scenario", `${i.versus?.ref} attempts/s`, "this tree attempts/s", "ratio", `${i.versus?.ref} CPU ms/attempt`, "this tree CPU ms/attempt", "ratio", `${i.versus?.ref} p99 ms`, "this tree p99 ms"];
+  const versusRows = before
+    ? names.map((n) => {
+        const s = summary[n]!;
+        const b = before[n];
+        return [n, fmt(b?.attemptsPerS), fmt(s.attemptsPerS), ratio(s.attemptsPerS, b?.attemptsPerS?.median), fmt(b?.cpuMsPerAttempt, 3), fmt(s.cpuMsPerAttempt, 3), ratio(s.cpuMsPerAttempt, b?.cpuMsPerAttempt?.median), fmt(b?.p99Ms), fmt(s.p99Ms)];
+      })
+    : [];
 
   i.log("");
   i.log(table(header, rows));
+  if (before) {
+    i.log("");
+    i.log(table(versusHeader, versusRows));
+  }
+  const ceilingMeasured = names.some((n) => summary[n]!.ceilingRequestsPerS);
+  if (ceilingMeasured) {
+    i.log("");
+    i.log(table(ceilingHeader, ceilingRows));
+  }
   i.log("");
   i.log(table(sideHeader, sideRows));
+  if (wrangler) {
+    i.log("");
+    i.log(table(wranglerHeader, wranglerRows));
+  }
   if (measured) {
     i.log("");
     i.log(referenceTable(measured));
@@ -278,6 +334,7 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     options: i.options,
     scenarios: summary,
     wranglerDev: wrangler,
+    versus: i.versus ? { ref: i.versus.ref, sha: i.versus.sha, scenarios: before, raw: i.versus.runs.map((r) => r.scenarios.map((s) => ({ name: s.name, figures: s.figures, cpuMs: s.cpuMs, cpuMsPerAttempt: s.cpuMsPerAttempt }))) } : null,
     probe: i.runs.map((r) => r.probe),
     reference: i.reference
       ? { measuredNow: true, postgres: i.reference.postgres, poolSize: i.reference.poolSize, settings: i.reference.settings, storage: i.reference.storage, variants: measured, raw: i.reference.runs }
@@ -301,15 +358,33 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     "",
     "DO time = Worker receipt → StudentDO answer (SlotDO included), from `booking_attempts.response_time_ms`; latency is client-side, from issue to last byte.",
     "",
+    "CPU ms/attempt = CPU time (user + system, from /proc) of the workerd process (Worker, every Durable Object, D1) from the scenario's first request until it is idle again (the outbox written to D1 included), divided by the booking attempts (steady's cancellations and reads included in the CPU).",
+    "",
+    ...(before && i.versus
+      ? [`## Before and after (\`--versus ${i.versus.ref}\`, ${i.versus.sha.slice(0, 12)}, run before ours in each run)`, "", table(versusHeader, versusRows), ""]
+      : []),
+    ...(ceilingMeasured
+      ? [
+          "## Against the runtime's ceiling",
+          "",
+          "The ceiling (bench/ceiling/worker.ts) runs in the same workerd, loaded by the same process over the same connections after all of our scenarios, with the same requests: HTTP → the app's JWT check → a Durable Object per student → a Durable Object per slot, one SQLite insert each, → JSON.",
+          "",
+          table(ceilingHeader, ceilingRows),
+          "",
+        ]
+      : []),
     "## Side by side",
     "",
     table(sideHeader, sideRows),
     "",
+    ...(wrangler ? ["Through `wrangler dev` (same workload, once):", "", table(wranglerHeader, wranglerRows), ""] : []),
     ...(i.reference && measured
       ? [
           `Reference measured now, in this invocation, right after each of our runs, with the same operations: the seed's design (bench/reference/schema.sql) on ${i.reference.postgres}, ` +
             `the booking function called directly over a pg pool of ${i.reference.poolSize} connections (no HTTP), settings \`${JSON.stringify(i.reference.settings)}\` ` +
-            `(every commit durable before it is answered), data directory on ${i.reference.storage} as ours. "As written" locks only the slot row; "race-free" locks the student's row first. ` +
+            `(every commit durable before it is answered), data directory on ${i.reference.storage} as ours. "As written" locks only the slot row; "race-free" locks the student's row first; ` +
+            '"PostgreSQL, one core" is race-free with the server\'s processes pinned to core 0 and the driver to core 1 (taskset), the shape of ours (one workerd thread beside its load process). ' +
+            "CPU ms/attempt sums the postmaster and every process under it (backends, WAL writer, checkpointer; exited backends through the postmaster's reaped-children times) from the scenario's first operation until idle. " +
             "Cap violations are counted on the stored state after the scenario (cumulative): students over the phase-1, total or company cap, slots over capacity, deprioritized phase-1 bookings, overlapping pairs.",
           "",
           referenceTable(measured),
@@ -324,8 +399,7 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
       : [
           `Reference: ${REFERENCE.source}. Not measured on this machine: run with \`--reference\` for figures measured now. herdPhase2 is compared with the race-free herd (the as-written function gives 4 756/s, p99 3 724 ms, 80 students over the cap).`,
         ]),
-    "",
-    `Local ceilings (measured earlier): a bare Worker calling two DOs ${REFERENCE.ceilings.bareWorkerTwoDosRequestsPerS}/s, a constant-JSON Worker ${REFERENCE.ceilings.constantJsonWorkerRequestsPerS}/s (bare workerd).`,
+
     "",
     "## Charts",
     "",
@@ -342,7 +416,15 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     violations.length ? violations.slice(0, 50).map((v) => `- ${v}`).join("\n") : "All invariants held after every scenario of every run.",
     "",
   ];
-  if (json.probe.some(Boolean)) md.push("## Stages alone (inside workerd, no HTTP)", "", "```json", JSON.stringify(json.probe, null, 1), "```", "");
+  const probes = i.runs.map((r) => r.probe as StageCosts | null).filter((p): p is StageCosts => p !== null);
+  if (probes.length) {
+    const stages = Object.keys(probes[0]!) as (keyof StageCosts)[];
+    const stageRows = stages.map((st) => [st, fmt(spread(probes.map((p) => p[st].cpuUsPerOp))), fmt(spread(probes.map((p) => p[st].wallMsPerOp)), 3), String(probes[0]![st].n)]);
+    const stageTable = table(["stage", "CPU µs per operation", "wall ms per operation (coarse)", "operations"], stageRows);
+    i.log("");
+    i.log(stageTable);
+    md.push("## Stages alone (`--probe`: inside workerd, no HTTP; CPU from /proc around each)", "", stageTable, "");
+  }
   writeFileSync(`${base}.md`, md.join("\n"));
   return { json: `${base}.json`, md: `${base}.md` };
 }

@@ -2,11 +2,13 @@
 // the outbox-lag measurement and the invariant checks on the stored state.
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { loadavg } from "node:os";
 import type { LoadReply, LoadRequest } from "../load.ts";
+import type { CpuMeter } from "./cpu.ts";
 import { type Expectation, type SlotSnapshot, type StudentBooking, type StudentSnapshot, checkInvariants } from "./invariants.ts";
 import { openPhase2, type Seeded } from "./seed.ts";
-import { type RunFigures, type Latency, cdf, figures, latency, throughputSeries } from "./stats.ts";
-import { type Demand, type Op, type Result, demandOf, herdOps, hotSlotOps, rng } from "./workload.ts";
+import { type RunFigures, type Latency, cdf, figures, latency, round, throughputSeries } from "./stats.ts";
+import { type Demand, type Result, type SteadyPlan, demandOf, herdOps, hotSlotOps, rng } from "./workload.ts";
 
 export const SCENARIOS = ["hotSlot", "herdPhase1", "herdPhase2", "steady"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -32,6 +34,10 @@ export interface Target {
   afterLoad(s: ScenarioName): Promise<void>;
   /** Processes whose memory is the worker's (sampled while loading). */
   peakMemory: { reset(): void; peakMb(): number };
+  /** The same processes' CPU time. */
+  cpu: CpuMeter;
+  /** The ceiling Worker in the same workerd (bench/ceiling/), loaded after each scenario; null: none. */
+  ceilingUrl: string | null;
   /** D1 of the app for reads between scenarios; null when it cannot be read while loading. */
   liveD1(): Promise<D1Database | null>;
   /** D1 and the inspector, for the checks (after afterLoad). */
@@ -39,9 +45,22 @@ export interface Target {
   inspect<T>(path: string, body: unknown): Promise<T>;
 }
 
+/** The ceiling Worker under a scenario's requests. */
+export interface CeilingRun {
+  figures: RunFigures;
+  cpuMs: number;
+  cpuMsPerRequest: number;
+}
+
 export interface ScenarioRun {
   name: ScenarioName;
   figures: RunFigures;
+  /** The 1-minute load average of the machine when the scenario started. */
+  loadAvg: number;
+  /** workerd's CPU time (user + system) from the first request until idle again (outbox written). */
+  cpuMs: number;
+  cpuMsPerAttempt: number;
+  ceiling: CeilingRun | null;
   /** Time from the last response until D1 held exactly the acknowledged bookings (no drain forced). */
   outboxLagMs: number | null;
   workerPeakRssMb: number;
@@ -100,6 +119,7 @@ export async function runWorkload(
     }
   };
 
+  const ceilingLoads: ((baseUrl: string) => Promise<Extract<LoadReply, { type: "done" }>>)[] = [];
   for (const name of SCENARIOS) {
     if (name === "herdPhase2") {
       await openPhase2(await target.d1(), seeded.eventId);
@@ -114,47 +134,71 @@ export async function runWorkload(
       const warm = await fetch(`${url}/api/bookings`, { headers: { authorization: `Bearer ${tokens[0]}` } });
       await warm.body?.cancel();
     }
-    await loader.call({ type: "init", baseUrl: url, tokens, connections: o.connections, timeoutMs: o.timeoutMs });
+    const loadAvg = Math.round(loadavg()[0]! * 100) / 100;
+    const steadyPlan = name === "steady" ? steadyPlanOf(o, demand, seeded, exp, owner) : null;
+    const ops = name === "hotSlot" ? hotSlotOps(seeded.students.map((s) => s.deprioritized), o.hotSlotStudents, demand) : name === "steady" ? [] : herdOps(r, seeded.students.length, o.perStudent, demand);
+    const load = async (baseUrl: string): Promise<Extract<LoadReply, { type: "done" }>> => {
+      await loader.call({ type: "init", baseUrl, tokens, connections: o.connections, timeoutMs: o.timeoutMs });
+      const reply = await loader.call(steadyPlan ? { type: "steady", ...steadyPlan } : { type: "burst", ops, deadlineMs: o.timeoutMs * 4 });
+      if (reply.type !== "done") throw new Error("load process answered out of turn");
+      return reply;
+    };
+    ceilingLoads.push(load);
     target.peakMemory.reset();
-    let reply: LoadReply;
-    if (name === "steady") {
-      const held = [...exp.acknowledged].map((bookingId) => ({ bookingId, student: owner.get(bookingId)! }));
-      reply = await loader.call({
-        type: "steady",
-        durationMs: o.steadySeconds * 1000,
-        clients: o.steadyClients,
-        seed: o.seed,
-        demand,
-        companyIds: seeded.companyIds,
-        held,
-      });
-    } else {
-      let ops: Op[];
-      if (name === "hotSlot") ops = hotSlotOps(seeded.students.map((s) => s.deprioritized), o.hotSlotStudents, demand);
-      else ops = herdOps(r, seeded.students.length, o.perStudent, demand);
-      reply = await loader.call({ type: "burst", ops, deadlineMs: o.timeoutMs * 4 });
-    }
-    if (reply.type !== "done") throw new Error("load process answered out of turn");
+    const cpuStart = target.cpu.now();
+    const reply = await load(url);
     const workerPeakRssMb = target.peakMemory.peakMb();
     const results = reply.results;
     const lastEnd = reply.startedAt + Math.max(...results.map((x) => x.endMs));
     account(results);
+    const live = await target.liveD1();
+    // The outbox lag is polled while the CPU settles: the work left behind (the outbox written to
+    // D1) counts in the scenario's CPU, the checks that follow do not.
+    const [outboxLagMs, cpuEnd] = await Promise.all([live ? outboxLag(live, seeded.eventId, exp, lastEnd) : null, target.cpu.settled()]);
     await target.afterLoad(name);
 
-    const live = await target.liveD1();
-    const outboxLagMs = live ? await outboxLag(live, seeded.eventId, exp, lastEnd) : null;
     const violations = await check(target, seeded, exp, touchedStudents, touchedSlots);
     if (live && outboxLagMs === null) violations.push("D1 did not hold the acknowledged bookings within 60 s without a forced drain");
     const server = await serverTimes(await target.d1(), seeded.eventId, reply.startedAt);
     const f = figures(results);
-    out.push({ name, figures: f, outboxLagMs, workerPeakRssMb, server, violations, throughputPerS: throughputSeries(results, THROUGHPUT_BUCKET_MS), cdf: cdf(results) });
+    const cpuMs = Math.round(cpuEnd - cpuStart);
+    out.push({
+      name,
+      figures: f,
+      loadAvg,
+      cpuMs,
+      cpuMsPerAttempt: round(cpuMs / Math.max(1, f.attempts), 3),
+      ceiling: null,
+      outboxLagMs,
+      workerPeakRssMb,
+      server,
+      violations,
+      throughputPerS: throughputSeries(results, THROUGHPUT_BUCKET_MS),
+      cdf: cdf(results),
+    });
     log(
       `  ${name.padEnd(10)} ${f.requests} req in ${f.wallMs} ms: ${f.attemptsPerS} attempts/s, ${f.confirmed} confirmed, p50 ${f.p50Ms} p99 ${f.p99Ms} ms, ` +
-        `lag ${outboxLagMs ?? "n/a"} ms, rss ${workerPeakRssMb} MB, ${violations.length} violations`,
+        `CPU ${round(cpuMs / Math.max(1, f.attempts), 3)} ms/attempt, lag ${outboxLagMs ?? "n/a"} ms, rss ${workerPeakRssMb} MB, load ${loadAvg}, ${violations.length} violations`,
     );
     for (const v of violations.slice(0, 10)) log(`    VIOLATION ${v}`);
   }
+  // The ceiling's passes come after all of ours, with the same requests: its objects never sit in
+  // workerd's memory while ours are measured (a --versus run has no ceiling beside it either).
+  if (target.ceilingUrl)
+    for (const [k, run] of out.entries()) {
+      const c0 = target.cpu.now();
+      const c = figures((await ceilingLoads[k]!(target.ceilingUrl)).results);
+      const cMs = Math.round((await target.cpu.settled()) - c0);
+      run.ceiling = { figures: c, cpuMs: cMs, cpuMsPerRequest: round(cMs / c.requests, 3) };
+      log(`  ceiling ${run.name.padEnd(10)} ${c.requests} req in ${c.wallMs} ms: ${c.requestsPerS} requests/s, p50 ${c.p50Ms} p99 ${c.p99Ms} ms, CPU ${run.ceiling.cpuMsPerRequest} ms/request`);
+    }
   return out;
+}
+
+/** Steady's plan: the confirmed bookings held now are the ones its clients may cancel. */
+function steadyPlanOf(o: WorkloadOptions, demand: Demand, seeded: Seeded, exp: Expectation, owner: Map<string, number>): SteadyPlan {
+  const held = [...exp.acknowledged].map((bookingId) => ({ bookingId, student: owner.get(bookingId)! }));
+  return { durationMs: o.steadySeconds * 1000, clients: o.steadyClients, seed: o.seed, demand, companyIds: seeded.companyIds, held };
 }
 
 /** Polls D1 (no drain) until its confirmed bookings are exactly the acknowledged ones. */

@@ -100,5 +100,5 @@ export interface Spread {
 export function spread(runs: number[]): Spread {
   const s = [...runs].sort((a, b) => a - b);
   const mid = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { median: round(mid), min: round(s[0] ?? 0), max: round(s[s.length - 1] ?? 0), runs: runs.map((x) => round(x)) };
+  return { median: round(mid, 3), min: round(s[0] ?? 0, 3), max: round(s[s.length - 1] ?? 0, 3), runs: runs.map((x) => round(x, 3)) };
 }

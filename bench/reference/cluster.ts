@@ -3,10 +3,12 @@
 // Installs Debian's postgresql when the server binaries are missing (as the browser suite does
 // for chromium). As root the binaries run as the `postgres` user, which then owns `dir`.
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import pgLib from "pg";
+import { descendants } from "../lib/app.ts";
 
 const PG_BIN = "/usr/lib/postgresql/15/bin";
 
@@ -27,7 +29,20 @@ export interface Cluster {
   /** A connection string for `database` (created by then). */
   createDatabase(database: string): Promise<string>;
   dropDatabase(database: string): Promise<void>;
+  /** The postmaster and every process under it (backends, writers, autovacuum), for their CPU. */
+  pids(): number[];
+  /** Pins the server's processes (and those it forks later) to `cpus` (a taskset list: "0"); null: every core. */
+  pin(cpus: string | null): void;
   stop(): Promise<void>;
+}
+
+/** Every core of the machine, as taskset writes it. */
+export const allCores = () => `0-${cpus().length - 1}`;
+
+/** Sets the CPU affinity of every thread of `pid` (taskset -a -p); a process gone meanwhile is skipped. */
+export function setAffinity(pid: number, cores: string): void {
+  const r = spawnSync("taskset", ["-a", "-p", "-c", cores, String(pid)], { encoding: "utf8" });
+  if (r.status !== 0 && existsSync(`/proc/${pid}`)) throw new Error(`taskset -c ${cores} ${pid} failed: ${r.stderr || r.error}`);
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -94,6 +109,10 @@ export async function startCluster(dir: string, log: (s: string) => void): Promi
     started = true;
     run(pg("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-w", "-o", options, "start"]), "pg_ctl start");
     const version = run([join(PG_BIN, "postgres"), "--version"], "postgres --version").trim();
+    const pids = () => {
+      const postmaster = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+      return [postmaster, ...descendants(postmaster)];
+    };
     const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
     const admin = async (sql: string) => {
       const c = new pgLib.Client({ connectionString: url("postgres") });
@@ -112,6 +131,10 @@ export async function startCluster(dir: string, log: (s: string) => void): Promi
         return url(database);
       },
       dropDatabase: (database) => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+      pids,
+      pin(cores) {
+        for (const pid of pids()) setAffinity(pid, cores ?? allCores());
+      },
       stop,
     };
   } catch (err) {

@@ -10,15 +10,22 @@ import pg from "pg";
 import { ERROR_STATUS, type ErrorCode } from "../../worker/domain/contract.ts";
 import { type ScenarioName, SCENARIOS } from "../lib/scenarios.ts";
 import { type SeedSize, benchEvent, isDeprioritized } from "../lib/seed.ts";
-import { type RunFigures, figures } from "../lib/stats.ts";
+import { CpuMeter } from "../lib/cpu.ts";
+import { type RunFigures, figures, round } from "../lib/stats.ts";
 import { type Op, type Result, type SlotRef, demandOf, herdOps, hotSlotOps, rng, steadyLoop } from "../lib/workload.ts";
-import type { Cluster } from "./cluster.ts";
+import { type Cluster, allCores, setAffinity } from "./cluster.ts";
 
 const SCHEMA = readFileSync(new URL("./schema.sql", import.meta.url), "utf8");
 
-/** The booking function of each variant (schema.sql). */
-export const VARIANTS = { asWritten: "fn_book_interview", raceFree: "fn_book_interview_race_free" } as const;
+/**
+ * The booking function of each variant (schema.sql). `oneCore` is the race-free function with the
+ * server pinned to one core and this driver to the other (taskset): the shape of ours, one
+ * workerd thread beside its load process.
+ */
+export const VARIANTS = { asWritten: "fn_book_interview", raceFree: "fn_book_interview_race_free", oneCore: "fn_book_interview_race_free" } as const;
 export type Variant = keyof typeof VARIANTS;
+const SERVER_CORE = "0";
+const DRIVER_CORE = "1";
 
 export interface ReferenceWorkload {
   size: SeedSize;
@@ -45,6 +52,9 @@ export interface CapViolations {
 export interface ReferenceScenarioRun {
   name: ScenarioName;
   figures: RunFigures;
+  /** CPU time (user + system) of the postmaster and all its processes during the scenario. */
+  cpuMs: number;
+  cpuMsPerAttempt: number;
   caps: CapViolations;
   /** The sum of `caps`. */
   capViolations: number;
@@ -157,6 +167,11 @@ export async function runReference(cluster: Cluster, variant: Variant, o: Refere
     const seeded = await seedReference(db, o.size);
     const clients = await Promise.all(Array.from({ length: o.poolSize }, () => db.connect()));
     for (const c of clients) c.release();
+    if (variant === "oneCore") {
+      cluster.pin(SERVER_CORE);
+      setAffinity(process.pid, DRIVER_CORE);
+    }
+    const cpu = new CpuMeter(() => cluster.pids());
 
     const r = rng(o.seed);
     const demand = demandOf(seeded.slots, seeded.companyIds.length);
@@ -170,36 +185,47 @@ export async function runReference(cluster: Cluster, variant: Variant, o: Refere
       // the launcher had come by its database yet.
       await db.query("ANALYZE");
       let results: Result[];
+      let cpu0 = 0;
       if (name === "steady") {
         const held = (await db.query<{ id: string; student_id: string }>("SELECT id, student_id FROM bookings WHERE status = 'confirmed' ORDER BY created_at, id")).rows.map(
           (b) => ({ bookingId: b.id, student: indexOf.get(b.student_id)! }),
         );
         const plan = { durationMs: o.steadySeconds * 1000, clients: o.steadyClients, seed: o.seed, demand, companyIds: seeded.companyIds, held };
         const t0 = performance.now();
+        cpu0 = cpu.now();
         results = await steadyLoop(plan, seeded.studentIds.length, () => performance.now() - t0, (op) => send(db, VARIANTS[variant], seeded.studentIds, op, t0));
       } else {
         const ops = name === "hotSlot" ? hotSlotOps(seeded.deprioritized, o.hotSlotStudents, demand) : herdOps(r, seeded.studentIds.length, o.perStudent, demand);
         const t0 = performance.now();
+        cpu0 = cpu.now();
         results = await Promise.all(ops.map((op) => send(db, VARIANTS[variant], seeded.studentIds, op, t0)));
       }
+      const cpuMs = Math.round((await cpu.settled()) - cpu0);
       const f = figures(results);
       const caps = (await db.query<CapViolations>(CAP_CHECKS)).rows[0]!;
       const capViolations = Object.values(caps).reduce((a, b) => a + b, 0);
-      out.push({ name, figures: f, caps, capViolations });
+      const cpuMsPerAttempt = round(cpuMs / Math.max(1, f.attempts), 3);
+      out.push({ name, figures: f, cpuMs, cpuMsPerAttempt, caps, capViolations });
       log(
         `  reference ${variant.padEnd(9)} ${name.padEnd(10)} ${f.requests} req in ${f.wallMs} ms: ${f.attemptsPerS} attempts/s, ${f.confirmed} confirmed, ` +
-          `p50 ${f.p50Ms} p99 ${f.p99Ms} ms, ${capViolations} cap violations${capViolations ? ` ${JSON.stringify(caps)}` : ""}`,
+          `p50 ${f.p50Ms} p99 ${f.p99Ms} ms, CPU ${cpuMsPerAttempt} ms/attempt, ${capViolations} cap violations${capViolations ? ` ${JSON.stringify(caps)}` : ""}`,
       );
       log(`    ${JSON.stringify(f.errorCodes)}`);
     }
     return out;
   } finally {
+    if (variant === "oneCore") {
+      cluster.pin(null);
+      setAffinity(process.pid, allCores());
+    }
     await db.end();
     await cluster.dropDatabase(database);
   }
 }
 
-/** Both variants, one after the other, each on its fresh database. */
-export async function runBothVariants(cluster: Cluster, o: ReferenceWorkload, log: (s: string) => void): Promise<Record<Variant, ReferenceScenarioRun[]>> {
-  return { asWritten: await runReference(cluster, "asWritten", o, log), raceFree: await runReference(cluster, "raceFree", o, log) };
+/** Every variant, one after the other, each on its fresh database. */
+export async function runAllVariants(cluster: Cluster, o: ReferenceWorkload, log: (s: string) => void): Promise<Record<Variant, ReferenceScenarioRun[]>> {
+  const out = {} as Record<Variant, ReferenceScenarioRun[]>;
+  for (const v of Object.keys(VARIANTS) as Variant[]) out[v] = await runReference(cluster, v, o, log);
+  return out;
 }

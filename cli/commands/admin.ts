@@ -86,7 +86,7 @@ Options:
     await executeFile(
       ctx.target,
       [
-        insert("users", { id, email, password_hash: await hashPassword(password), role: "admin", full_name: fullName, created_at: now, updated_at: now }),
+        insert("users", { id, email, password_hash: await hashPassword(password), role: "admin", full_name: fullName, email_verified: true, created_at: now, updated_at: now }),
         auditSql(ctx.actor, { action: "admin.create", targetType: "user", targetId: id, after: { email, fullName, role: "admin" } }),
       ].join("\n"),
     );

@@ -157,6 +157,69 @@ ${IMPORT_HELP}`,
 
 const email = z.email();
 
+/** A CSV of e-mail addresses (one per line, or an "email" column): each address once with its line, and the bad lines. */
+function readEmailList(file: string): { wanted: Map<string, number>; rejected: Rejection[] } {
+  const records = readCsv(file);
+  const header = headerOf(records[0], ["email", "e_mail", "mail"]);
+  const column = header ? (header.get("email") ?? header.get("e_mail") ?? header.get("mail") ?? 0) : 0;
+  const rejected: Rejection[] = [];
+  const wanted = new Map<string, number>();
+  for (const r of header ? records.slice(1) : records) {
+    const raw = (r.cells[column] ?? "").trim();
+    if (!raw) rejected.push({ line: r.line, reason: "no e-mail address" });
+    else if (!email.safeParse(raw).success) rejected.push({ line: r.line, reason: `not an e-mail address: ${raw}` });
+    else {
+      const e = normalizeEmail(raw);
+      if (!wanted.has(e)) wanted.set(e, r.line);
+    }
+  }
+  return { wanted, rejected };
+}
+
+export const studentsRoster: Command = {
+  name: "students roster",
+  summary: "import this year's student roster (e-mails allowed to sign up as students)",
+  usage: `npm run event -- students roster <file.csv> [--replace] [--dry-run] [--skip-invalid]
+
+CSV of e-mail addresses: either one address per line, or a header line with an "email" column.
+Optional: with a roster, a student may sign up with an address on it even outside the event's
+studentEmailDomains; with a roster and no domains, only with an address on it. Existing accounts
+are not touched. The roster belongs to the active event.
+
+Options:
+  --replace        the file is the whole roster: addresses not in it are taken off
+${IMPORT_HELP}`,
+  options: { ...IMPORT_OPTIONS, replace: { type: "boolean", default: false } },
+  async run({ values, positionals }, ctx) {
+    const file = positionals[0];
+    if (!file || positionals.length > 1) throw new UsageError("students roster takes exactly one CSV file");
+    const { wanted, rejected } = readEmailList(file);
+    const {
+      event,
+      rows: [listed = []],
+    } = readWithEvent(ctx.target, undefined, (id) => [`SELECT email FROM student_roster WHERE event_id = ${id}`]);
+    const onRoster = new Set(listed.map((r) => String(r.email)));
+    const report: Report = { file, event: event.name, dryRun: values["dry-run"] === true, added: 0, updated: 0, unchanged: 0, rejected, lines: [] };
+    const fresh = [...wanted.keys()].filter((e) => !onRoster.has(e));
+    for (const [e, line] of wanted) report.lines.push({ line, key: e, outcome: onRoster.has(e) ? "unchanged" : "added" });
+    report.added = fresh.length;
+    report.unchanged = wanted.size - fresh.length;
+    const removed = values.replace === true ? [...onRoster].filter((e) => !wanted.has(e)) : [];
+    for (const e of removed) report.lines.push({ line: 0, key: e, outcome: "removed" });
+    report.updated = removed.length;
+    refuseIfRejected(report, values["skip-invalid"] === true);
+    if (!report.dryRun && (fresh.length || removed.length)) {
+      const sql = fresh.map((e) => insert("student_roster", { event_id: event.id, email: e }));
+      for (let i = 0; i < removed.length; i += 500) sql.push(`DELETE FROM student_roster WHERE event_id = ${lit(event.id)} AND email IN ${inList(removed.slice(i, i + 500))};`);
+      sql.push(auditSql(ctx.actor, { action: "roster.import", eventId: event.id, targetType: "event", targetId: event.id, before: { listed: onRoster.size }, after: { file, added: fresh.length, removed: removed.length, rejected: rejected.length } }));
+      const done = progress(`writing ${fresh.length + removed.length} roster changes`);
+      await executeFile(ctx.target, sql.join("\n"));
+      done();
+    }
+    finish(ctx, report, { roster: onRoster.size + fresh.length - removed.length });
+  },
+};
+
 export const studentsDeprioritized: Command = {
   name: "students deprioritized",
   summary: "import this year's deprioritized students (by e-mail) from a CSV",
@@ -173,20 +236,7 @@ ${IMPORT_HELP}`,
   async run({ values, positionals }, ctx) {
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new UsageError("students deprioritized takes exactly one CSV file");
-    const records = readCsv(file);
-    const header = headerOf(records[0], ["email", "e_mail", "mail"]);
-    const column = header ? (header.get("email") ?? header.get("e_mail") ?? header.get("mail") ?? 0) : 0;
-    const rejected: Rejection[] = [];
-    const wanted = new Map<string, number>();
-    for (const r of header ? records.slice(1) : records) {
-      const raw = (r.cells[column] ?? "").trim();
-      if (!raw) rejected.push({ line: r.line, reason: "no e-mail address" });
-      else if (!email.safeParse(raw).success) rejected.push({ line: r.line, reason: `not an e-mail address: ${raw}` });
-      else {
-        const e = normalizeEmail(raw);
-        if (!wanted.has(e)) wanted.set(e, r.line);
-      }
-    }
+    const { wanted, rejected } = readEmailList(file);
     const {
       event,
       rows: [listed = [], students = []],

@@ -36,6 +36,7 @@ export const eventColumns = (c: EventConfig) => ({
   cancel_deadline: c.cancelDeadline,
   booking_open: c.bookingOpen,
   live_max_sockets: c.liveMaxSockets,
+  student_email_domains: JSON.stringify(c.studentEmailDomains),
 });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

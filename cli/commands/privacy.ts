@@ -1,29 +1,14 @@
-// GDPR: `erase <email>` anonymises one student (name, e-mail, password, CV in R2) and keeps the
-// anonymous booking history; `retention --older-than <years>` applies the same to students gone
-// quiet for that long and drops the old events' attempt logs and deprioritized lists.
+// GDPR: `erase <email>` anonymises one student (name, e-mail and its every copy, password, CV in
+// R2; cli/lib/erasure.ts) and keeps the anonymous booking history; `retention --older-than
+// <years>` applies the same to students gone quiet for that long and drops the old events'
+// attempt logs and deprioritized lists.
 import { createInterface } from "node:readline/promises";
+import { cvKey } from "../../worker/domain/offers.ts";
 import { type Command, type Ctx, Refused, UsageError, note, nowIso, print, printJson, progress, table } from "../lib/cli.ts";
 import { auditSql, inList } from "../lib/d1.ts";
+import { erasureSql } from "../lib/erasure.ts";
 import { lit } from "../lib/sql.ts";
 import { executeFile, queryMany, r2Delete } from "../lib/wrangler.ts";
-
-import { cvKey } from "../../worker/domain/offers.ts";
-const ERASED_NAME = "Erased student";
-const erasedEmail = (userId: string) => `erased-${userId}@erased.invalid`;
-
-/** The statements that anonymise these students (their CVs are deleted before, by the caller). */
-function anonymiseSql(students: { id: string; email: string }[], now: string): string[] {
-  if (!students.length) return [];
-  const sql: string[] = [];
-  for (const s of students)
-    sql.push(
-      `UPDATE users SET email = ${lit(erasedEmail(s.id))}, full_name = ${lit(ERASED_NAME)}, password_hash = '!erased', deprioritized = 0,
-         last_login_at = NULL, updated_at = ${lit(now)} WHERE id = ${lit(s.id)} AND role = 'student';`,
-    );
-  for (let i = 0; i < students.length; i += 500)
-    sql.push(`DELETE FROM deprioritized_emails WHERE email IN ${inList(students.slice(i, i + 500).map((s) => s.email))};`);
-  return sql;
-}
 
 async function deleteCvs(ctx: Ctx, ids: string[]): Promise<void> {
   if (!ids.length) return;
@@ -49,10 +34,15 @@ export const erase: Command = {
   summary: "GDPR erasure: anonymise a student (name, e-mail, CV), keep the anonymous history",
   usage: `npm run event -- erase <email> [--yes]
 
-Deletes the student's CV (R2 cv/<id>.pdf), replaces name and e-mail, disables the password and
-takes the address off every deprioritized list. Bookings and attempts stay, attached to the
-anonymous account, so counts and history remain true. The audit log records the erasure by
-account id only. Irreversible: asks to type the e-mail again unless --yes.
+Deletes the student's CV (R2 cv/<id>.pdf), replaces name and e-mail, disables the password, ends
+every session, takes the address off every roster and
+replaces every other copy of the address in D1 (the audit log's actor e-mail and before/after
+entries, any text column of any table) by the anonymous one. The address leaves every
+deprioritized list; a salted hash of it stays, so the same address signing up again is put back
+on the list. Bookings and attempts stay, attached to the anonymous account, so counts and history
+remain true. The audit log records the erasure by account id only. Backups keep the old rows
+until they expire (README "Backups and erasure"). Irreversible: asks to type the e-mail again
+unless --yes.
 
 Options:
   --yes   do not ask for confirmation`,
@@ -77,7 +67,7 @@ Options:
     await executeFile(
       ctx.target,
       [
-        ...anonymiseSql([user], nowIso()),
+        ...(await erasureSql([user], nowIso())),
         auditSql(ctx.actor, { action: "student.erase", targetType: "user", targetId: user.id, before: { role: "student" }, after: { anonymised: true, cvDeleted: cvKey(user.id) } }),
       ].join("\n"),
     );
@@ -135,8 +125,14 @@ Options:
       await executeFile(
         ctx.target,
         [
-          ...(ids.length ? [`DELETE FROM booking_attempts WHERE event_id IN ${inList(ids)};`, `DELETE FROM deprioritized_emails WHERE event_id IN ${inList(ids)};`] : []),
-          ...anonymiseSql(who, nowIso()),
+          ...(ids.length
+            ? [
+                `DELETE FROM booking_attempts WHERE event_id IN ${inList(ids)};`,
+                `DELETE FROM deprioritized_emails WHERE event_id IN ${inList(ids)};`,
+                `DELETE FROM deprioritized_erased WHERE event_id IN ${inList(ids)};`,
+              ]
+            : []),
+          ...(await erasureSql(who, nowIso())),
           auditSql(ctx.actor, { action: "retention.apply", targetType: "retention", targetId: `${years}y`, after: { ...summary, studentIds: who.map((s) => s.id) } }),
         ].join("\n"),
       );

@@ -2,22 +2,8 @@
 // compare every SlotDO and StudentDO of the event with D1, and prints each drift. --fix repairs
 // D1 from the objects' truth (worker/routes/reconcile.ts).
 import type { ReconcileReport } from "../../worker/domain/reconcile.ts";
-import { type Command, Refused, UsageError, note, print, printJson, progress, table } from "../lib/cli.ts";
-
-const DEFAULT_URL = "http://127.0.0.1:8787";
-
-async function token(url: string, values: Record<string, unknown>): Promise<string> {
-  const given = (values.token as string | undefined) ?? process.env.INF_ADMIN_TOKEN;
-  if (given) return given;
-  const email = (values.email as string | undefined) ?? process.env.INF_ADMIN_EMAIL;
-  const password = process.env.INF_ADMIN_PASSWORD;
-  if (!email || !password)
-    throw new UsageError("reconcile needs an admin session: --token <jwt> (or INF_ADMIN_TOKEN), or --email <admin> with INF_ADMIN_PASSWORD set");
-  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
-  const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { message?: string } };
-  if (!res.ok || !body.token) throw new Refused(`login as ${email} failed (${res.status}): ${body.error?.message ?? "no token"}`);
-  return body.token;
-}
+import { ADMIN_API_HELP, ADMIN_API_OPTIONS, adminApi } from "../lib/admin-api.ts";
+import { type Command, note, print, printJson, progress, table } from "../lib/cli.ts";
 
 export const reconcile: Command = {
   name: "reconcile",
@@ -39,25 +25,13 @@ Options:
   --all-students   read every student's object, not only those D1 or a seat knows of
                    (finds a refusal stuck in an outbox; one call per student account)
   --event <id>     another event than the active one (its id)
-  --url <url>      the Worker (default ${DEFAULT_URL}; required with --remote)
-  --token <jwt>    an admin session token (or INF_ADMIN_TOKEN)
-  --email <admin>  log in as this admin with INF_ADMIN_PASSWORD`,
-  options: { fix: { type: "boolean", default: false }, "all-students": { type: "boolean", default: false }, event: { type: "string" }, url: { type: "string" }, token: { type: "string" }, email: { type: "string" } },
+${ADMIN_API_HELP}`,
+  options: { fix: { type: "boolean", default: false }, "all-students": { type: "boolean", default: false }, event: { type: "string" }, ...ADMIN_API_OPTIONS },
   async run({ values }, ctx) {
-    if (ctx.target.remote && !values.url) throw new UsageError("with --remote, give the production Worker's --url");
-    const url = String(values.url ?? DEFAULT_URL).replace(/\/+$/, "");
-    const bearer = await token(url, values);
     const fix = values.fix === true;
+    const { url, call } = await adminApi("reconcile", values, ctx);
     const done = progress(`${fix ? "reconciling and fixing" : "reconciling"} through ${url}`);
-    const res = await fetch(`${url}/api/admin/reconcile`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({ fix, allStudents: values["all-students"] === true, ...(values.event ? { eventId: values.event } : {}) }),
-    }).catch((err: unknown) => {
-      throw new Refused(`cannot reach the Worker at ${url} (${(err as Error).message}); is it running (npm start)?`);
-    });
-    const body = (await res.json().catch(() => ({}))) as ReconcileReport & { error?: { code: string; message: string } };
-    if (!res.ok) throw new Refused(`reconcile failed (${res.status} ${body.error?.code ?? ""}): ${body.error?.message ?? ""}`);
+    const body = await call<ReconcileReport>("POST", "/admin/reconcile", { fix, allStudents: values["all-students"] === true, ...(values.event ? { eventId: values.event } : {}) });
     done(`${body.checked.slots} slots, ${body.checked.students} students checked`);
     if (ctx.json) printJson(body);
     else {

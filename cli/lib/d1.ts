@@ -78,4 +78,4 @@ export function auditSql(
 }
 
 /** `IN (...)` list of literals. */
-export const inList = (values: readonly string[]) => `(${values.map(lit).join(", ")})`;
+export { inList } from "./sql.ts";

@@ -15,3 +15,6 @@ export function insert(table: string, row: Record<string, SqlValue>, verb = "INS
   const cols = Object.keys(row);
   return `${verb} INTO ${table} (${cols.join(", ")}) VALUES (${cols.map((c) => lit(row[c])).join(", ")});`;
 }
+
+/** `('a', 'b')` for an IN clause. */
+export const inList = (values: readonly string[]) => `(${values.map(lit).join(", ")})`;

@@ -119,7 +119,7 @@ export async function startWorker(state: State): Promise<Worker> {
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--local", "--persist-to", state.target.persistTo!,
-      "--show-interactive-dev-session=false", "--var", `JWT_SECRET:${JWT_SECRET}`, "--var", "CONFIG_TTL_SECONDS:0", "--var", "BACKUP_KEEP:2"],
+      "--show-interactive-dev-session=false", "--var", `JWT_SECRET:${JWT_SECRET}`, "--var", "CONFIG_TTL_SECONDS:0", "--var", "BACKUP_KEEP:2", "--var", "DEV_MAILBOX:1"],
     { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let log = "";

@@ -1,6 +1,7 @@
 // One year set up the way the career office does it (the README's "Yearly checklist"), with
 // real students booking through the running Worker.
 import { type State, type Worker, api, startWorker, yearConfig } from "./helpers.ts";
+import { signUpVerified } from "../mailbox.ts";
 
 export const COMPANIES = ["Aurora Robotics", "Banque Lumière", "Cobalt Cloud"];
 
@@ -35,9 +36,8 @@ export async function setUpYear(state: State, year: number, opts: { students?: n
   const students = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       const email = `${prefix}-student${i + 1}@example.com`;
-      const r = await api(worker.url, "POST", "/auth/signup", { body: { email, password: "correct horse battery", fullName: `Student ${i + 1}`, role: "student" } });
-      if (r.status !== 201) throw new Error(`signup ${email}: ${r.status} ${JSON.stringify(r.body)}`);
-      return { email, id: r.body.user.id as string, token: r.body.token as string };
+      const r = await signUpVerified((method, path, body) => api(worker.url, method, path, body === undefined ? {} : { body }), { email, password: "correct horse battery", fullName: `Student ${i + 1}`, role: "student" });
+      return { email, id: r.user.id as string, token: r.token };
     }),
   );
   const catalogue = await api<{ companies: { id: string; name: string }[] }>(worker.url, "GET", "/companies");

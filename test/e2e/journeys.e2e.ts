@@ -17,6 +17,8 @@ const STUDENT_PW = "inf-demo-student";
 let app: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** What the Content-Security-Policy blocked, on any page: the site must need nothing it forbids. */
+const cspViolations: string[] = [];
 
 async function newPage(): Promise<Page> {
   const ctx = await browser.newContext({ baseURL: app.url, viewport: WIDTHS.desktop, acceptDownloads: true, timezoneId: "Europe/Brussels", locale: "fr-BE" });
@@ -24,6 +26,9 @@ async function newPage(): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   page.on("pageerror", (e) => console.error(`# page error on ${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
   return page;
 }
 
@@ -60,6 +65,22 @@ async function login(page: Page, email: string, password: string) {
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+/** Opens the local inbox (/dev/mail) for `to` and waits for a message whose subject matches. */
+async function inboxMail(page: Page, to: string, subject: RegExp) {
+  await page.goto(`/dev/mail?to=${encodeURIComponent(to)}`);
+  const card = page.locator(".mail", { has: page.locator(".mail-subject", { hasText: subject }) }).first();
+  await card.waitFor({ timeout: 30_000 });
+  return card;
+}
+
+/** Follows the verification link of the newest mail to `to`, from the local inbox. */
+async function verifyFromInbox(page: Page, to: string, shot?: string) {
+  const mail = await inboxMail(page, to, /Confirmez votre adresse/);
+  if (shot) await shoot(page, shot);
+  await mail.getByRole("link", { name: /\/verify\?token=/ }).click();
+  await page.getByText("Votre adresse est confirmée").waitFor();
 }
 
 /** The API as a client outside the browser (fixtures only: the journeys use the pages). */
@@ -150,7 +171,7 @@ describe("the site", () => {
     assert.ok(cls < 0.1, `CLS ${cls}`);
   });
 
-  it("a student signs up, browses, books, sees the schedule, downloads the .ics and cancels", async () => {
+  it("a student signs up, verifies the address from the local inbox, browses, books, gets the confirmation mail with the .ics, sees the schedule and cancels", async () => {
     const page = await newPage();
     await page.goto("/signup");
     await shoot(page, "01-signup");
@@ -159,6 +180,11 @@ describe("the site", () => {
     await page.getByLabel("Adresse e-mail").fill(email);
     await page.getByLabel("Mot de passe").fill("correct horse battery");
     await page.getByRole("button", { name: "Créer mon compte" }).click();
+    await page.getByRole("heading", { name: "Consultez votre boîte mail" }).waitFor();
+    await shoot(page, "01b-signup-check-inbox");
+    await verifyFromInbox(page, email, "01c-local-inbox");
+    await shoot(page, "01d-verified");
+    await page.getByRole("link", { name: "Continuer" }).click();
     await page.waitForURL(`${app.url}/`);
 
     // Browse: filters narrow the gallery and say how many remain.
@@ -197,6 +223,14 @@ describe("the site", () => {
     await page.locator("button.slot.mine").waitFor();
     await page.getByText("1 sur 3 en phase 1").waitFor();
     await shoot(page, "06-company-booked");
+
+    // The confirmation mail arrives once the booking is recorded, with the interview as an .ics.
+    const confirmation = await inboxMail(page, email, /Entretien confirmé/);
+    await shoot(page, "06b-confirmation-mail");
+    const [mailed] = await Promise.all([page.waitForEvent("download"), confirmation.getByRole("button", { name: /interview\.ics/ }).click()]);
+    const attached = readFileSync((await mailed.path())!, "utf8");
+    assert.equal(attached.match(/BEGIN:VEVENT/g)?.length, 1);
+    assert.match(attached, /SUMMARY:Entretien INF — /);
 
     // The schedule shows it; the calendar file holds it.
     await page.getByRole("navigation").getByRole("link", { name: "Mon planning" }).click();
@@ -416,9 +450,13 @@ describe("the site", () => {
     await page.getByText("Recruteur·euse", { exact: true }).click();
     await page.getByLabel("Nom complet").fill("Ingrid Solberg");
     await page.getByLabel("Entreprise").fill(NEW_COMPANY);
-    await page.getByLabel("Adresse e-mail").fill(`ingrid.${Date.now()}@nordlys.example`);
+    const ingrid = `ingrid.${Date.now()}@nordlys.example`;
+    await page.getByLabel("Adresse e-mail").fill(ingrid);
     await page.getByLabel("Mot de passe").fill("correct horse battery");
     await page.getByRole("button", { name: "Créer mon compte" }).click();
+    await page.getByRole("heading", { name: "Consultez votre boîte mail" }).waitFor();
+    await verifyFromInbox(page, ingrid);
+    await page.getByRole("link", { name: "Continuer" }).click();
     await page.waitForURL(/\/recruiter$/);
     await page.getByText("En attente de vérification.").waitFor();
     await page.getByText("Pas encore de créneaux").waitFor();
@@ -454,6 +492,16 @@ describe("the site", () => {
     await page.getByRole("button", { name: `Vérifier ${NEW_COMPANY}` }).click();
     await page.getByText(`${NEW_COMPANY} est vérifiée.`).waitFor();
     await shoot(page, "19-admin-companies");
+    await page.locator(".company-row", { hasText: NEW_COMPANY }).getByRole("button", { name: "Inviter un recruteur" }).click();
+    await page.getByLabel("E-mail du recruteur").fill("second.recruiter@nordlys.example");
+    await shoot(page, "19b-admin-invite");
+    await page.getByRole("dialog").getByRole("button", { name: "Envoyer l'invitation" }).click();
+    await page.getByText("Invitation envoyée à second.recruiter@nordlys.example").waitFor();
+    await page.getByRole("link", { name: "Comptes" }).click();
+    await page.getByLabel("L'e-mail contient").fill("student12");
+    await page.getByRole("button", { name: "Chercher" }).click();
+    await page.locator(".company-row", { hasText: "student120@example.com" }).waitFor();
+    await shoot(page, "19c-admin-accounts");
     await page.getByRole("link", { name: "Créneaux" }).click();
     await page.getByLabel(NEW_COMPANY).waitFor();
     await page.getByRole("button", { name: "Tout décocher" }).click();
@@ -494,6 +542,33 @@ describe("the site", () => {
     await shoot(student, "23-booking-closed");
   });
 
+  it("a student who forgot the password gets a link in the local inbox, chooses a new one and is logged in; the old one no longer works", async () => {
+    const page = await newPage();
+    const email = "student150@example.com";
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Mot de passe oublié ?" }).click();
+    await page.getByLabel("Adresse e-mail").fill(email);
+    await page.getByRole("button", { name: "Envoyer le lien" }).click();
+    await page.getByText(`Si ${email} a un compte, un lien est en route.`).waitFor();
+    await shoot(page, "26-forgot-password");
+    const mail = await inboxMail(page, email, /Réinitialiser votre mot de passe/);
+    await mail.getByRole("link", { name: /\/reset-password\?token=/ }).click();
+    await page.getByRole("heading", { name: "Choisissez un nouveau mot de passe" }).waitFor();
+    await page.getByLabel("Nouveau mot de passe").fill("a fresh passphrase");
+    await shoot(page, "27-reset-password");
+    await page.getByRole("button", { name: "Enregistrer et me connecter" }).click();
+    await page.waitForURL(`${app.url}/`);
+    await page.getByRole("link", { name: "Mon planning" }).waitFor();
+    await page.getByRole("button", { name: "Se déconnecter" }).click();
+    await page.waitForURL(/\/login/);
+    await page.getByLabel("Adresse e-mail").fill(email);
+    await page.getByLabel("Mot de passe").fill(STUDENT_PW);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.getByText("E-mail ou mot de passe incorrect.").waitFor();
+    await login(page, email, "a fresh passphrase");
+    await page.getByRole("link", { name: "Mon planning" }).waitFor();
+  });
+
   it("photographs the remaining pages", async () => {
     const page = await newPage();
     await page.goto("/login");
@@ -501,5 +576,9 @@ describe("the site", () => {
     await page.goto("/nowhere");
     await page.getByRole("heading", { name: "Page introuvable" }).waitFor();
     await shoot(page, "25-not-found");
+  });
+
+  it("no page broke the Content-Security-Policy", () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -12,13 +12,17 @@ import { homeOf, refreshSession, session } from "./lib/session.ts";
 import { useStore } from "./lib/store.ts";
 import { Catalogue } from "./pages/Catalogue.tsx";
 import { CompanyPage } from "./pages/Company.tsx";
+import { AcceptInvitation, ForgotPassword, ResetPassword, VerifyEmail } from "./pages/AccountLinks.tsx";
 import { Login, Signup } from "./pages/Auth.tsx";
+import { VerifyBanner } from "./components/VerifyBanner.tsx";
 import { NotFound } from "./pages/NotFound.tsx";
 import { Profile } from "./pages/Profile.tsx";
 import { Schedule } from "./pages/Schedule.tsx";
 
 const Recruiter = lazy(() => import("./pages/recruiter/index.tsx"));
 const Admin = lazy(() => import("./pages/admin/index.tsx"));
+// Local runs only (the API answers 404 when deployed).
+const DevMail = lazy(() => import("./pages/DevMail.tsx"));
 
 /** Pages for one role: others are sent to log in, or told it is not for them. */
 function Only({ role, children }: { role: Role; children: ComponentChildren }) {
@@ -92,6 +96,7 @@ export function App() {
     <LocationProvider>
       <Boot />
       <Header />
+      <VerifyBanner />
       <ErrorBoundary>
         <Router onRouteChange={afterNavigation}>
           <Route path="/" component={Catalogue} />
@@ -100,6 +105,11 @@ export function App() {
           <Route path="/profile" component={ProfileRoute} />
           <Route path="/login" component={Login} />
           <Route path="/signup" component={Signup} />
+          <Route path="/verify" component={VerifyEmail} />
+          <Route path="/forgot-password" component={ForgotPassword} />
+          <Route path="/reset-password" component={ResetPassword} />
+          <Route path="/invite" component={AcceptInvitation} />
+          <Route path="/dev/mail" component={DevMail} />
           <Route path="/recruiter/*" component={RecruiterRoute} />
           <Route path="/recruiter" component={RecruiterRoute} />
           <Route path="/admin/*" component={AdminRoute} />

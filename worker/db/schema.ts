@@ -1,7 +1,8 @@
 // D1 schema (drizzle-orm). `npm run db:generate` writes the SQL migrations into migrations/.
 // Times are ISO-8601 UTC strings (they sort as text); booleans are 0/1 integers.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ALERT_KINDS } from "../domain/contract.ts";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 const createdAt = () => text("created_at").notNull().default(now);
@@ -29,6 +30,8 @@ export const events = sqliteTable(
     maxBookingsTotal: integer("max_bookings_total").notNull().default(6),
     maxBookingsPerCompany: integer("max_bookings_per_company").notNull().default(1),
     cancelDeadline: text("cancel_deadline"),
+    /** Who may sign up as a student: e-mail domains (lower-cased, e.g. "student.school.be"); empty = any (or the roster only, when there is one). */
+    studentEmailDomains: text("student_email_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     bookingOpen: integer("booking_open", { mode: "boolean" }).notNull().default(false),
     /** Ceiling on the live-seat WebSockets of this event (LiveDO); clients past it poll instead. */
     liveMaxSockets: integer("live_max_sockets").notNull().default(5000),
@@ -80,8 +83,111 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastLoginAt: text("last_login_at"),
+    /** Proven by a link sent to the address (verify, reset or invitation). Students book only when set. */
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    /** Mails in this language. */
+    lang: text("lang", { enum: ["fr", "en"] }).notNull().default("fr"),
+    /** Phase-opening and interview reminders (a student may turn them off). */
+    reminders: integer("reminders", { mode: "boolean" }).notNull().default(true),
+    /** Set by the career office: no login, every session ended. */
+    disabledAt: text("disabled_at"),
+    /**
+     * Session tokens carry the version they were issued under; raising it ends every session of the
+     * user (logout, password change, erasure, role change, disable). `sessionsChangedAt` lets the
+     * Worker cache only the versions changed within a token's lifetime (worker/lib/sessions.ts).
+     */
+    tokenVersion: integer("token_version").notNull().default(0),
+    sessionsChangedAt: text("sessions_changed_at"),
   },
-  (t) => [index("users_company").on(t.companyId)],
+  (t) => [index("users_company").on(t.companyId), index("users_sessions_changed").on(t.sessionsChangedAt)],
+);
+
+/** Single-use links sent by e-mail: verify an address, reset a password. Only the SHA-256 of the token is kept. */
+export const accountTokens = sqliteTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id),
+    kind: text("kind", { enum: ["verify", "reset"] }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("account_tokens_user").on(t.userId, t.kind)],
+);
+
+/** The career office invites a recruiter's e-mail to a company; the link creates or links the account. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    companyId: text("company_id").notNull().references(() => companies.id),
+    email: text("email").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: text("invited_by"),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    acceptedAt: text("accepted_at"),
+    acceptedBy: text("accepted_by"),
+  },
+  (t) => [index("invitations_company").on(t.companyId)],
+);
+
+/** Failed logins per account and source: a rival guessing from elsewhere never locks the owner out. */
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    email: text("email").notNull(),
+    source: text("source").notNull(),
+    failures: integer("failures").notNull(),
+    windowStart: text("window_start").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.source] })],
+);
+
+/** The year's student roster (optional): when present, its addresses may sign up as students even outside the domains. */
+export const studentRoster = sqliteTable(
+  "student_roster",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    email: text("email").notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.email] })],
+);
+
+/**
+ * One row per mail the queue consumer handled, by its dedupe key: claimed before sending, marked
+ * sent after, so a redelivered or re-enqueued message is never sent twice (worker/mail/consumer.ts).
+ */
+export const mailLog = sqliteTable(
+  "mail_log",
+  {
+    dedupeKey: text("dedupe_key").primaryKey(),
+    kind: text("kind").notNull(),
+    to: text("to").notNull(),
+    claimedAt: text("claimed_at").notNull(),
+    /** The queue message holding the claim: its own retry may take it back (its first answer may have been lost). */
+    claimedBy: text("claimed_by").notNull(),
+    sentAt: text("sent_at"),
+  },
+  (t) => [index("mail_log_to").on(t.to)],
+);
+
+/** The local inbox (DEV_MAILBOX=1 only, never in production): what would have been sent. */
+export const devMail = sqliteTable(
+  "dev_mail",
+  {
+    dedupeKey: text("dedupe_key").primaryKey(),
+    to: text("to").notNull(),
+    kind: text("kind").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    links: text("links", { mode: "json" }).$type<string[]>().notNull(),
+    attachments: text("attachments", { mode: "json" }).$type<{ filename: string; type: string; content: string }[]>().notNull(),
+    sentAt: text("sent_at").notNull(),
+  },
+  (t) => [index("dev_mail_to").on(t.to, t.sentAt)],
 );
 
 export const offers = sqliteTable(
@@ -164,6 +270,25 @@ export const bookingAttempts = sqliteTable(
   ],
 );
 
+/**
+ * The monitor's running aggregate of booking_attempts, kept by the outbox's D1 writes
+ * (durable-objects/d1-sink.ts): attempts per minute (`minute` = "YYYY-MM-DDTHH:MM"), outcome code
+ * ("ok" for a booking) and response-time bucket (index into LATENCY_BUCKETS_MS). The metrics
+ * poll reads these few rows instead of sorting every attempt.
+ */
+export const attemptStats = sqliteTable(
+  "attempt_stats",
+  {
+    eventId: text("event_id").notNull(),
+    minute: text("minute").notNull(),
+    code: text("code").notNull(),
+    bucket: integer("bucket").notNull(),
+    attempts: integer("attempts").notNull(),
+    msMax: integer("ms_max").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.minute, t.code, t.bucket] })],
+);
+
 export const deprioritizedEmails = sqliteTable(
   "deprioritized_emails",
   {
@@ -172,6 +297,24 @@ export const deprioritizedEmails = sqliteTable(
     addedAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.email] })],
+);
+
+/**
+ * The deprioritized list's memory of erased students (GDPR erasure, cli/commands/privacy.ts): the
+ * address itself is gone, a salted SHA-256 of it stays, so that the same address signing up again
+ * is put back on the event's list (worker/lib/deprioritized.ts) instead of escaping it.
+ */
+export const deprioritizedErased = sqliteTable(
+  "deprioritized_erased",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    /** Random per row (hex): equal addresses do not give equal hashes across rows. */
+    salt: text("salt").notNull(),
+    /** Hex SHA-256 of `${salt}:${normalized address}` (worker/lib/erased-address.ts). */
+    emailHash: text("email_hash").notNull(),
+    erasedAt: text("erased_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.emailHash] })],
 );
 
 export const auditLog = sqliteTable(
@@ -207,4 +350,50 @@ export const backupLog = sqliteTable(
     deletedAt: text("deleted_at"),
   },
   (t) => [index("backup_log_at").on(t.at)],
+);
+
+/**
+ * Requests answered per UTC minute, all routes: what the alert check's 5xx rate is computed from.
+ * Each Worker isolate adds its counts every few seconds (worker/lib/request-stats.ts); best effort.
+ */
+export const requestCounts = sqliteTable("request_counts", {
+  /** `YYYY-MM-DDTHH:MM`, UTC. */
+  minute: text("minute").primaryKey(),
+  requests: integer("requests").notNull().default(0),
+  serverErrors: integer("server_errors").notNull().default(0),
+});
+
+/** The office's alerting configuration (one row, id 1): where alerts go and when they fire. */
+export const alertSettings = sqliteTable("alert_settings", {
+  id: integer("id").primaryKey(),
+  /** An https webhook (Slack, Teams, Mattermost... or any receiver); null: alerts are only shown. */
+  webhookUrl: text("webhook_url"),
+  /** Share of 5xx answers over the window (seed 002: alert when failures pass 5 %). */
+  maxErrorRate: real("max_error_rate").notNull().default(0.05),
+  /** p95 of the booking decision time (booking_attempts.response_time_ms) over the window. */
+  maxBookingP95Ms: integer("max_booking_p95_ms").notNull().default(1000),
+  /** Records acknowledged but not yet written to D1 (the recorders' queues). */
+  maxBacklog: integer("max_backlog").notNull().default(2000),
+  windowMinutes: integer("window_minutes").notNull().default(5),
+  /** Below this many requests (or booking attempts) in the window, rates and p95 do not alert. */
+  minRequests: integer("min_requests").notNull().default(50),
+  updatedAt: updatedAt(),
+});
+
+/** One row per alert raised: open until the check finds the figure back under its threshold. */
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
+    openedAt: text("opened_at").notNull(),
+    resolvedAt: text("resolved_at"),
+    /** The figure when raised, then the latest one while open. */
+    value: real("value").notNull(),
+    threshold: real("threshold").notNull(),
+    /** When the webhook accepted the firing message; else notifyError: no_webhook, unreachable, status_<n>. */
+    notifiedAt: text("notified_at"),
+    notifyError: text("notify_error"),
+  },
+  (t) => [index("alerts_open").on(t.kind, t.resolvedAt)],
 );

@@ -21,20 +21,29 @@ export type ErrorCode =
   | "validation_failed"
   | "unauthenticated"
   | "forbidden"
+  | "cross_origin"
   | "not_found"
   | "conflict"
   | "idempotency_conflict"
   | "rate_limited"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "unavailable"
   | "internal"
   | "upgrade_required"
+  | "email_not_allowed"
+  | "email_unverified"
+  | "invalid_token"
   | BookingRefusal;
 
 export const ERROR_STATUS = {
   validation_failed: 400,
   unauthenticated: 401,
+  invalid_token: 400,
   forbidden: 403,
+  email_not_allowed: 403,
+  email_unverified: 403,
+  cross_origin: 403,
   not_found: 404,
   conflict: 409,
   booking_closed: 409,
@@ -47,6 +56,7 @@ export const ERROR_STATUS = {
   slot_full: 409,
   cancel_deadline_passed: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_conflict: 422,
   upgrade_required: 426,
   rate_limited: 429,
@@ -68,6 +78,49 @@ export interface User {
   role: Role;
   deprioritized: boolean;
   companyId: string | null;
+  emailVerified: boolean;
+}
+
+export const LANGS = ["fr", "en"] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** `GET/PATCH /api/me/preferences`: the language of mails and whether reminders are sent. */
+export interface Preferences {
+  lang: Lang;
+  reminders: boolean;
+}
+
+/** `POST /api/auth/signup` and `/api/auth/password/forgot`: the same answer whether or not the address is known. */
+export interface AcceptedResponse {
+  status: "verification_sent" | "reset_sent" | "sent";
+}
+
+export interface Invitation {
+  id: string;
+  companyId: string;
+  email: string;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+}
+
+/** An account as the career office sees it (account care). */
+export interface AdminUser extends User {
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+/** `GET /api/dev/mail` (local only): what the platform would have sent. */
+export interface DevMailMessage {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  links: string[];
+  attachments: { filename: string; type: string; url: string }[];
+  sentAt: string;
 }
 
 export interface AuthResponse {
@@ -102,6 +155,8 @@ export interface EventConfig {
   bookingOpen: boolean;
   /** Ceiling on live-seat WebSockets for the event (GET /api/live); past it, clients poll. */
   liveMaxSockets: number;
+  /** Lower-cased domains a student's e-mail must be in (or on the roster); empty: any address. */
+  studentEmailDomains: string[];
 }
 
 export type Phase = 0 | 1 | 2;
@@ -339,3 +394,51 @@ export interface LivePublishedMessage {
 }
 
 export type LiveServerMessage = LiveSnapshotMessage | LiveSeatMessage | LiveEventMessage | LiveStatsMessage;
+/** What the alert check watches (seed 002: failures over 5 %, slow answers, a growing queue). */
+export const ALERT_KINDS = ["error_rate", "booking_p95", "backlog"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** The office's alerting configuration (`GET/PATCH /api/admin/alerts`). */
+export interface AlertSettings {
+  webhookUrl: string | null;
+  maxErrorRate: number;
+  maxBookingP95Ms: number;
+  maxBacklog: number;
+  windowMinutes: number;
+  minRequests: number;
+  updatedAt: string;
+}
+
+/** The figures an alert check reads, over the last `windowMinutes`. */
+export interface HealthFigures {
+  at: string;
+  windowMinutes: number;
+  requests: number;
+  serverErrors: number;
+  /** null below `minRequests` requests: too few to judge. */
+  errorRate: number | null;
+  bookingAttempts: number;
+  /** null below `minRequests` attempts. */
+  bookingP95Ms: number | null;
+  /** Records acknowledged and not yet in D1; null when the recorders could not be asked. */
+  backlog: number | null;
+}
+
+export interface AlertRecord {
+  id: number;
+  kind: AlertKind;
+  openedAt: string;
+  resolvedAt: string | null;
+  value: number;
+  threshold: number;
+  notifiedAt: string | null;
+  /** Why the webhook was not told: `no_webhook`, `unreachable`, `status_<http status>`. */
+  notifyError: string | null;
+}
+
+export interface AlertsResponse {
+  settings: AlertSettings;
+  figures: HealthFigures;
+  /** The open ones first, then the latest resolved. */
+  alerts: AlertRecord[];
+}

@@ -6,6 +6,11 @@ import { isValidTimeZone } from "./timezone.ts";
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24 h)");
 const isoUtc = z.iso.datetime({ message: "expected an ISO-8601 UTC date-time, e.g. 2027-01-15T08:00:00Z" });
 const dateOnly = z.iso.date({ message: "expected a date YYYY-MM-DD" });
+const emailDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "expected an e-mail domain, e.g. student.school.be");
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 
 export const breakSchema = z.strictObject({ start: hhmm, end: hhmm });
@@ -31,6 +36,7 @@ export const eventConfigFields = z.strictObject({
   cancelDeadline: isoUtc.nullable(),
   bookingOpen: z.boolean(),
   liveMaxSockets: count(1, 32_000),
+  studentEmailDomains: z.array(emailDomain).max(20),
 });
 
 export const eventConfigPatch = eventConfigFields.partial();
@@ -83,4 +89,5 @@ export const DEFAULT_EVENT_CONFIG: Omit<EventConfig, "name" | "date"> = {
   cancelDeadline: null,
   bookingOpen: false,
   liveMaxSockets: 5000,
+  studentEmailDomains: [],
 };

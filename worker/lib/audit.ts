@@ -12,7 +12,7 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export const auditStmt = (db: Db, actor: AuthUser, e: AuditEntry) =>
+export const auditStmt = (db: Db, actor: Pick<AuthUser, "id" | "email">, e: AuditEntry) =>
   db.insert(auditLog).values({
     actorId: actor.id,
     actorEmail: actor.email,

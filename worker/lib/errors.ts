@@ -1,15 +1,22 @@
 // The one error type routes throw; app.onError turns it into the contract's error body.
 import { type ErrorCode, ERROR_STATUS } from "../domain/contract.ts";
 
+export interface ApiErrorOptions {
+  /** Seconds before a retry may succeed: sent as Retry-After (429, 503). */
+  retryAfter?: number;
+}
+
 // Plain fields, not parameter properties: the Node-side CLI imports worker modules with Node's
 // type stripping, which accepts only erasable TypeScript syntax.
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  readonly retryAfter?: number;
+  constructor(code: ErrorCode, message: string, details?: unknown, options: ApiErrorOptions = {}) {
     super(message);
     this.code = code;
     this.details = details;
+    if (options.retryAfter !== undefined) this.retryAfter = Math.max(1, Math.ceil(options.retryAfter));
   }
 
   get status() {

@@ -5,9 +5,10 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { ApiError } from "./errors.ts";
+import { errorFields, logLine } from "./log.ts";
 import { IsolateCache } from "./isolate-cache.ts";
 import { deprioritizedEmails, eventCompanies, events, slots } from "../db/schema.ts";
-import type { SlotInfo } from "../../durable-objects/student-do.ts";
+import type { SlotInfo } from "../../durable-objects/api.ts";
 import { type EventRow, phaseWindows } from "./events.ts";
 import type { PhaseWindows } from "../domain/rules.ts";
 
@@ -70,10 +71,10 @@ async function load(db: Db): Promise<EventContext | null> {
 export async function eventContext(db: Db, ttlMs: number): Promise<EventContext | null> {
   try {
     return await cache.get(ttlMs, () => load(db), (err) =>
-      console.error(JSON.stringify({ level: "warn", msg: "event context refresh failed; serving the cached one", error: String(err) })),
+      logLine("warn", "event context refresh failed; serving the cached one", errorFields(err)),
     );
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "event context load failed", error: String(err) }));
+    logLine("error", "event context load failed", errorFields(err));
     throw new ApiError("unavailable", "The booking service is busy; please retry in a moment.");
   }
 }

@@ -38,6 +38,7 @@ export function toConfig(e: EventRow): EventConfig {
     cancelDeadline: e.cancelDeadline,
     bookingOpen: e.bookingOpen,
     liveMaxSockets: e.liveMaxSockets,
+    studentEmailDomains: e.studentEmailDomains,
   };
 }
 

@@ -7,7 +7,7 @@ import type { Db } from "../db/client.ts";
 import { slots } from "../db/schema.ts";
 import { planRegeneration, slotTimes, type SlotTimes } from "../domain/slot-generation.ts";
 import type { EventRow } from "./events.ts";
-import { slotStub } from "./student-stub.ts";
+import { slotStub } from "./objects.ts";
 
 const CHUNK = 50;
 

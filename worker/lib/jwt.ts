@@ -4,7 +4,11 @@ import { ROLES, type Role } from "../domain/contract.ts";
 import type { AuthUser } from "../env.ts";
 
 export const SESSION_SECONDS = 8 * 3600;
-export const COOKIE = "inf_session";
+// __Host-: the browser keeps it only when Secure, Path=/ and without Domain (no subdomain can plant one).
+export const COOKIE = "__Host-inf_session";
+/** Who issues sessions and for what: a token minted elsewhere with the same secret is not one of ours. */
+export const ISSUER = "inf-booking";
+export const AUDIENCE = "inf-booking:session";
 
 const keys = new Map<string, Uint8Array>();
 const keyOf = (secret: string) => {
@@ -13,10 +17,26 @@ const keyOf = (secret: string) => {
   return k;
 };
 
+// The verifying key, imported once per secret (jose would import the raw secret on every call).
+// Only settled keys are kept: a pending import is never shared between requests.
+const verifyKeys = new Map<string, CryptoKey>();
+async function verifyKeyOf(secret: string): Promise<CryptoKey> {
+  let k = verifyKeys.get(secret);
+  if (!k) {
+    k = await crypto.subtle.importKey("raw", keyOf(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    verifyKeys.set(secret, k);
+  }
+  return k;
+}
+
 export async function signSession(user: AuthUser, secret: string, seconds = SESSION_SECONDS): Promise<string> {
-  return new SignJWT({ email: user.email, role: user.role, name: user.fullName, cid: user.companyId })
+  // tv: the user's token version at issue (worker/lib/sessions.ts); ev: e-mail verified, read on the
+  // booking path without touching D1 (verification issues a new token).
+  return new SignJWT({ email: user.email, role: user.role, name: user.fullName, cid: user.companyId, tv: user.tokenVersion, ev: user.emailVerified })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(user.id)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
     .sign(keyOf(secret));
@@ -24,13 +44,14 @@ export async function signSession(user: AuthUser, secret: string, seconds = SESS
 
 const isRole = (r: unknown): r is Role => typeof r === "string" && (ROLES as readonly string[]).includes(r);
 
-/** The user a token speaks for, or null if it is invalid or expired. */
+/** The user a token speaks for, or null if it is invalid, expired, or lacks `iss`, `aud` or `exp`. */
 export async function readSession(token: string, secret: string): Promise<AuthUser | null> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ["HS256"] });
-    const { sub, email, role, name, cid } = payload;
+    // No clock tolerance: a token is dead the second its `exp` passes.
+    const { payload } = await jwtVerify(token, await verifyKeyOf(secret), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ["exp", "sub"] });
+    const { sub, email, role, name, cid, tv, ev } = payload;
     if (typeof sub !== "string" || typeof email !== "string" || !isRole(role) || typeof name !== "string") return null;
-    return { id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null };
+    return { id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null, tokenVersion: typeof tv === "number" ? tv : 0, emailVerified: ev === true };
   } catch {
     return null;
   }

@@ -1,9 +1,10 @@
 // The Worker's side of the live seats: reaching the event's hub (durable-objects/live-do.ts).
 import type { LiveStats } from "../domain/contract.ts";
 import { purgePublicReads } from "./public-reads.ts";
-import { liveStub } from "./student-stub.ts";
+import { errorFields, logLine } from "./log.ts";
+import { liveStub } from "./objects.ts";
 
-const warn = (msg: string, err: unknown) => console.error(JSON.stringify({ level: "warn", msg, error: String(err) }));
+const warn = (msg: string, err: unknown) => logLine("warn", msg, errorFields(err));
 
 /**
  * After a write through the API that visitors see (configuration, kill switch, verification,

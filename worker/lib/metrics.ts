@@ -1,37 +1,48 @@
 // The live numbers of the career office's monitoring page, all read from D1 in one batch.
 import type { Metrics } from "../domain/contract.ts";
+import { LATENCY_BUCKETS_MS } from "../../durable-objects/d1-sink.ts";
 
 const num = (v: unknown) => Number(v ?? 0);
 
-/** One D1 batch (one round trip); percentiles by ordered offset on the (event, time) index. */
+/**
+ * The `p` quantile of a response-time histogram: the upper bound of the bucket it falls in,
+ * never above the largest time seen (the last bucket is open). Buckets: LATENCY_BUCKETS_MS.
+ */
+export function histogramQuantile(buckets: { bucket: number; n: number }[], p: number, max: number): number | null {
+  const total = buckets.reduce((a, b) => a + b.n, 0);
+  if (!total) return null;
+  let seen = 0;
+  for (const b of [...buckets].sort((x, y) => x.bucket - y.bucket)) {
+    seen += b.n;
+    if (seen >= p * total) return Math.min(LATENCY_BUCKETS_MS[b.bucket] ?? max, max);
+  }
+  return max;
+}
+
+/**
+ * One D1 batch (one round trip). Attempts are read from `attempt_stats`, the aggregate the outbox
+ * keeps as attempts arrive (a few rows per minute), never by scanning or sorting booking_attempts:
+ * the monitor polls every 5 seconds all season. Percentiles are bucket bounds (see histogramQuantile).
+ */
 export async function eventMetrics(d1: D1Database, eventId: string, now = Date.now()): Promise<Metrics> {
   const since = new Date(now - 60 * 60_000).toISOString();
   const q = (text: string, ...params: unknown[]) => d1.prepare(text).bind(...params);
-  const percentile = (p: number) =>
-    q(
-      `SELECT response_time_ms AS v FROM booking_attempts WHERE event_id = ?1 ORDER BY response_time_ms
-       LIMIT 1 OFFSET (SELECT max(0, min(count(*) - 1, CAST(count(*) * ?2 AS INTEGER))) FROM booking_attempts WHERE event_id = ?1)`,
-      eventId,
-      p,
-    );
   const results = await d1.batch([
     q("SELECT status, count(*) AS n FROM bookings WHERE event_id = ? GROUP BY status", eventId),
     q("SELECT count(*) AS count, coalesce(sum(capacity), 0) AS seats, coalesce(sum(min(taken, capacity)), 0) AS taken FROM slots WHERE event_id = ?", eventId),
     q("SELECT count(*) AS total, coalesce(sum(deprioritized), 0) AS dep FROM users WHERE role = 'student'"),
     q("SELECT count(DISTINCT student_id) AS n FROM bookings WHERE event_id = ? AND status = 'confirmed'", eventId),
-    q("SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ? GROUP BY 1 ORDER BY 2 DESC", eventId),
+    q("SELECT code, sum(attempts) AS n FROM attempt_stats WHERE event_id = ? GROUP BY code ORDER BY 2 DESC", eventId),
     q(
       `SELECT minute, sum(b) AS bookings, sum(a) AS attempts FROM (
          SELECT substr(created_at, 1, 16) AS minute, 1 AS b, 0 AS a FROM bookings WHERE event_id = ?1 AND created_at >= ?2
          UNION ALL
-         SELECT substr(attempted_at, 1, 16), 0, 1 FROM booking_attempts WHERE event_id = ?1 AND attempted_at >= ?2
+         SELECT minute, 0, attempts FROM attempt_stats WHERE event_id = ?1 AND minute >= substr(?2, 1, 16)
        ) GROUP BY minute ORDER BY minute`,
       eventId,
       since,
     ),
-    percentile(0.5),
-    percentile(0.95),
-    percentile(1),
+    q("SELECT bucket, sum(attempts) AS n, max(ms_max) AS max FROM attempt_stats WHERE event_id = ? GROUP BY bucket", eventId),
   ]);
   const rows = <T>(i: number) => (results[i]?.results ?? []) as T[];
   const bookingRows = rows<{ status: string; n: number }>(0);
@@ -40,10 +51,8 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
   const withRow = rows<{ n: number }>(3)[0];
   const byCode = Object.fromEntries(rows<{ code: string; n: number }>(4).map((r) => [r.code, num(r.n)]));
   const total = Object.values(byCode).reduce((a, b) => a + b, 0);
-  const pct = (i: number) => {
-    const v = rows<{ v: number }>(i)[0]?.v;
-    return total && v !== undefined ? num(v) : null;
-  };
+  const histogram = rows<{ bucket: number; n: number; max: number }>(6).map((r) => ({ bucket: num(r.bucket), n: num(r.n), max: num(r.max) }));
+  const max = histogram.length ? Math.max(...histogram.map((h) => h.max)) : null;
   const count = (s: string) => num(bookingRows.find((r) => r.status === s)?.n);
   const seats = num(slotRow?.seats);
   const taken = num(slotRow?.taken);
@@ -54,7 +63,7 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
     fillRate: seats ? taken / seats : 0,
     students: { total: num(studentRow?.total), withBooking: num(withRow?.n), deprioritized: num(studentRow?.dep) },
     attempts: { total, byCode },
-    responseTimeMs: { p50: pct(6), p95: pct(7), max: pct(8) },
+    responseTimeMs: max === null ? { p50: null, p95: null, max: null } : { p50: histogramQuantile(histogram, 0.5, max), p95: histogramQuantile(histogram, 0.95, max), max },
     perMinute: rows<{ minute: string; bookings: number; attempts: number }>(5).map((r) => ({ minute: r.minute, bookings: num(r.bookings), attempts: num(r.attempts) })),
   };
 }

@@ -2,17 +2,14 @@
 // StudentDO that holds, held or tried a booking, compares them with D1 and, on request, repairs
 // D1 from the objects' truth. Seats live in SlotDO and bookings in StudentDO; D1 is the record
 // that must follow them, so a drift is always fixed on the D1 side or reported for a person.
-import { RECORDER_SHARDS, recorderShardName } from "../../durable-objects/recorder-do.ts";
 import { and, eq, sql } from "drizzle-orm";
-import type { BookingRow } from "../../durable-objects/d1-sink.ts";
-import { D1Sink } from "../../durable-objects/d1-sink.ts";
-import type { SlotState } from "../../durable-objects/slot-do.ts";
-import type { StudentState } from "../../durable-objects/student-do.ts";
+import type { SlotState, StudentState } from "../../durable-objects/api.ts";
+import { type BookingRow, D1Sink } from "../../durable-objects/d1-sink.ts";
 import type { Db } from "../db/client.ts";
 import { bookingAttempts, bookings, slots, users } from "../db/schema.ts";
 import type { EventRow } from "./events.ts";
 import type { Drift, ReconcileReport } from "../domain/reconcile.ts";
-import { slotStub, studentStub } from "./student-stub.ts";
+import { RECORDER_SHARDS, recorderStub, slotStub, studentStub } from "./objects.ts";
 
 interface Snapshot {
   slotRows: { id: string; taken: number }[];
@@ -90,7 +87,7 @@ function compare(s: Snapshot): Drift[] {
   return drifts;
 }
 
-/** Repairs D1 from the objects: booking rows through the outbox's own sink (upsert + recount). */
+/** Repairs D1 from the objects: booking rows through the outbox's own sink (overwrite + recount). */
 async function repair(db: Db, d1: D1Database, event: EventRow, s: Snapshot, drifts: Drift[]): Promise<number> {
   const now = new Date().toISOString();
   const records: BookingRow[] = [];
@@ -131,7 +128,7 @@ async function repair(db: Db, d1: D1Database, event: EventRow, s: Snapshot, drif
       fixed++;
     }
   }
-  if (records.length) await new D1Sink(d1).write(records.map((row) => ({ kind: "booking" as const, row })));
+  await new D1Sink(d1).overwrite(records);
   for (const slotId of recount)
     await db
       .update(slots)
@@ -141,8 +138,8 @@ async function repair(db: Db, d1: D1Database, event: EventRow, s: Snapshot, drif
 }
 
 export async function reconcileEvent(db: Db, env: Env, event: EventRow, fix: boolean, allStudents = false): Promise<ReconcileReport & { fixes: Drift[] }> {
-  // Records handed to the recorders are on their way to D1: let them land before comparing.
-  await Promise.all(Array.from({ length: RECORDER_SHARDS }, (_, i) => env.RECORDER.getByName(recorderShardName(event.id, i)).drain()));
+  // Parcels waiting in the recorders are on their way to D1: let them land before comparing.
+  await Promise.all(Array.from({ length: RECORDER_SHARDS }, (_, i) => recorderStub(env, event.id, i).drain()));
   let snap = await snapshot(db, env, event, allStudents);
   let drifts = compare(snap);
   let fixed = 0;

@@ -10,6 +10,7 @@
 //
 // Invalidation (`purge`) drops both levels in this data centre; other isolates drop their memory
 // copy within `freshMs`. On workers.dev the Cache API keeps nothing: memory alone then serves.
+import { errorFields, logLine } from "./log.ts";
 
 export interface CachePolicy {
   freshMs: number;
@@ -38,7 +39,7 @@ const STORED_AT = "x-stored-at";
 export const cacheClock = { now: (): number => Date.now() };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (msg: string, err: unknown) => console.error(JSON.stringify({ level: "warn", msg, error: String(err) }));
+const log = (msg: string, err: unknown) => logLine("warn", msg, errorFields(err));
 
 export class SharedCache<T> {
   private entry: Entry<T> | null = null;

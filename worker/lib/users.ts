@@ -11,6 +11,7 @@ export const toUser = (u: UserRow): User => ({
   role: u.role,
   deprioritized: u.deprioritized,
   companyId: u.companyId,
+  emailVerified: u.emailVerified,
 });
 
 export const toAuthUser = (u: UserRow): AuthUser => ({
@@ -19,6 +20,8 @@ export const toAuthUser = (u: UserRow): AuthUser => ({
   role: u.role,
   fullName: u.fullName,
   companyId: u.companyId,
+  emailVerified: u.emailVerified,
+  tokenVersion: u.tokenVersion,
 });
 
 export const normalizeEmail = (e: string) => e.trim().toLowerCase();

@@ -2,12 +2,20 @@
 import type { Context, ErrorHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
 import { HTTPException } from "hono/http-exception";
 import type { ErrorBody } from "../domain/contract.ts";
 import { CV_MAX_BYTES } from "../domain/offers.ts";
 import { makeDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
+import { errorFields, isTransientD1, logLine } from "../lib/log.ts";
+
+/**
+ * The matched handler's pattern (`/api/bookings/:id`), never the concrete path with its ids.
+ * Middleware (`use`) is registered as method ALL and may match after the handler: skip it.
+ */
+export const routeOf = (c: Context) => matchedRoutes(c).filter((r) => r.method !== "ALL").at(-1)?.path ?? "(no route)";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** The only big bodies: imports (lists of e-mails) and CV uploads (a PDF of at most 5 MB). */
@@ -36,9 +44,15 @@ const big = new Map([...BIG_BODY_LIMITS].map(([path, max]) => [path, limit(max)]
 
 export const limitBody = createMiddleware<AppEnv>((c, next) => (big.get(c.req.path) ?? small)(c, next));
 
-function errorResponse(c: Context, err: ApiError) {
+/** When no cause gave a better figure: a rate limit's window, a transient fault's usual length. */
+const DEFAULT_RETRY_AFTER: Partial<Record<number, number>> = { 429: 60, 503: 2 };
+
+function errorResponse(c: Context<AppEnv>, err: ApiError) {
   const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.details !== undefined) body.error.details = err.details;
+  c.set("errorCode", err.code);
+  const retryAfter = err.retryAfter ?? DEFAULT_RETRY_AFTER[err.status];
+  if (retryAfter !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
   return c.json(body, err.status);
 }
 
@@ -50,6 +64,11 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     return errorResponse(c, new ApiError(code, err.message || "Bad request."));
   }
   const requestId = c.get("requestId");
-  console.error(JSON.stringify({ level: "error", requestId, method: c.req.method, path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+  const where = { requestId, method: c.req.method, route: routeOf(c) };
+  if (isTransientD1(err)) {
+    logLine("warn", "D1 unavailable", { ...where, ...errorFields(err) });
+    return errorResponse(c, new ApiError("unavailable", `The database is unavailable for a moment; please retry (request ${requestId}).`));
+  }
+  logLine("error", "unhandled error", { ...where, ...errorFields(err) });
   return errorResponse(c, new ApiError("internal", `Something went wrong on our side (request ${requestId}).`));
 };

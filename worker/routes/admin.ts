@@ -1,5 +1,5 @@
 // The career office's API. Every write is audited (worker/lib/audit.ts).
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AdminCompany, AuditEntry, DeprioritizedImport, EventConfig, MetricsResponse } from "../domain/contract.ts";
@@ -24,8 +24,6 @@ const generateBody = z.strictObject({ companyIds: z.array(z.uuid()).max(1000).op
 const deprioritizedBody = z.strictObject({ emails: z.array(z.string().max(254)).min(1).max(20_000) });
 const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), before: z.coerce.number().int().optional() });
 const emailCheck = z.email();
-// D1 binds at most 100 parameters per statement: two per inserted row here.
-const CHUNK = 45;
 
 export const adminRoutes = new Hono<AuthedEnv>()
   .use(requireRole("admin"))
@@ -151,29 +149,35 @@ export const adminRoutes = new Hono<AuthedEnv>()
     const emails = [...new Set(raw.map(normalizeEmail))];
     const db = c.var.db;
     const event = await activeEvent(db);
-    const already = new Set<string>();
-    for (let i = 0; i < emails.length; i += CHUNK) {
-      const part = emails.slice(i, i + CHUNK);
-      const rows = await db.select({ email: deprioritizedEmails.email }).from(deprioritizedEmails).where(and(eq(deprioritizedEmails.eventId, event.id), inArray(deprioritizedEmails.email, part)));
-      rows.forEach((r) => already.add(r.email));
-    }
-    const fresh = emails.filter((e) => !already.has(e));
-    let flagged = 0;
-    for (let i = 0; i < emails.length; i += CHUNK) {
-      const part = emails.slice(i, i + CHUNK);
-      const [, updated] = await db.batch([
-        db.insert(deprioritizedEmails).values(part.map((email) => ({ eventId: event.id, email }))).onConflictDoNothing(),
-        db
-          .update(users)
-          .set({ deprioritized: true, updatedAt: new Date().toISOString() })
-          .where(and(eq(users.role, "student"), inArray(users.email, part), eq(users.deprioritized, false)))
-          .returning({ id: users.id }),
-      ]);
-      flagged += updated.length;
-    }
-    await auditStmt(db, c.var.user, { action: "deprioritized.import", eventId: event.id, targetType: "event", targetId: event.id, after: { received: raw.length, added: fresh.length, flagged } });
+    // The list travels as one JSON parameter (json_each), so the whole import, whatever its size,
+    // is one D1 batch: one transaction with its audit row. The audit row goes first and counts
+    // inside that transaction, so its figures are exactly what the writes after it change.
+    const list = JSON.stringify(emails);
+    const listed = sql`(SELECT value FROM json_each(${list}))`;
+    const [, added, flagged] = await db.batch([
+      auditStmt(db, c.var.user, {
+        action: "deprioritized.import",
+        eventId: event.id,
+        targetType: "event",
+        targetId: event.id,
+        after: sql`json_object('received', ${raw.length},
+          'added', (SELECT count(*) FROM json_each(${list}) j WHERE NOT EXISTS (SELECT 1 FROM ${deprioritizedEmails} d WHERE d.event_id = ${event.id} AND d.email = j.value)),
+          'flagged', (SELECT count(*) FROM ${users} WHERE role = 'student' AND deprioritized = 0 AND email IN ${listed}))`,
+      }),
+      db
+        .insert(deprioritizedEmails)
+        .select(sql`SELECT ${event.id} AS event_id, value AS email, ${new Date().toISOString()} AS added_at FROM json_each(${list}) WHERE true`)
+        .onConflictDoNothing()
+        .returning({ email: deprioritizedEmails.email }),
+      db
+        .update(users)
+        .set({ deprioritized: true, updatedAt: new Date().toISOString() })
+        .where(and(eq(users.role, "student"), eq(users.deprioritized, false), sql`${users.email} IN ${listed}`))
+        .returning({ id: users.id }),
+    ]);
     invalidateEventContext();
-    return c.json({ flagged, added: fresh.length, unchanged: emails.length - fresh.length, total: already.size + fresh.length } satisfies DeprioritizedImport);
+    const total = await db.$count(deprioritizedEmails, eq(deprioritizedEmails.eventId, event.id));
+    return c.json({ flagged: flagged.length, added: added.length, unchanged: emails.length - added.length, total } satisfies DeprioritizedImport);
   })
   .get("/metrics", async (c) => {
     const event = await activeEvent(c.var.db);

@@ -4,10 +4,10 @@ import { z } from "zod";
 import type { AuthedEnv } from "../env.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
-import { callDo, studentStub } from "../lib/student-stub.ts";
+import { callObject, studentStub } from "../lib/objects.ts";
 import { valid } from "../lib/validate.ts";
 import { currentPhase } from "../domain/rules.ts";
-import { requireRole } from "../middleware/auth.ts";
+import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
 
 const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
@@ -20,7 +20,7 @@ const idempotencyKey = z
 
 export const bookingRoutes = new Hono<AuthedEnv>()
   .use(requireRole("student"))
-  .post("/", valid("json", bookSchema), async (c) => {
+  .post("/", requireVerifiedEmail, valid("json", bookSchema), async (c) => {
     const receivedAt = Date.now();
     const { slotId } = c.req.valid("json");
     const keyCheck = idempotencyKey.safeParse(c.req.header("idempotency-key") ?? null);
@@ -31,10 +31,8 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     if (!found) throw notFound("No such slot at this event.");
     const { ctx, slot } = found;
     const e = ctx.event;
-    const out = await callDo(async () =>
+    const out = await callObject(async () =>
       await studentStub(c.env, e.id, user.id).book({
-        eventId: e.id,
-        studentId: user.id,
         slot,
         policy: {
           phase: currentPhase(ctx.windows, Date.now()),
@@ -48,7 +46,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         receivedAt,
       }),
     );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     return c.json({ booking: out.booking }, 201);
   })
   .get("/", valid("query", listQuery), async (c) => {
@@ -56,7 +54,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
-    const bookings = await callDo(() => studentStub(c.env, eventId, c.var.user.id).list(all));
+    const bookings = await callObject(() => studentStub(c.env, eventId, c.var.user.id).list(all));
     c.header("Cache-Control", "no-store");
     return c.json({ bookings });
   })
@@ -65,14 +63,12 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
-    const out = await callDo(async () =>
+    const out = await callObject(async () =>
       await studentStub(c.env, eventId, c.var.user.id).cancel({
-        eventId,
-        studentId: c.var.user.id,
         bookingId: id,
         cancelDeadline: ctx.cancelDeadline,
       }),
     );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details);
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     return c.json({ booking: out.booking });
   });

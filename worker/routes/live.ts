@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { publicCatalogue } from "../lib/public-reads.ts";
-import { liveStub } from "../lib/student-stub.ts";
+import { liveStub } from "../lib/objects.ts";
 
 export const liveRoutes = new Hono<AppEnv>().get("/live", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket")

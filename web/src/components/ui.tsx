@@ -28,6 +28,9 @@ export function errorText(e: unknown): string {
     if (e.code === "forbidden") return t("error.forbidden");
     if (e.code === "not_found") return t("error.notFound");
     if (e.code === "payload_too_large") return t("error.tooLarge");
+    if (e.code === "email_unverified") return t("error.emailUnverified");
+    if (e.code === "email_not_allowed") return t("error.emailNotAllowed");
+    if (e.code === "invalid_token") return t("error.invalidToken");
     if (e.status >= 500) return t("error.server");
     return e.message;
   }

@@ -1,6 +1,6 @@
 // Who is logged in. The last known user is kept in localStorage so the first render never waits
 // for the API; /api/me confirms it (the session itself is the httpOnly cookie).
-import type { AuthResponse, User } from "../../../worker/domain/contract.ts";
+import type { AcceptedResponse, AuthResponse, Lang, User } from "../../../worker/domain/contract.ts";
 import { api, setUnauthenticatedHandler } from "./api.ts";
 import { saved, store } from "./store.ts";
 
@@ -29,11 +29,24 @@ export async function login(email: string, password: string): Promise<User> {
   return r.user;
 }
 
-export async function signup(body: { email: string; password: string; fullName: string; role: "student" | "company"; companyName?: string }): Promise<User> {
-  const r = await api<AuthResponse>("POST", "/auth/signup", body);
+/** 202 whether or not the address is known: the next step is always the inbox. */
+export async function signup(body: { email: string; password: string; fullName: string; role: "student" | "company"; companyName?: string; lang: Lang }): Promise<void> {
+  await api<AcceptedResponse>("POST", "/auth/signup", body);
+}
+
+/** The routes that answer `{user, token}` log the person in (the cookie is set by the server). */
+async function sessionFrom(path: string, body: object): Promise<User> {
+  const r = await api<AuthResponse>("POST", path, body);
   remember(r.user);
   return r.user;
 }
+
+export const verifyEmail = (token: string) => sessionFrom("/auth/verify", { token });
+export const resetPassword = (token: string, password: string) => sessionFrom("/auth/password/reset", { token, password });
+export const acceptInvitation = (token: string, password: string, fullName: string) => sessionFrom("/auth/invitations/accept", { token, password, fullName });
+export const changePassword = (currentPassword: string, newPassword: string) => sessionFrom("/me/password", { currentPassword, newPassword });
+export const forgotPassword = (email: string) => api<AcceptedResponse>("POST", "/auth/password/forgot", { email });
+export const resendVerification = () => api<AcceptedResponse>("POST", "/auth/verify/resend");
 
 export async function logout(): Promise<void> {
   await api("POST", "/auth/logout").catch(() => {});

@@ -1,4 +1,5 @@
-// The companies as the career office sees them (verification per event), and verifying one.
+// The companies as the career office sees them (verification per event), and verifying one;
+// the invitation and merge dialogs are in use-company-admin.ts.
 import { useEffect, useState } from "preact/hooks";
 import type { AdminCompany } from "../../../worker/domain/contract.ts";
 import { api, get } from "./api.ts";
@@ -14,6 +15,7 @@ export function useAdminCompanies() {
     list,
     error,
     setError,
+    reload: load,
     verify: async (c: AdminCompany, verified: boolean) => {
       await api("POST", `/admin/companies/${c.id}/verify`, { verified });
       await load();

@@ -1,9 +1,10 @@
-// Log in and sign up (students, or recruiters creating their company).
+// Log in and sign up (students, or recruiters creating their company). Signup ends on "check your
+// inbox" whether or not the address was known: the mail says which (no enumeration).
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { Alert, Field, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
 import { ApiFailure, fieldMessages } from "../lib/api.ts";
-import { useT } from "../lib/i18n.ts";
+import { lang, useT } from "../lib/i18n.ts";
 import { homeOf, login, signup } from "../lib/session.ts";
 
 const safeNext = (next: string | undefined) => (next && next.startsWith("/") && !next.startsWith("//") ? next : null);
@@ -48,6 +49,9 @@ export function Login() {
           </button>
         </form>
         <p class="auth-switch">
+          <a href="/forgot-password">{t("auth.forgot")}</a>
+        </p>
+        <p class="auth-switch">
           {t("auth.noAccount")} <a href="/signup">{t("auth.signupLink")}</a>
         </p>
       </div>
@@ -58,7 +62,7 @@ export function Login() {
 export function Signup() {
   const t = useT();
   usePageTitle(t("auth.signupTitle"));
-  const { route } = useLocation();
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const [role, setRole] = useState<"student" | "company">("student");
   const [form, setForm] = useState({ fullName: "", email: "", password: "", companyName: "" });
   const [busy, setBusy] = useState(false);
@@ -71,11 +75,11 @@ export function Signup() {
     setError(null);
     setFields({});
     try {
-      const user = await signup({ role, fullName: form.fullName, email: form.email, password: form.password, ...(role === "company" ? { companyName: form.companyName } : {}) });
-      route(homeOf(user));
+      await signup({ role, fullName: form.fullName, email: form.email, password: form.password, lang: lang.get(), ...(role === "company" ? { companyName: form.companyName } : {}) });
+      setSentTo(form.email.trim());
     } catch (err) {
       const f = fieldMessages(err);
-      if (err instanceof ApiFailure && err.code === "conflict") f.email = t("auth.taken");
+      if (err instanceof ApiFailure && err.code === "email_not_allowed") f.email = t("error.emailNotAllowed");
       setFields(f);
       setError(Object.keys(f).length ? t("auth.fixFields") : errorText(err));
     } finally {
@@ -83,6 +87,7 @@ export function Signup() {
     }
   };
   const err = (k: string) => fields[k];
+  if (sentTo) return <CheckInbox email={sentTo} />;
   return (
     <main id="main" class="page auth">
       <div class="card auth-card">
@@ -106,7 +111,7 @@ export function Signup() {
               <input id="companyName" autoComplete="organization" required value={form.companyName} onInput={set("companyName")} aria-invalid={!!err("companyName")} />
             </Field>
           )}
-          <Field id="email" label={t("auth.email")} error={err("email")}>
+          <Field id="email" label={t("auth.email")} error={err("email")} hint={role === "student" ? t("auth.schoolAddress") : undefined}>
             <input id="email" type="email" autoComplete="email" required value={form.email} onInput={set("email")} aria-invalid={!!err("email")} />
           </Field>
           <Field id="password" label={t("auth.password")} error={err("password")} hint={t("auth.passwordHint")}>
@@ -118,6 +123,23 @@ export function Signup() {
             {t("auth.signupButton")}
           </button>
         </form>
+        <p class="auth-switch">
+          {t("auth.haveAccount")} <a href="/login">{t("auth.loginLink")}</a>
+        </p>
+      </div>
+    </main>
+  );
+}
+
+function CheckInbox({ email }: { email: string }) {
+  const t = useT();
+  usePageTitle(t("auth.checkInboxTitle"));
+  return (
+    <main id="main" class="page auth">
+      <div class="card auth-card">
+        <h1>{t("auth.checkInboxTitle")}</h1>
+        <Alert kind="success">{t("auth.checkInboxBody", { email })}</Alert>
+        <p class="muted small">{t("auth.checkInboxSpam")}</p>
         <p class="auth-switch">
           {t("auth.haveAccount")} <a href="/login">{t("auth.loginLink")}</a>
         </p>

@@ -1,6 +1,7 @@
 // The student's profile: who they are and their CV (PDF, at most 5 MB), replaceable and
 // deletable (lib/use-cv.ts).
 import { useRef, useState } from "preact/hooks";
+import { ChangePassword, MailPreferences } from "../components/AccountSettings.tsx";
 import { Alert, Confirm, Skeleton, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
 import { bytes, dateTime } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";
@@ -107,6 +108,8 @@ export function Profile() {
         </div>
         <div aria-live="polite">{message && <Alert kind={message.kind}>{message.text}</Alert>}</div>
       </section>
+      <MailPreferences />
+      <ChangePassword />
       <Confirm open={confirmDelete} title={t("profile.deleteTitle")} confirm={t("profile.delete")} danger busy={busy} onConfirm={() => void remove()} onClose={() => setConfirmDelete(false)}>
         <p>{t("profile.deleteBody")}</p>
       </Confirm>

@@ -8,7 +8,7 @@ import { bookings, cancel } from "../lib/bookings.ts";
 import { catalogue, companyName } from "../lib/catalogue.ts";
 import { event } from "../lib/event.ts";
 import { dateTime, eventDay, time } from "../lib/format.ts";
-import { scheduleIcs } from "../lib/ics.ts";
+import { icsCalendar } from "../../../worker/domain/ics.ts";
 import { useT } from "../lib/i18n.ts";
 import { useStore } from "../lib/store.ts";
 import { Icon } from "../components/Icon.tsx";
@@ -39,7 +39,10 @@ export function Schedule() {
   };
   const ics = () => {
     if (!list || !e) return;
-    const text = scheduleIcs(list, companyName, e.name, (c) => t("schedule.icsTitle", { company: c }));
+    const text = icsCalendar(
+      e.name,
+      list.map((b) => ({ uid: b.id, startsAt: b.startsAt, endsAt: b.endsAt, summary: t("schedule.icsTitle", { company: companyName(b.companyId) }) })),
+    );
     saveBlob(new Blob([text], { type: "text/calendar;charset=utf-8" }), `${e.name.replace(/[^\w-]+/g, "-").toLowerCase()}.ics`);
   };
   const deadline = e?.cancelDeadline;

@@ -1,18 +1,22 @@
-// Company verification for the active event: the ones awaiting verification come first
-// (lib/use-admin-companies.ts).
+// Company verification for the active event (the ones awaiting verification come first), recruiter
+// invitations and the merge of a duplicate (lib/use-admin-companies.ts, lib/use-company-admin.ts).
 import { useState } from "preact/hooks";
 import type { AdminCompany } from "../../../../worker/domain/contract.ts";
-import { Alert, Empty, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
+import { Alert, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { dateTime } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
 import { useAdminCompanies } from "../../lib/use-admin-companies.ts";
+import { useCompanyAdmin } from "../../lib/use-company-admin.ts";
 
 export function Companies() {
   const t = useT();
   usePageTitle(t("companies.title"));
-  const { list, error, setError, verify: setVerified } = useAdminCompanies();
+  const { list, error, setError, reload, verify: setVerified } = useAdminCompanies();
   const [busy, setBusy] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
+  const admin = useCompanyAdmin(reload);
+  const [inviteEmail, setInviteEmail] = useState("");
+  const [into, setInto] = useState("");
 
   const verify = async (c: AdminCompany, verified: boolean) => {
     setBusy(c.id);
@@ -50,13 +54,68 @@ export function Companies() {
                 {c.verifiedAt ? ` · ${t("companies.since", { when: dateTime(c.verifiedAt) })}` : ""}
               </p>
             </div>
+            <div class="row-actions">
+            <button type="button" class="btn btn-small btn-ghost" onClick={() => admin.open({ kind: "invite", id: c.id, name: c.name })}>
+              {t("companies.invite")}
+            </button>
+            {c.slots === 0 && (list?.length ?? 0) > 1 && (
+              <button type="button" class="btn btn-small btn-ghost" onClick={() => { setInto(""); admin.open({ kind: "merge", id: c.id, name: c.name }); }}>
+                {t("companies.merge")}
+              </button>
+            )}
             <button type="button" class={`btn btn-small ${c.verified ? "btn-ghost" : "btn-primary"}`} disabled={busy !== null} onClick={() => void verify(c, !c.verified)} aria-label={`${c.verified ? t("companies.unverify") : t("companies.verify")} ${c.name}`}>
               {busy === c.id && <Spinner />}
               {c.verified ? t("companies.unverify") : t("companies.verify")}
             </button>
+            </div>
           </li>
         ))}
       </ul>
+      <Confirm
+        open={admin.dialog?.kind === "invite"}
+        title={`${t("companies.invite")} — ${admin.dialog?.name ?? ""}`}
+        confirm={t("companies.inviteButton")}
+        busy={admin.busy}
+        onClose={() => admin.open(null)}
+        onConfirm={async () => {
+          const inv = admin.dialog && (await admin.invite(admin.dialog.id, inviteEmail.trim()));
+          if (inv) {
+            setMsg(t("companies.invited", { email: inv.email }));
+            setInviteEmail("");
+          }
+        }}
+      >
+        <Field id="invite-email" label={t("companies.inviteEmail")}>
+          <input id="invite-email" type="email" value={inviteEmail} onInput={(e) => setInviteEmail(e.currentTarget.value)} />
+        </Field>
+        {admin.error !== null && <Alert>{errorText(admin.error)}</Alert>}
+      </Confirm>
+      <Confirm
+        open={admin.dialog?.kind === "merge"}
+        title={t("companies.mergeTitle", { name: admin.dialog?.name ?? "" })}
+        confirm={t("companies.mergeButton")}
+        danger
+        busy={admin.busy}
+        onClose={() => admin.open(null)}
+        onConfirm={async () => {
+          const d = admin.dialog;
+          const kept = d && into ? await admin.merge(d.id, into) : null;
+          if (d && kept) setMsg(t("companies.merged", { name: d.name, into: kept.name }));
+        }}
+      >
+        <p>{t("companies.mergeBody", { name: admin.dialog?.name ?? "" })}</p>
+        <Field id="merge-into" label={t("companies.mergeInto")}>
+          <select id="merge-into" value={into} onChange={(e) => setInto(e.currentTarget.value)}>
+            <option value="" />
+            {sorted.filter((c) => c.id !== admin.dialog?.id).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {admin.error !== null && <Alert>{errorText(admin.error)}</Alert>}
+      </Confirm>
     </main>
   );
 }

@@ -134,6 +134,12 @@ export function EventConfigPage() {
           <p class="muted small">{t("config.liveLead")}</p>
           <div class="grid-3 grid-fill">{input("liveMaxSockets", "number", { min: 1 })}</div>
         </fieldset>
+        <fieldset class="card">
+          <legend>{t("nav.accounts")}</legend>
+          <Field id="f-studentEmailDomains" label={t("config.studentEmailDomains")} error={fields.studentEmailDomains ?? Object.entries(fields).find(([k]) => k.startsWith("studentEmailDomains."))?.[1]} hint={t("config.studentEmailDomainsHint")}>
+            <input id="f-studentEmailDomains" value={f?.studentEmailDomains ?? ""} disabled={!f} onInput={set("studentEmailDomains")} placeholder="student.school.be" />
+          </Field>
+        </fieldset>
         <div aria-live="polite">{msg && <Alert kind={msg.kind}>{msg.text}</Alert>}</div>
         <div class="actions">
           <button class="btn btn-primary" disabled={!f || saving}>

@@ -1,5 +1,6 @@
 // Live monitoring: fill rate, bookings per minute, attempts by refusal code, p95, live
-// connections; updated through the live channel (lib/use-monitor.ts), not a 5 s poll.
+// connections, updated through the live channel (lib/use-monitor.ts), not a 5 s poll; then the
+// alerts (AlertsPanel.tsx).
 import { Alert, errorText, usePageTitle } from "../../components/ui.tsx";
 import { LiveBadge } from "../../components/LiveBadge.tsx";
 import { downloadFrom } from "../../lib/api.ts";
@@ -8,6 +9,7 @@ import { useT } from "../../lib/i18n.ts";
 import { codeLabel } from "../../lib/labels.ts";
 import { useMonitor } from "../../lib/use-monitor.ts";
 import { Icon } from "../../components/Icon.tsx";
+import { AlertsPanel } from "./AlertsPanel.tsx";
 
 export function Monitor() {
   const t = useT();
@@ -91,6 +93,7 @@ export function Monitor() {
           )}
         </section>
       </div>
+      <AlertsPanel />
     </main>
   );
 }

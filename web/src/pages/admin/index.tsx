@@ -1,5 +1,6 @@
-// The career office (lazy-loaded): monitoring, configuration, companies, slots, list, audit.
+// The career office (lazy-loaded): monitoring, configuration, companies, accounts, slots, list, audit.
 import { useLocation } from "preact-iso";
+import { Accounts } from "./Accounts.tsx";
 import { Audit } from "./Audit.tsx";
 import { Companies } from "./Companies.tsx";
 import { Deprioritized } from "./Deprioritized.tsx";
@@ -10,6 +11,7 @@ import { Slots } from "./Slots.tsx";
 const PAGES: Record<string, () => preact.JSX.Element> = {
   "/admin/event": EventConfigPage,
   "/admin/companies": Companies,
+  "/admin/accounts": Accounts,
   "/admin/slots": Slots,
   "/admin/deprioritized": Deprioritized,
   "/admin/audit": Audit,

@@ -1,0 +1,58 @@
+// The runtime's ceiling (issue #10): the least a booking can cost on this runtime, measured in
+// the same workerd, from the same load process over the same connections as the app. HTTP → the
+// app's own JWT check → a Durable Object per student → a Durable Object per slot, each doing one
+// SQLite insert, → a JSON answer. No rules, no outbox, no D1: ours ÷ this is what our code costs.
+// Bench-only; bundled by wrangler from bench/ceiling/wrangler.toml, never part of the app.
+import { DurableObject } from "cloudflare:workers";
+import { readSession } from "../../worker/lib/jwt.ts";
+
+interface CeilingEnv {
+  JWT_SECRET: string;
+  CEILING_STUDENT: DurableObjectNamespace<CeilingStudent>;
+  CEILING_SLOT: DurableObjectNamespace<CeilingSlot>;
+}
+
+abstract class OneTable extends DurableObject<CeilingEnv> {
+  protected readonly sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: CeilingEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {
+      this.sql.exec("CREATE TABLE IF NOT EXISTS rows (id TEXT PRIMARY KEY, other TEXT NOT NULL, at INTEGER NOT NULL)");
+    });
+  }
+
+  protected insert(id: string, other: string): void {
+    this.sql.exec("INSERT INTO rows (id, other, at) VALUES (?, ?, ?)", id, other, Date.now());
+  }
+}
+
+export class CeilingSlot extends OneTable {
+  take(id: string, studentId: string): { ok: true } {
+    this.insert(id, studentId);
+    return { ok: true };
+  }
+}
+
+export class CeilingStudent extends OneTable {
+  async book(target: string): Promise<{ id: string; target: string }> {
+    const id = crypto.randomUUID();
+    this.insert(id, target);
+    await this.env.CEILING_SLOT.getByName(target).take(id, this.ctx.id.toString());
+    return { id, target };
+  }
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const header = request.headers.get("authorization");
+    const user = header?.startsWith("Bearer ") ? await readSession(header.slice(7), env.JWT_SECRET) : null;
+    if (header && !user) return Response.json({ error: { code: "unauthenticated" } }, { status: 401 });
+    // The second object: the slot of a booking, else the path (cancellations and catalogue reads).
+    let target = url.pathname;
+    if (request.method === "POST") target = ((await request.json()) as { slotId?: string }).slotId ?? target;
+    const booking = await env.CEILING_STUDENT.getByName(user?.id ?? url.pathname).book(target);
+    return Response.json({ booking }, { status: request.method === "POST" ? 201 : 200 });
+  },
+} satisfies ExportedHandler<CeilingEnv>;

@@ -1,0 +1,87 @@
+// What crosses the RPC boundary of the Durable Objects: their inputs and outputs, as types only.
+// The Worker, the tests and the objects import these; nobody outside durable-objects/ imports a
+// class for its types. Names and stubs live in worker/lib/objects.ts.
+import type { Booking, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
+import type { BookingPolicy } from "../worker/domain/rules.ts";
+
+/** A slot as a booking decision needs it (the Worker's cached copy of D1's row). */
+export interface SlotInfo {
+  id: string;
+  companyId: string;
+  startsAt: number;
+  endsAt: number;
+  capacity: number;
+}
+
+/** StudentDO.book's input: an object, so that callers may add fields (the draw's origin, ...). */
+export interface BookInput {
+  slot: SlotInfo;
+  policy: BookingPolicy;
+  idempotencyKey: string | null;
+  /** When the Worker received the request (epoch ms), for the attempt's response time. */
+  receivedAt: number;
+}
+
+export interface CancelInput {
+  bookingId: string;
+  cancelDeadline: number | null;
+}
+
+/** A refusal or a fault the object handled; `retryAfter` (seconds) when trying again later may succeed. */
+export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails; retryAfter?: number };
+export type BookingOutcome = { ok: true; booking: Booking } | Failure;
+
+/** A booking's life in its StudentDO; D1 only ever sees confirmed and cancelled. */
+export type BookingState = "pending" | "confirmed" | "cancelling" | "cancelled";
+
+export interface StudentState {
+  bookings: (Omit<Booking, "status"> & { status: BookingState })[];
+  /** Records owed to D1 (waiting, or retrying after a refusal). */
+  outbox: number;
+  /** Records D1 refused for good after their retries: reconcile reports them. */
+  deadLetters: number;
+}
+
+/** Where crash tests abort a StudentDO: after each commit of the booking path and of a cancellation. */
+export type StudentFaultStep = "held" | "seated" | "confirmed" | "delivered" | "cancelling" | "released";
+
+export type TakeResult =
+  | { ok: true; taken: number }
+  | { ok: false; code: "slot_full" | "already_booked" | "released" | "slot_closed"; taken: number };
+
+/** What a StudentDO asks of a SlotDO (its stub; fault tests swap in a failing one). */
+export interface SlotCalls {
+  /** `eventId`: which live hub the slot tells about the change (live-notify.ts). */
+  take(bookingId: string, studentId: string, capacity: number, heldAt: number, eventId?: string): Promise<TakeResult>;
+  settle(bookingId: string, studentId: string): Promise<"seated" | "absent">;
+  release(bookingId: string, studentId: string): Promise<{ released: boolean; taken: number }>;
+}
+
+export type SlotFaultStep = "seated";
+
+export interface SlotState {
+  taken: number;
+  retired: boolean;
+  seats: { bookingId: string; studentId: string; state: "seated" | "released"; at: number }[];
+}
+
+/** One student's records for D1, as JSON arrays of rows in D1's column order (cheap to pass on). */
+export interface Parcel {
+  /** [id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason][] */
+  bookings: string;
+  /** [id, eventId, studentId, slotId, success, errorCode, errorMessage, responseTimeMs, attemptedAt, latencyBucket][] */
+  attempts: string;
+}
+
+/** What became of a parcel: written (some records possibly refused for good by D1), or not at all. */
+export type ParcelVerdict = { ok: true; refused: { ids: string[]; error: string }[] } | { ok: false; error: string };
+
+export interface RecorderState {
+  /** Parcels waiting for the next D1 batch. */
+  waiting: number;
+  batches: number;
+  /** Consecutive failed D1 batches. */
+  failures: number;
+  /** Records acknowledged to students that D1 does not hold yet, as this recorder last saw them (its failed parcels). */
+  unwritten: number;
+}

@@ -1,0 +1,319 @@
+// A StudentDO's storage: its bookings and its attempts, in SQLite, with the bookings mirrored in
+// memory (a student holds a handful; every decision reads them all). The rows are also the outbox:
+// a booking whose state D1 has not seen yet, or a decided attempt not yet written, is owed (`out`),
+// and the Outbox delivers exactly those, so nothing is copied into a queue of its own.
+//
+// (`out` of a row: see student-schema.ts.)
+import type { ErrorDetails } from "../worker/domain/contract.ts";
+import type { ActiveBooking } from "../worker/domain/rules.ts";
+import type { BookingState, Failure, SlotInfo } from "./api.ts";
+import { latencyBucket, packBooking } from "./d1-sink.ts";
+import { REFUSED_TRIES, backoffMs, type OutboxSource } from "./outbox.ts";
+import { migrate } from "./sql-migrations.ts";
+import { DEAD, OWED, SENT, STUDENT_SCHEMA } from "./student-schema.ts";
+
+/** How long an idempotency key answers with its first outcome. */
+export const KEY_TTL_MS = 24 * 3_600_000;
+
+// A type, not an interface: SqlStorage's row type needs an index signature.
+export type BookingRec = {
+  id: string;
+  slot_id: string;
+  company_id: string;
+  starts_at: number;
+  ends_at: number;
+  phase: number;
+  status: BookingState;
+  created_at: number;
+  updated_at: number;
+  cancelled_at: number | null;
+  cancel_reason: string | null;
+  out: number;
+  tries: number;
+  retry_at: number | null;
+};
+
+interface AttemptRec {
+  id: string;
+  slot_id: string;
+  code: string;
+  message: string | null;
+  received_at: number;
+  answered_at: number;
+  keyed: boolean;
+  tries: number;
+  retry_at: number | null;
+}
+
+/** A record owed to D1: a booking's current state, or a decided attempt. */
+export type OutRecord = { id: string; booking: BookingRec } | { id: string; attempt: AttemptRec };
+
+/** An attempt found by its idempotency key. */
+export interface KeyedAttempt {
+  slotId: string;
+  bookingId: string | null;
+  /** null while its hold is undecided. */
+  code: string | null;
+  message: string | null;
+  details: ErrorDetails | null;
+}
+
+export interface Outcome {
+  slotId: string;
+  bookingId: string | null;
+  key: string | null;
+  receivedAt: number;
+  out: { ok: true } | Failure;
+  /** A fault, not an answer: the key is released so that a retry tries again. */
+  transient?: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class StudentStore implements OutboxSource<OutRecord> {
+  private readonly sql: SqlStorage;
+  private readonly eventId: string;
+  private readonly studentId: string;
+  private readonly bookings = new Map<string, BookingRec>();
+  private readonly owedAttempts = new Map<string, AttemptRec>();
+  /** Holds whose attempt row was written with them (keyed holds), by booking id. */
+  private readonly undecided = new Set<string>();
+  /** Created just now: nothing to load, nothing owed from before. */
+  readonly fresh: boolean;
+  /** The oldest attempt kept only for its idempotency key (null: none), for pruning. */
+  private oldestKept: number | null = null;
+
+  constructor(storage: DurableObjectStorage, ids: { eventId: string; studentId: string }) {
+    this.sql = storage.sql;
+    this.eventId = ids.eventId;
+    this.studentId = ids.studentId;
+    this.fresh = migrate(storage, STUDENT_SCHEMA);
+    if (this.fresh) return;
+    for (const r of this.sql.exec<BookingRec>("SELECT * FROM bookings ORDER BY created_at").toArray()) this.bookings.set(r.id, { ...r });
+    for (const a of this.sql
+      .exec<{ id: string; slot_id: string; booking_id: string | null; code: string | null; message: string | null; received_at: number; answered_at: number | null; keyed: number; out: number; tries: number; retry_at: number | null }>(
+        "SELECT id, slot_id, booking_id, code, message, received_at, answered_at, idem_key IS NOT NULL AS keyed, out, tries, retry_at FROM attempts WHERE out IN (0, 1)",
+      )
+      .toArray()) {
+      if (a.out === 0 && a.booking_id) this.undecided.add(a.booking_id);
+      else if (a.out === OWED && a.code) this.owedAttempts.set(a.id, { ...a, code: a.code, answered_at: a.answered_at ?? a.received_at, keyed: a.keyed === 1 });
+    }
+    this.oldestKept = this.sql.exec<{ at: number | null }>(`SELECT min(received_at) AS at FROM attempts WHERE out = ${SENT}`).one().at;
+  }
+
+  // ---- reads (memory) ----------------------------------------------------------------------
+
+  get(id: string): BookingRec | undefined {
+    return this.bookings.get(id);
+  }
+
+  all(): BookingRec[] {
+    return [...this.bookings.values()];
+  }
+
+  /** Bookings that still hold their place: pending, confirmed or being cancelled. */
+  active(): ActiveBooking[] {
+    const out: ActiveBooking[] = [];
+    for (const r of this.bookings.values())
+      if (r.status !== "cancelled") out.push({ id: r.id, slotId: r.slot_id, companyId: r.company_id, startsAt: r.starts_at, endsAt: r.ends_at, phase: r.phase === 1 ? 1 : 2 });
+    return out;
+  }
+
+  /** Holds and cancellations a crash may have left unfinished. */
+  open(): BookingRec[] {
+    return this.all().filter((r) => r.status === "pending" || r.status === "cancelling");
+  }
+
+  hasOpen(): boolean {
+    for (const r of this.bookings.values()) if (r.status === "pending" || r.status === "cancelling") return true;
+    return false;
+  }
+
+  findKey(key: string, now: number): KeyedAttempt | undefined {
+    const r = this.sql
+      .exec<{ slot_id: string; booking_id: string | null; code: string | null; message: string | null; details: string | null }>(
+        // The newest within the key's lifetime: an expired use of the same key may linger until pruned.
+        "SELECT slot_id, booking_id, code, message, details FROM attempts WHERE idem_key = ? AND received_at >= ? ORDER BY rowid DESC LIMIT 1",
+        key,
+        now - KEY_TTL_MS,
+      )
+      .toArray()[0];
+    return r && { slotId: r.slot_id, bookingId: r.booking_id, code: r.code, message: r.message, details: r.details === null ? null : (JSON.parse(r.details) as ErrorDetails) };
+  }
+
+  // ---- writes (SQL first, then memory) -------------------------------------------------------
+
+  /** A hold before SlotDO is asked; with a key, its undecided attempt too, so a retry finds it. */
+  hold(id: string, slot: SlotInfo, phase: 1 | 2, key: string | null, receivedAt: number, now: number): void {
+    const r: BookingRec = {
+      id, slot_id: slot.id, company_id: slot.companyId, starts_at: slot.startsAt, ends_at: slot.endsAt, phase,
+      status: "pending", created_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, out: 0, tries: 0, retry_at: null,
+    };
+    this.sql.exec(
+      "INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, phase, now, now,
+    );
+    if (key) {
+      this.sql.exec(
+        "INSERT INTO attempts (id, idem_key, slot_id, booking_id, received_at) VALUES (?, ?, ?, ?, ?)",
+        crypto.randomUUID(), key, slot.id, id, receivedAt,
+      );
+      this.undecided.add(id);
+    }
+    this.bookings.set(id, r);
+  }
+
+  /** An attempt's answer, owed to D1 (and kept for its key, unless it was a fault). */
+  decide(o: Outcome, now: number): void {
+    const code = o.out.ok ? "ok" : o.out.code;
+    const message = o.out.ok ? null : o.out.message;
+    const details = !o.out.ok && o.out.details && o.key ? JSON.stringify(o.out.details) : null;
+    const id = crypto.randomUUID();
+    if (o.bookingId && this.undecided.delete(o.bookingId))
+      this.sql.exec(
+        `UPDATE attempts SET id = ?, code = ?, message = ?, details = ?, answered_at = ?, out = ${OWED}, idem_key = CASE WHEN ? THEN NULL ELSE idem_key END
+         WHERE booking_id = ? AND out = 0`,
+        id, code, message, details, now, o.transient ? 1 : 0, o.bookingId,
+      );
+    else
+      this.sql.exec(
+        `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${OWED})`,
+        id, o.transient ? null : o.key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
+      );
+    this.owedAttempts.set(id, { id, slot_id: o.slotId, code, message, received_at: o.receivedAt, answered_at: now, keyed: !!o.key && !o.transient, tries: 0, retry_at: null });
+  }
+
+  /** pending → confirmed, owed to D1. */
+  confirm(id: string, now: number): BookingRec {
+    this.sql.exec(`UPDATE bookings SET status = 'confirmed', updated_at = ?, out = ${OWED} WHERE id = ?`, now, id);
+    return this.patch(id, { status: "confirmed", updated_at: now, out: OWED });
+  }
+
+  /** A hold given up: it never was a booking, D1 never hears of it. */
+  drop(id: string): void {
+    this.sql.exec("DELETE FROM bookings WHERE id = ?", id);
+    this.bookings.delete(id);
+  }
+
+  cancelling(id: string, now: number): void {
+    this.sql.exec("UPDATE bookings SET status = 'cancelling', updated_at = ? WHERE id = ?", now, id);
+    this.patch(id, { status: "cancelling", updated_at: now });
+  }
+
+  cancelled(id: string, reason: string, now: number): BookingRec {
+    this.sql.exec(
+      `UPDATE bookings SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, updated_at = ?, out = ${OWED}, tries = 0, retry_at = NULL WHERE id = ? AND status = 'cancelling'`,
+      now, reason, now, id,
+    );
+    return this.patch(id, { status: "cancelled", cancelled_at: now, cancel_reason: reason, updated_at: now, out: OWED, tries: 0, retry_at: null });
+  }
+
+  private patch(id: string, p: Partial<BookingRec>): BookingRec {
+    const r = this.bookings.get(id)!;
+    Object.assign(r, p);
+    return r;
+  }
+
+  // ---- the outbox's source -------------------------------------------------------------------
+
+  due(now: number, limit: number): OutRecord[] {
+    const ready = (x: { out?: number; retry_at: number | null }) => x.retry_at === null || x.retry_at <= now;
+    const out: OutRecord[] = [];
+    // Bookings first, oldest change first: on one slot, "A cancelled" always precedes "B confirmed".
+    const owed = this.all().filter((b) => b.out === OWED && ready(b)).sort((a, b) => a.updated_at - b.updated_at);
+    // A copy: the booking may change while its delivery is under way (then the newer state stays owed).
+    for (const b of owed) if (out.length < limit) out.push({ id: b.id, booking: { ...b } });
+    for (const a of this.owedAttempts.values()) if (out.length < limit && ready(a)) out.push({ id: a.id, attempt: a });
+    return out;
+  }
+
+  /** The parcel a set of records travels in (api.ts Parcel). */
+  parcel(records: OutRecord[]): { bookings: string; attempts: string } {
+    const bookings: unknown[][] = [];
+    const attempts: unknown[][] = [];
+    for (const r of records) {
+      if ("booking" in r) {
+        const b = r.booking;
+        bookings.push(
+          packBooking({
+            id: b.id, eventId: this.eventId, slotId: b.slot_id, studentId: this.studentId, companyId: b.company_id,
+            startsAt: iso(b.starts_at), endsAt: iso(b.ends_at), phase: b.phase, status: b.status === "cancelled" ? "cancelled" : "confirmed",
+            createdAt: iso(b.created_at), updatedAt: iso(b.updated_at), cancelledAt: b.cancelled_at === null ? null : iso(b.cancelled_at), cancelReason: b.cancel_reason,
+          }),
+        );
+      } else {
+        const a = r.attempt;
+        const ms = Math.max(0, a.answered_at - a.received_at);
+        attempts.push([a.id, this.eventId, this.studentId, a.slot_id, a.code === "ok" ? 1 : 0, a.code === "ok" ? null : a.code, a.message, ms, iso(a.received_at), latencyBucket(ms)]);
+      }
+    }
+    return { bookings: JSON.stringify(bookings), attempts: JSON.stringify(attempts) };
+  }
+
+  delivered(records: OutRecord[], now: number): void {
+    const done: string[] = [];
+    const kept: string[] = [];
+    for (const r of records) {
+      if ("booking" in r) {
+        if (!this.unchanged(r.booking)) continue;
+        this.sql.exec("UPDATE bookings SET out = 0, tries = 0, retry_at = NULL WHERE id = ?", r.id);
+        this.patch(r.id, { out: 0, tries: 0, retry_at: null });
+      } else {
+        // A keyed attempt stays for its key's lifetime; the others are done.
+        if (r.attempt.keyed) {
+          kept.push(r.id);
+          this.oldestKept = Math.min(this.oldestKept ?? r.attempt.received_at, r.attempt.received_at);
+        } else done.push(r.id);
+        this.owedAttempts.delete(r.id);
+      }
+    }
+    const list = (ids: string[]) => ids.map(() => "?").join(", ");
+    if (done.length) this.sql.exec(`DELETE FROM attempts WHERE id IN (${list(done)})`, ...done);
+    if (kept.length) this.sql.exec(`UPDATE attempts SET out = ${SENT} WHERE id IN (${list(kept)})`, ...kept);
+    if (this.oldestKept !== null && this.oldestKept < now - KEY_TTL_MS) {
+      this.sql.exec(`DELETE FROM attempts WHERE out = ${SENT} AND received_at < ?`, now - KEY_TTL_MS);
+      this.oldestKept = this.sql.exec<{ at: number | null }>(`SELECT min(received_at) AS at FROM attempts WHERE out = ${SENT}`).one().at;
+    }
+  }
+
+  /** Whether the booking is still in the state that was sent (else the newer state is owed). */
+  private unchanged(sent: BookingRec): boolean {
+    return this.bookings.get(sent.id)?.updated_at === sent.updated_at;
+  }
+
+  refused(records: OutRecord[], error: string, now: number): void {
+    for (const r of records) {
+      if ("booking" in r && !this.unchanged(r.booking)) continue;
+      const x = "booking" in r ? this.bookings.get(r.id)! : r.attempt;
+      const tries = x.tries + 1;
+      const dead = tries >= REFUSED_TRIES;
+      const retryAt = dead ? null : now + backoffMs(tries);
+      const table = "booking" in r ? "bookings" : "attempts";
+      this.sql.exec(`UPDATE ${table} SET tries = ?, retry_at = ?, out = ? WHERE id = ?`, tries, retryAt, dead ? DEAD : OWED, r.id);
+      Object.assign(x, { tries, retry_at: retryAt, ...("booking" in r ? { out: dead ? DEAD : OWED } : {}) });
+      if (dead && !("booking" in r)) this.owedAttempts.delete(r.id);
+      if (dead) console.error(JSON.stringify({ level: "error", msg: "outbox record set aside (dead letter)", record: r.id, error }));
+    }
+  }
+
+  nextDue(now: number): number | null {
+    let next: number | null = null;
+    const consider = (x: { retry_at: number | null }) => {
+      const at = x.retry_at ?? now;
+      if (next === null || at < next) next = at;
+    };
+    for (const b of this.bookings.values()) if (b.out === OWED) consider(b);
+    for (const a of this.owedAttempts.values()) consider(a);
+    return next;
+  }
+
+  owedCount(): number {
+    let n = this.owedAttempts.size;
+    for (const b of this.bookings.values()) if (b.out === OWED) n++;
+    return n;
+  }
+
+  deadCount(): number {
+    return this.sql.exec<{ n: number }>(`SELECT (SELECT count(*) FROM bookings WHERE out = ${DEAD}) + (SELECT count(*) FROM attempts WHERE out = ${DEAD}) AS n`).one().n;
+  }
+}

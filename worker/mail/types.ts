@@ -1,0 +1,41 @@
+// What travels on the mail queue: the kind of message, who gets it, in which language, the facts
+// the template needs, and a dedupe key (one send per key, ever: worker/mail/consumer.ts).
+import type { Lang } from "../domain/contract.ts";
+
+export interface Interview {
+  companyName: string;
+  startsAt: string;
+  endsAt: string;
+  /** The company's booth or room, when it has one. */
+  booth?: string | null;
+}
+
+export interface MailData {
+  verify: { name: string; link: string };
+  account_exists: { name: string; loginLink: string; resetLink: string };
+  reset: { name: string; link: string };
+  invitation: { companyName: string; link: string; expiresAt: string };
+  booking_confirmed: { name: string; eventName: string; timeZone: string; bookingId: string; interview: Interview; link: string };
+  booking_cancelled: { name: string; eventName: string; timeZone: string; bookingId: string; interview: Interview; link: string };
+  draw_results: { name: string; eventName: string; timeZone: string; interviews: Interview[]; unmatched: number; link: string };
+  phase_reminder: { name: string; eventName: string; timeZone: string; phase: 1 | 2; opensAt: string; link: string };
+  interview_reminder: { name: string; eventName: string; timeZone: string; interviews: Interview[]; link: string };
+  company_withdrawn: { name: string; eventName: string; timeZone: string; companyName: string; interviews: Interview[]; link: string };
+}
+
+export type MailKind = keyof MailData;
+
+export type Mail = { [K in MailKind]: { kind: K; to: string; lang: Lang; data: MailData[K]; dedupeKey: string } }[MailKind];
+
+export interface Attachment {
+  filename: string;
+  type: string;
+  content: string;
+}
+
+export interface Rendered {
+  subject: string;
+  text: string;
+  links: string[];
+  attachments: Attachment[];
+}
