@@ -108,6 +108,20 @@ describe("cached public reads", () => {
     console.log(`# the booking showed after ${reads} read(s) past the ${FRESH_MS} ms lifetime`);
   });
 
+  it("an API write that changes the catalogue shows in the next read, within the fresh lifetime (a company merged away, a profile edited)", async () => {
+    const eventId = await createEvent({ phase: 2 });
+    const kept = await createCompany(eventId, { name: "Acme" });
+    const dup = await createCompany(eventId, { name: "ACME sa" });
+    const admin = await createUser({ role: "admin" });
+    const recruiter = await createUser({ role: "company", companyId: kept });
+    const names = async () => ((await api("GET", "/companies")).body.companies as { name: string }[]).map((c) => c.name).sort();
+    expect(await names()).toEqual(["ACME sa", "Acme"]);
+    expect((await api("POST", `/admin/companies/${dup}/merge`, { token: admin.token, body: { into: kept } })).status).toBe(200);
+    expect(await names()).toEqual(["Acme"]);
+    expect((await api("PATCH", "/company", { token: recruiter.token, body: { name: "Acme Group" } })).status).toBe(200);
+    expect(await names()).toEqual(["Acme Group"]);
+  });
+
   it("another isolate of the data centre is served the Cache API copy instead of reading D1", async () => {
     const scope = { url: "http://127.0.0.1/", waitUntil: (p: Promise<unknown>) => void p };
     const policy = { freshMs: 60_000, staleMs: 10_000 };

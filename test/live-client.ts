@@ -19,9 +19,9 @@ export async function waitFor(ok: () => boolean, what: string, ms = 20_000): Pro
   }
 }
 
-/** Opens the socket; the status is returned when the Worker refuses the upgrade. */
-export async function openLive(): Promise<{ ws: WebSocket } | { status: number; headers: Headers; body: any }> {
-  const res = await exports.default.fetch(new Request("http://127.0.0.1/api/live", { headers: { Upgrade: "websocket" } }));
+/** Opens the socket (with a browser's `headers` if given); the status is returned when the Worker refuses the upgrade. */
+export async function openLive(headers: Record<string, string> = {}): Promise<{ ws: WebSocket } | { status: number; headers: Headers; body: any }> {
+  const res = await exports.default.fetch(new Request("http://127.0.0.1/api/live", { headers: { ...headers, Upgrade: "websocket" } }));
   if (res.status !== 101 || !res.webSocket) return { status: res.status, headers: res.headers, body: await res.json().catch(() => null) };
   res.webSocket.accept();
   return { ws: res.webSocket };

@@ -1,7 +1,9 @@
 // GET /api/live as issue #14's binding contract says: a WebSocket, anonymous, JSON text frames;
 // subscribe → snapshot with seq → a seat message for every change; unknown messages ignored;
-// 503 + Retry-After past the event's socket ceiling; 426 for a plain GET.
+// 503 + Retry-After past the event's socket ceiling; 426 for a plain GET; a browser's upgrade
+// passes #11's request guards (the write guard concerns writes only).
 import { describe, expect, it } from "vitest";
+import { COOKIE } from "../worker/lib/jwt.ts";
 import { api, createCompany, createEvent, createSlots, createUser, updateEvent } from "./helpers.ts";
 import { LiveClient, openLive, waitFor } from "./live-client.ts";
 
@@ -93,6 +95,24 @@ describe("GET /api/live", () => {
     expect(frames[0].type).toBe("snapshot");
     expect(closed).toBe(false);
     r.ws.close();
+  });
+
+  it("a browser's upgrade from the site, with its session cookie and fetch metadata, passes the request guards and opens; writes to the path are still guarded", async () => {
+    const { a } = await setup();
+    const me = await createUser();
+    const browser = { Origin: "http://127.0.0.1", "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "websocket", Cookie: `${COOKIE}=${me.token}` };
+    const r = await openLive(browser);
+    if (!("ws" in r)) throw new Error(`upgrade refused: ${r.status} ${JSON.stringify(r.body)}`);
+    const frames: any[] = [];
+    r.ws.addEventListener("message", (e) => frames.push(JSON.parse(e.data as string)));
+    r.ws.send(JSON.stringify({ type: "subscribe", companyIds: [a] }));
+    await waitFor(() => frames.length > 0, "the snapshot");
+    expect(frames[0].type).toBe("snapshot");
+    r.ws.close();
+    const forged = await api("POST", "/live", { headers: { Origin: "https://evil.example", Cookie: `${COOKIE}=${me.token}` }, body: {} });
+    expect([forged.status, forged.body.error.code]).toEqual([403, "cross_origin"]);
+    const wrongType = await api("POST", "/live", { token: me.token, raw: "x", headers: { "content-type": "text/plain" } });
+    expect([wrongType.status, wrongType.body.error.code]).toEqual([415, "unsupported_media_type"]);
   });
 
   it("past the event's socket ceiling (D1 configuration) the upgrade answers 503 with Retry-After; the count reaches the monitor", async () => {
