@@ -107,10 +107,30 @@ export const applyMigrations = (t: Target, opts: { quiet?: boolean } = {}) =>
  * to the config file it is given, so for another state directory we hand it a minimal config in a
  * temporary directory whose `.wrangler/state` points at that state.
  */
+/**
+ * `wrangler d1 export` of a local D1 fails at once with SQLITE_BUSY when a running Worker (`npm
+ * start`) is writing that moment (its workerd sets no busy timeout): wait and try again, a few times.
+ */
+async function exportLocal(args: string[], opts: { cwd?: string } = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await wrangler(args, { quiet: true, ...opts });
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/SQLITE_BUSY|database is locked/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 export async function exportDatabase(t: Target, file: string): Promise<void> {
   const out = resolve(file);
-  if (t.remote || !t.persistTo) {
-    await wrangler(["d1", "export", DATABASE, ...(t.remote ? ["--remote"] : ["--local"]), "--output", out], { quiet: true });
+  if (t.remote) {
+    await wrangler(["d1", "export", DATABASE, "--remote", "--output", out], { quiet: true });
+    return;
+  }
+  if (!t.persistTo) {
+    await exportLocal(["d1", "export", DATABASE, "--local", "--output", out]);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "inf-export-"));
@@ -122,7 +142,7 @@ export async function exportDatabase(t: Target, file: string): Promise<void> {
       join(dir, "wrangler.toml"),
       `name = "inf-booking"\ncompatibility_date = "2026-11-01"\n[[d1_databases]]\nbinding = "${DATABASE}"\ndatabase_name = "${db.name}"\ndatabase_id = "${db.id}"\n`,
     );
-    await wrangler(["d1", "export", DATABASE, "--local", "--config", join(dir, "wrangler.toml"), "--output", out], { quiet: true, cwd: dir });
+    await exportLocal(["d1", "export", DATABASE, "--local", "--config", join(dir, "wrangler.toml"), "--output", out], { cwd: dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
