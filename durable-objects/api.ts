@@ -1,8 +1,8 @@
 // What crosses the RPC boundary of the Durable Objects: their inputs and outputs, as types only.
 // The Worker, the tests and the objects import these; nobody outside durable-objects/ imports a
 // class for its types. Names and stubs live in worker/lib/objects.ts.
-import type { Booking, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
-import type { BookingPolicy } from "../worker/domain/rules.ts";
+import type { Booking, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
+import type { BookingPolicy, CancelPolicy, OfficePolicy } from "../worker/domain/rules.ts";
 
 /** A slot as a booking decision needs it (the Worker's cached copy of D1's row). */
 export interface SlotInfo {
@@ -24,7 +24,24 @@ export interface BookInput {
 
 export interface CancelInput {
   bookingId: string;
-  cancelDeadline: number | null;
+  /** The Worker's clock, the event's deadline and cutoff. */
+  policy: CancelPolicy;
+}
+
+/** A cancellation on the student's behalf (the office, a recruiter, a withdrawal): no deadline applies. */
+export interface CancelForInput {
+  bookingId: string;
+  by: Exclude<CancelledBy, "student" | "move">;
+  reason: string;
+}
+
+/** The office moves a booking: the new seat is taken first, then the old one released. */
+export interface MoveInput {
+  bookingId: string;
+  slot: SlotInfo;
+  policy: OfficePolicy;
+  reason: string;
+  receivedAt: number;
 }
 
 /** A refusal or a fault the object handled; `retryAfter` (seconds) when trying again later may succeed. */
@@ -47,27 +64,47 @@ export type StudentFaultStep = "held" | "seated" | "confirmed" | "delivered" | "
 
 export type TakeResult =
   | { ok: true; taken: number }
-  | { ok: false; code: "slot_full" | "already_booked" | "released" | "slot_closed"; taken: number };
+  | { ok: false; code: "slot_full" | "slot_blocked" | "already_booked" | "released" | "slot_closed"; taken: number; capacity?: number };
+
+/** `take`'s options: the office may seat a student on a blocked slot, explicitly. */
+export interface TakeOptions {
+  ignoreBlock?: boolean;
+  /** The slot's event: which live hub the slot tells about the change (live-notify.ts). */
+  eventId?: string;
+}
 
 /** What a StudentDO asks of a SlotDO (its stub; fault tests swap in a failing one). */
 export interface SlotCalls {
-  /** `eventId`: which live hub the slot tells about the change (live-notify.ts). */
-  take(bookingId: string, studentId: string, capacity: number, heldAt: number, eventId?: string): Promise<TakeResult>;
+  take(bookingId: string, studentId: string, capacity: number, heldAt: number, opts?: TakeOptions): Promise<TakeResult>;
   settle(bookingId: string, studentId: string): Promise<"seated" | "absent">;
   release(bookingId: string, studentId: string): Promise<{ released: boolean; taken: number }>;
 }
 
 export type SlotFaultStep = "seated";
 
+/** A recruiter's or the office's change to a slot (SlotDO.adjust). */
+export interface SlotChange {
+  blocked?: boolean;
+  capacity?: number;
+}
+
+/** Refused if the capacity would seat fewer than are seated. */
+export type AdjustResult =
+  | { ok: true; taken: number; blocked: boolean; capacity: number | null }
+  | { ok: false; code: "capacity_below_taken"; taken: number };
+
 export interface SlotState {
   taken: number;
   retired: boolean;
+  blocked: boolean;
+  /** Set by `adjust`; null: the capacity D1's configuration passes with each take. */
+  capacity: number | null;
   seats: { bookingId: string; studentId: string; state: "seated" | "released"; at: number }[];
 }
 
 /** One student's records for D1, as JSON arrays of rows in D1's column order (cheap to pass on). */
 export interface Parcel {
-  /** [id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason][] */
+  /** [id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason, cancelledBy][] */
   bookings: string;
   /** [id, eventId, studentId, slotId, success, errorCode, errorMessage, responseTimeMs, attemptedAt, latencyBucket][] */
   attempts: string;

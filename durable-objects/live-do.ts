@@ -75,6 +75,7 @@ export class LiveDO extends DurableObject<Env> {
       const told = this.seats.meta("told");
       this.event = event ? (JSON.parse(event) as EventSummary | null) : null;
       this.told = told ? (JSON.parse(told) as LivePhase) : null;
+      this.seats.clock(Date.now(), this.event?.bookingCutoffMinutes ?? 0, true);
     });
     // Clients' keep-alive pings are answered without waking the hub.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -200,6 +201,7 @@ export class LiveDO extends DurableObject<Env> {
     this.event = src.event;
     this.seats.setMeta("event", JSON.stringify(src.event));
     const reshaped = this.seats.sync(src.slots);
+    this.seats.clock(this.lastSyncAt, src.event?.bookingCutoffMinutes ?? 0);
     if (o.checkSlots) await this.askQuietSlots(this.seats.suspects(src.slots, Date.now(), QUIET_MS));
     this.flush();
     if (reshaped) for (const ws of this.sockets.subscribed()) this.resnapshot(ws);
@@ -210,8 +212,8 @@ export class LiveDO extends DurableObject<Env> {
   private async askQuietSlots(ids: string[]): Promise<void> {
     for (const slotId of ids.slice(0, MAX_SUSPECTS_PER_CHECK)) {
       try {
-        const { taken } = await slotStub(this.env, slotId).inspect();
-        this.seats.apply({ slotId, taken, at: Date.now() });
+        const { taken, blocked, capacity } = await slotStub(this.env, slotId).inspect();
+        this.seats.apply({ slotId, taken, blocked, ...(capacity !== null ? { capacity } : {}), at: Date.now() });
       } catch (err) {
         this.warn("live check of a slot failed", err);
       }

@@ -13,9 +13,10 @@
 import { errorFields, logLine } from "../worker/lib/log.ts";
 import { liveStub, slotIdOfName } from "../worker/lib/objects.ts";
 
-/** What a slot reports: its seats, and its capacity when the slot itself changes it. */
+/** What a slot reports: its seats, whether it is blocked, and its capacity when the slot itself set one. */
 export interface SeatState {
   taken: number;
+  blocked?: boolean;
   capacity?: number;
 }
 

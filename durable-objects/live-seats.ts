@@ -13,6 +13,7 @@
 // company's `seq` is the seq of its last seat message, which the next one carries as `prevSeq`
 // (how a client notices it missed one). Synchronous: no I/O here, the hub coordinates.
 import type { LiveCompany, LiveSeatMessage, LiveSlot } from "../worker/domain/contract.ts";
+import { slotStarted } from "../worker/domain/rules.ts";
 import type { Schema } from "./sql-migrations.ts";
 
 /** What a SlotDO reports after a change (durable-objects/live-notify.ts). */
@@ -23,6 +24,8 @@ export interface SeatUpdate {
   at: number;
   /** Set by changes of capacity; otherwise the hub keeps D1's. */
   capacity?: number;
+  /** Whether the slot is blocked (no new seats); absent: unchanged. */
+  blocked?: boolean;
 }
 
 /** A slot as D1 lists it (verified companies only). */
@@ -31,12 +34,19 @@ export interface SlotSource {
   companyId: string;
   capacity: number;
   taken: number;
+  blocked: boolean;
+  /** Epoch ms. */
+  startsAt: number;
 }
 
 interface Row {
   companyId: string;
   capacity: number;
   taken: number;
+  blocked: boolean;
+  startsAt: number;
+  /** Started (or within the event's cutoff) at the last check: no seats on offer any more. */
+  started: boolean;
   /** Time of the last SlotDO update applied; 0 when only D1 ever told us. */
   at: number;
   seq: number;
@@ -52,12 +62,15 @@ const SLOTS_TABLE = `CREATE TABLE slots (
    )`;
 const META_TABLE = "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)";
 
+const DAY_COLUMNS = "ALTER TABLE slots ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0; ALTER TABLE slots ADD COLUMN starts_at INTEGER NOT NULL DEFAULT 0";
+
 export const LIVE_SEATS_SCHEMA: Schema = {
-  steps: [SLOTS_TABLE, META_TABLE],
-  fresh: `${SLOTS_TABLE}; ${META_TABLE}`,
+  steps: [SLOTS_TABLE, META_TABLE, DAY_COLUMNS],
+  fresh: `${SLOTS_TABLE}; ${META_TABLE}; ${DAY_COLUMNS}`,
 };
 
-const free = (r: Row) => Math.max(0, r.capacity - r.taken);
+/** The seats a slot still offers, as `seatsOnOffer` (worker/domain/rules.ts) counts them, with `started` as of the last check. */
+const free = (r: Row) => (r.blocked || r.started ? 0 : Math.max(0, r.capacity - r.taken));
 
 export class LiveSeats {
   private readonly slots = new Map<string, Row>();
@@ -70,10 +83,11 @@ export class LiveSeats {
   private readonly unsaved = new Set<string>();
   private seq = 0;
   private seqSaved = 0;
+  private cutoffMinutes = 0;
 
   constructor(private readonly sql: SqlStorage) {
-    for (const r of sql.exec<{ slot_id: string; company_id: string; capacity: number; taken: number; at: number; seq: number }>("SELECT * FROM slots"))
-      this.put(r.slot_id, { companyId: r.company_id, capacity: r.capacity, taken: r.taken, at: r.at, seq: r.seq });
+    for (const r of sql.exec<{ slot_id: string; company_id: string; capacity: number; taken: number; blocked: number; starts_at: number; at: number; seq: number }>("SELECT * FROM slots"))
+      this.put(r.slot_id, { companyId: r.company_id, capacity: r.capacity, taken: r.taken, blocked: r.blocked === 1, startsAt: r.starts_at, started: false, at: r.at, seq: r.seq });
     this.seq = this.seqSaved = Number(this.meta("seq") ?? "0");
   }
 
@@ -86,7 +100,7 @@ export class LiveSeats {
   persist(): void {
     for (const id of this.unsaved) {
       const r = this.slots.get(id);
-      if (r) this.sql.exec("UPDATE slots SET taken = ?, capacity = ?, at = ?, seq = ? WHERE slot_id = ?", r.taken, r.capacity, r.at, r.seq, id);
+      if (r) this.sql.exec("UPDATE slots SET taken = ?, capacity = ?, blocked = ?, starts_at = ?, at = ?, seq = ? WHERE slot_id = ?", r.taken, r.capacity, r.blocked ? 1 : 0, r.startsAt, r.at, r.seq, id);
     }
     this.unsaved.clear();
     if (this.seq !== this.seqSaved) this.setMeta("seq", String(this.seq));
@@ -110,6 +124,21 @@ export class LiveSeats {
     return ++this.seq;
   }
 
+  /**
+   * Re-evaluates which slots have started (within the event's cutoff): a slot that starts leaves
+   * its company's seats on offer, and its seat message (unchanged seats, new total) tells the
+   * clients. Called at each check; `quiet` (a wake-up) recomputes without messages.
+   */
+  clock(now: number, cutoffMinutes: number, quiet = false): void {
+    this.cutoffMinutes = cutoffMinutes;
+    for (const [id, r] of this.slots) {
+      const started = slotStarted(r.startsAt, now, cutoffMinutes);
+      if (started === r.started) continue;
+      r.started = started;
+      if (!quiet) this.dirty.add(id);
+    }
+  }
+
   /** Applies a SlotDO's report; false when the slot is unknown (it waits for a sync). */
   apply(u: SeatUpdate): boolean {
     const r = this.slots.get(u.slotId);
@@ -121,9 +150,11 @@ export class LiveSeats {
     if (u.at < r.at) return true;
     r.at = u.at;
     const capacity = u.capacity ?? r.capacity;
-    if (r.taken !== u.taken || r.capacity !== capacity) {
+    const blocked = u.blocked ?? r.blocked;
+    if (r.taken !== u.taken || r.capacity !== capacity || r.blocked !== blocked) {
       r.taken = u.taken;
       r.capacity = capacity;
+      r.blocked = blocked;
       this.dirty.add(u.slotId);
     }
     this.unsaved.add(u.slotId);
@@ -131,8 +162,9 @@ export class LiveSeats {
   }
 
   /**
-   * Merges D1's list: slots appear and disappear (generation, verification), capacities follow
-   * D1, and `taken` follows D1 for the slots no SlotDO has reported yet. True when the set of
+   * Merges D1's list: slots appear and disappear (generation, verification, withdrawal),
+   * capacities and blocks follow D1 (which the API writes right after the SlotDO decides, then
+   * refreshes the hub), and `taken` follows D1 for the slots no SlotDO has reported yet. True when the set of
    * slots changed, which the subscribers' snapshots cannot express as deltas.
    */
   sync(rows: SlotSource[]): boolean {
@@ -143,14 +175,17 @@ export class LiveSeats {
       const r = this.slots.get(s.slotId);
       if (!r) {
         reshaped = true;
-        this.put(s.slotId, { companyId: s.companyId, capacity: s.capacity, taken: s.taken, at: 0, seq: 0 });
-        this.sql.exec("INSERT INTO slots (slot_id, company_id, capacity, taken, at, seq) VALUES (?, ?, ?, ?, 0, 0)", s.slotId, s.companyId, s.capacity, s.taken);
+        const started = slotStarted(s.startsAt, Date.now(), this.cutoffMinutes);
+        this.put(s.slotId, { companyId: s.companyId, capacity: s.capacity, taken: s.taken, blocked: s.blocked, startsAt: s.startsAt, started, at: 0, seq: 0 });
+        this.sql.exec("INSERT INTO slots (slot_id, company_id, capacity, taken, blocked, starts_at, at, seq) VALUES (?, ?, ?, ?, ?, ?, 0, 0)", s.slotId, s.companyId, s.capacity, s.taken, s.blocked ? 1 : 0, s.startsAt);
         continue;
       }
       const taken = r.at === 0 ? s.taken : r.taken;
-      if (r.capacity !== s.capacity || r.taken !== taken) {
+      if (r.capacity !== s.capacity || r.taken !== taken || r.blocked !== s.blocked || r.startsAt !== s.startsAt) {
         r.capacity = s.capacity;
         r.taken = taken;
+        r.blocked = s.blocked;
+        r.startsAt = s.startsAt;
         this.dirty.add(s.slotId);
         this.unsaved.add(s.slotId);
       }
@@ -184,7 +219,7 @@ export class LiveSeats {
       r.seq = ++this.seq;
       this.unsaved.add(slotId);
       // A change learnt from D1 has no SlotDO time: it is dated when the hub learnt it.
-      out.push({ type: "seat", seq: r.seq, prevSeq, slotId, companyId: r.companyId, taken: r.taken, capacity: r.capacity, free: this.companyFree(r.companyId), at: r.at || now, sentAt: now });
+      out.push({ type: "seat", seq: r.seq, prevSeq, slotId, companyId: r.companyId, taken: r.taken, capacity: r.capacity, blocked: r.blocked, free: this.companyFree(r.companyId), at: r.at || now, sentAt: now });
     }
     this.dirty.clear();
     return out;
@@ -197,7 +232,7 @@ export class LiveSeats {
     for (const id of listed)
       for (const slotId of this.byCompany.get(id)!) {
         const r = this.slots.get(slotId)!;
-        slots.push({ slotId, companyId: id, taken: r.taken, capacity: r.capacity });
+        slots.push({ slotId, companyId: id, taken: r.taken, capacity: r.capacity, ...(r.blocked ? { blocked: true } : {}) });
       }
     const ids = catalogue ? [...this.byCompany.keys()] : listed;
     return { slots, companies: ids.map((id) => ({ companyId: id, free: this.companyFree(id), seq: this.companySeq(id) })) };

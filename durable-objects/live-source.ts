@@ -15,6 +15,8 @@ export interface EventSummary {
   bookingOpen: boolean;
   windows: PhaseWindows;
   liveMaxSockets: number;
+  /** Minutes before a slot's start from which it is no longer offered (absent in summaries kept before the day of the fair). */
+  bookingCutoffMinutes?: number;
 }
 
 export const phaseOf = (e: EventSummary, now: number): LivePhase => ({
@@ -30,14 +32,14 @@ export async function readSource(d1: D1Database, eventId: string): Promise<{ eve
   const [eventRows, slotRows] = await db.batch([
     db.select().from(events).where(eq(events.id, eventId)).limit(1),
     db
-      .select({ slotId: slots.id, companyId: slots.companyId, capacity: slots.capacity, taken: slots.taken })
+      .select({ slotId: slots.id, companyId: slots.companyId, capacity: slots.capacity, taken: slots.taken, blocked: slots.blocked, startsAt: slots.startsAt })
       .from(slots)
       .innerJoin(eventCompanies, and(eq(eventCompanies.eventId, slots.eventId), eq(eventCompanies.companyId, slots.companyId)))
       .where(and(eq(slots.eventId, eventId), isNotNull(eventCompanies.verifiedAt))),
   ]);
   const e = eventRows[0];
   return {
-    event: e ? { active: e.status === "active", bookingOpen: e.bookingOpen, windows: phaseWindows(e), liveMaxSockets: e.liveMaxSockets } : null,
-    slots: slotRows,
+    event: e ? { active: e.status === "active", bookingOpen: e.bookingOpen, windows: phaseWindows(e), liveMaxSockets: e.liveMaxSockets, bookingCutoffMinutes: e.bookingCutoffMinutes } : null,
+    slots: slotRows.map((s) => ({ ...s, startsAt: Date.parse(s.startsAt) })),
   };
 }

@@ -11,13 +11,16 @@
 // The seats live in memory too (a slot has a few seats and a few recent tombstones): refusing a
 // herd (`slot_full`, `already_booked`) reads no storage at all.
 import { DurableObject } from "cloudflare:workers";
-import type { SlotFaultStep, SlotState, TakeResult } from "./api.ts";
+import type { AdjustResult, SlotChange, SlotFaultStep, SlotState, TakeOptions, TakeResult } from "./api.ts";
 import { LiveNotifier } from "./live-notify.ts";
 import { type Schema, migrate } from "./sql-migrations.ts";
 
 export const TAKE_TTL_MS = 30_000;
 export const TOMBSTONE_MS = 4 * TAKE_TTL_MS;
 const RETIRED_KEY = "retired";
+// The recruiter's or the office's settings (#15), in storage.kv like the retired flag: no table.
+const BLOCKED_KEY = "blocked";
+const CAPACITY_KEY = "capacity";
 
 export const SLOT_SCHEMA: Schema = {
   steps: [
@@ -57,7 +60,10 @@ export class SlotDO extends DurableObject<Env> {
   private readonly seatedBy = new Map<string, string>();
   private taken = 0;
   private retired = false;
-  /** Tells the event's live hub about seat changes, after they are stored (never awaited). */
+  private blocked = false;
+  /** Set by `adjust`; null: the capacity each `take` brings from D1's configuration. */
+  private capacity: number | null = null;
+  /** Tells the event's live hub what the slot shows (seats, capacity, block), after it is stored (never awaited). */
   private readonly live: LiveNotifier;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: SlotFaultStep) => void;
@@ -72,32 +78,37 @@ export class SlotDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.live = new LiveNotifier(ctx, env, () => ({ taken: this.taken }));
+    this.live = new LiveNotifier(ctx, env, () => ({ taken: this.taken, blocked: this.blocked, ...(this.capacity !== null ? { capacity: this.capacity } : {}) }));
     ctx.blockConcurrencyWhile(async () => {
       if (migrate(ctx.storage, SLOT_SCHEMA)) return;
       for (const r of this.sql.exec<{ booking_id: string; student_id: string; state: Seat["state"]; at: number }>("SELECT * FROM seats").toArray())
         this.remember(r.booking_id, { studentId: r.student_id, state: r.state, at: r.at });
       this.retired = ctx.storage.kv.get(RETIRED_KEY) !== undefined;
+      this.blocked = ctx.storage.kv.get(BLOCKED_KEY) === true;
+      this.capacity = ctx.storage.kv.get<number>(CAPACITY_KEY) ?? null;
     });
   }
 
   /**
-   * Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller;
-   * `heldAt` is when the caller's hold was written (see the tombstones' bound above); `eventId`
-   * tells the live notifier which hub to tell.
+   * Seats `bookingId` if a seat is free. Capacity comes from D1's configuration, via the caller,
+   * unless `adjust` set this slot's own (then this object's wins: a cached configuration elsewhere
+   * may still carry the old one). A blocked slot seats nobody new, unless the office explicitly
+   * overrides the block. `heldAt` is when the caller's hold was written (see the tombstones' bound above).
    */
-  take(bookingId: string, studentId: string, capacity: number, heldAt: number, eventId?: string): TakeResult | Promise<TakeResult> {
+  take(bookingId: string, studentId: string, capacity: number, heldAt: number, opts?: TakeOptions): TakeResult | Promise<TakeResult> {
     const known = this.seats.get(bookingId);
     if (known) return known.state === "seated" ? { ok: true, taken: this.taken } : { ok: false, code: "released", taken: this.taken };
     const now = Date.now();
     if (now - heldAt > TAKE_TTL_MS) return { ok: false, code: "released", taken: this.taken };
     if (this.retired) return { ok: false, code: "slot_closed", taken: this.taken };
-    if (this.taken >= capacity) return { ok: false, code: "slot_full", taken: this.taken };
+    if (this.blocked && !opts?.ignoreBlock) return { ok: false, code: "slot_blocked", taken: this.taken };
+    const cap = this.capacity ?? capacity;
+    if (this.taken >= cap) return { ok: false, code: "slot_full", taken: this.taken, capacity: cap };
     if (this.seatedBy.has(studentId)) return { ok: false, code: "already_booked", taken: this.taken };
     const seat = (): TakeResult => {
       this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, now);
       this.remember(bookingId, { studentId, state: "seated", at: now });
-      this.live.slotChanged(eventId);
+      this.live.slotChanged(opts?.eventId);
       this.faultHook?.("seated");
       return { ok: true, taken: this.taken };
     };
@@ -132,6 +143,24 @@ export class SlotDO extends DurableObject<Env> {
     return "absent";
   }
 
+  /**
+   * Blocks or unblocks the slot, and sets its capacity, never below the seats taken. Decided and
+   * written here with no await, in arrival order with the takes: the next `take` sees it.
+   */
+  adjust(change: SlotChange): AdjustResult {
+    if (change.capacity !== undefined && change.capacity < this.taken) return { ok: false, code: "capacity_below_taken", taken: this.taken };
+    if (change.capacity !== undefined) {
+      this.ctx.storage.kv.put(CAPACITY_KEY, change.capacity);
+      this.capacity = change.capacity;
+    }
+    if (change.blocked !== undefined) {
+      this.ctx.storage.kv.put(BLOCKED_KEY, change.blocked);
+      this.blocked = change.blocked;
+    }
+    this.live.slotChanged();
+    return { ok: true, taken: this.taken, blocked: this.blocked, capacity: this.capacity };
+  }
+
   /** Stops new seats if none is taken (slot about to be deleted by regeneration). */
   retire(): { retired: boolean; taken: number } {
     if (this.taken > 0) return { retired: false, taken: this.taken };
@@ -142,7 +171,7 @@ export class SlotDO extends DurableObject<Env> {
 
   inspect(): SlotState {
     const seats = [...this.seats].map(([bookingId, s]) => ({ bookingId, ...s })).sort((a, b) => a.at - b.at);
-    return { taken: this.taken, retired: this.retired, seats };
+    return { taken: this.taken, retired: this.retired, blocked: this.blocked, capacity: this.capacity, seats };
   }
 
   private remember(bookingId: string, seat: Seat): void {

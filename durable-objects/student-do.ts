@@ -7,10 +7,24 @@
 // meanwhile. Everything a concurrent call must see (the hold, the idempotency key) is therefore
 // written before that await, and every later step re-reads state instead of trusting locals.
 import { DurableObject } from "cloudflare:workers";
-import type { Booking, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
-import { type Refusal, decideBooking, decideCancel } from "../worker/domain/rules.ts";
+import type { Booking, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
+import { type CancelPolicy, type Refusal, decideBooking, decideCancel, decideOfficeBooking } from "../worker/domain/rules.ts";
 import { RETRY_AFTER_S, objectFault, parseStudentName, recorderShard, recorderStub, slotStub } from "../worker/lib/objects.ts";
-import type { BookInput, BookingOutcome, CancelInput, Failure, Parcel, ParcelVerdict, SlotCalls, StudentFaultStep, StudentState, TakeResult } from "./api.ts";
+import type {
+  BookInput,
+  BookingOutcome,
+  CancelForInput,
+  CancelInput,
+  Failure,
+  MoveInput,
+  Parcel,
+  ParcelVerdict,
+  SlotCalls,
+  SlotInfo,
+  StudentFaultStep,
+  StudentState,
+  TakeResult,
+} from "./api.ts";
 import { Outbox, backoffMs } from "./outbox.ts";
 import { type BookingRec, type KeyedAttempt, type OutRecord, StudentStore } from "./student-store.ts";
 import { TokenBucket } from "./token-bucket.ts";
@@ -112,14 +126,44 @@ export class StudentDO extends DurableObject<Env> {
   async cancel(input: CancelInput): Promise<BookingOutcome> {
     const wait = this.bucket.take(Date.now());
     if (wait) return fail("rate_limited", "Too many requests; wait a few seconds.", undefined, wait);
-    const running = this.inflightCancels.get(input.bookingId);
+    return this.cancelOnce(input.bookingId, () => this.runCancel(input.bookingId, "student", null, input.policy));
+  }
+
+  // ---- on the student's behalf (#15): the office, a recruiter, a withdrawal -------------------
+
+  /** Cancels at any time, with a reason, through the same path as the student's own cancellation. */
+  async cancelFor(input: CancelForInput): Promise<BookingOutcome> {
+    return this.cancelOnce(input.bookingId, () => this.runCancel(input.bookingId, input.by, input.reason, null));
+  }
+
+  /**
+   * The office moves a booking to another slot: the rules of an office booking (caps respected
+   * unless overridden), the new seat taken through SlotDO like any booking, then the old booking
+   * cancelled (`cancelled_by` "move"). If the new seat is refused, the old booking stays as it was.
+   */
+  async move(input: MoveInput): Promise<BookingOutcome> {
+    const old = this.store.get(input.bookingId);
+    if (!old || old.status !== "confirmed") return fail("not_found", "No confirmed booking with this id.");
+    const others = this.store.active().filter((b) => b.id !== old.id);
+    const d = decideOfficeBooking(others, input.slot, input.policy);
+    if (!d.ok) return fail(d.code, d.message, d.details);
+    const moved = await this.seat(input.slot, old.phase === 1 ? 1 : 2, { key: null, receivedAt: input.receivedAt }, input.policy.override);
+    if (!moved.ok) return moved;
+    const released = await this.cancelOnce(old.id, () => this.runCancel(old.id, "move", input.reason, null));
+    // "unavailable": the old booking is recorded as cancelling and the alarm finishes it.
+    if (!released.ok && released.code !== "unavailable") logLine("error", "move: old booking not cancelled", { bookingId: old.id, code: released.code });
+    return moved;
+  }
+
+  private async cancelOnce(bookingId: string, run: () => Promise<BookingOutcome>): Promise<BookingOutcome> {
+    const running = this.inflightCancels.get(bookingId);
     if (running) return running;
-    const p = this.runCancel(input);
-    this.inflightCancels.set(input.bookingId, p);
+    const p = run();
+    this.inflightCancels.set(bookingId, p);
     try {
       return await p;
     } finally {
-      this.inflightCancels.delete(input.bookingId);
+      this.inflightCancels.delete(bookingId);
     }
   }
 
@@ -153,7 +197,7 @@ export class StudentDO extends DurableObject<Env> {
     for (const r of this.store.open()) {
       if (r.status === "pending" && !this.inflightHolds.has(r.id)) await this.recoverHold(r.id);
       if (r.status === "cancelling" && !this.inflightCancels.has(r.id))
-        await this.finishCancel(r.id, "student").catch((err: unknown) => {
+        await this.finishCancel(r.id).catch((err: unknown) => {
           this.recoveryFailures++;
           logLine("error", "SlotDO.release failed (alarm)", { bookingId: r.id, fault: objectFault(err), ...errorFields(err) });
         });
@@ -164,21 +208,23 @@ export class StudentDO extends DurableObject<Env> {
   // ---- the booking path --------------------------------------------------------------------
 
   private async attempt(input: BookInput): Promise<BookingOutcome> {
-    const { slot, policy } = input;
-    const decision = decideBooking(this.store.active(), slot, policy);
+    const decision = decideBooking(this.store.active(), input.slot, input.policy);
     if (!decision.ok) return this.refuse(input, decision);
+    return this.seat(input.slot, decision.phase, { key: input.idempotencyKey, receivedAt: input.receivedAt }, false);
+  }
 
+  /** After the decision: the hold, written before SlotDO is asked for the seat (steps 3 and 4). */
+  private async seat(slot: SlotInfo, phase: 1 | 2, received: { key: string | null; receivedAt: number }, ignoreBlock: boolean): Promise<BookingOutcome> {
     const now = Date.now();
     const id = crypto.randomUUID();
-    this.store.hold(id, slot, decision.phase, input.idempotencyKey, input.receivedAt, now);
+    this.store.hold(id, slot, phase, received.key, received.receivedAt, now);
     this.arm(now + RECOVERY_DELAY_MS);
     this.inflightHolds.add(id);
-    const received = { key: input.idempotencyKey, receivedAt: input.receivedAt };
     try {
       this.faultHook?.("held");
       let seat: TakeResult;
       try {
-        seat = await this.slot(slot.id).take(id, this.ids.studentId, slot.capacity, now, this.ids.eventId);
+        seat = await this.slot(slot.id).take(id, this.ids.studentId, slot.capacity, now, { eventId: this.ids.eventId, ...(ignoreBlock ? { ignoreBlock } : {}) });
       } catch (err) {
         const fault = objectFault(err);
         logLine("error", "SlotDO.take failed", { bookingId: id, fault, ...errorFields(err) });
@@ -190,7 +236,9 @@ export class StudentDO extends DurableObject<Env> {
       if (seat.ok) return this.confirm(id, received);
       switch (seat.code) {
         case "slot_full":
-          return this.dropHold(id, fail("slot_full", "This slot is full.", { taken: seat.taken, capacity: slot.capacity }), received);
+          return this.dropHold(id, fail("slot_full", "This slot is full.", { taken: seat.taken, capacity: seat.capacity ?? slot.capacity }), received);
+        case "slot_blocked":
+          return this.dropHold(id, fail("slot_blocked", "The company has blocked this slot for now."), received);
         case "already_booked":
           return this.dropHold(id, fail("already_booked", "You already hold a seat on this slot."), received);
         case "slot_closed":
@@ -254,20 +302,23 @@ export class StudentDO extends DurableObject<Env> {
     return verdict === "seated" ? this.confirm(id, received) : this.dropHold(id, unavailable(), received, true);
   }
 
-  private async runCancel(input: CancelInput): Promise<BookingOutcome> {
-    const r = this.store.get(input.bookingId);
+  /** `policy` null: on the student's behalf, no deadline. Who and why are kept from the first step. */
+  private async runCancel(bookingId: string, by: CancelledBy, reason: string | null, policy: CancelPolicy | null): Promise<BookingOutcome> {
+    const r = this.store.get(bookingId);
     if (!r || r.status === "pending") return fail("not_found", "No such booking.");
     if (r.status === "cancelled") return { ok: true, booking: this.view(r) };
     if (r.status === "confirmed") {
       const now = Date.now();
-      const d = decideCancel({ startsAt: r.starts_at }, now, input.cancelDeadline);
-      if (!d.ok) return fail(d.code, d.message, d.details);
-      this.store.cancelling(r.id, now);
+      if (policy) {
+        const d = decideCancel({ startsAt: r.starts_at }, policy);
+        if (!d.ok) return fail(d.code, d.message, d.details);
+      }
+      this.store.cancelling(r.id, by, reason, now);
       this.arm(now + RECOVERY_DELAY_MS);
       this.faultHook?.("cancelling");
     }
     try {
-      return await this.finishCancel(r.id, "student");
+      return await this.finishCancel(r.id);
     } catch (err) {
       const fault = objectFault(err);
       logLine("error", "SlotDO.release failed", { bookingId: r.id, fault, ...errorFields(err) });
@@ -278,7 +329,7 @@ export class StudentDO extends DurableObject<Env> {
   }
 
   /** The seat is released before the booking is marked cancelled: never a booking without a seat. */
-  private async finishCancel(id: string, reason: string): Promise<BookingOutcome> {
+  private async finishCancel(id: string): Promise<BookingOutcome> {
     const r = this.store.get(id);
     if (!r) return fail("not_found", "No such booking.");
     if (r.status !== "cancelling") return { ok: true, booking: this.view(r) };
@@ -287,7 +338,7 @@ export class StudentDO extends DurableObject<Env> {
     this.faultHook?.("released");
     const done = this.store.get(id);
     if (done?.status !== "cancelling") return done ? { ok: true, booking: this.view(done) } : fail("not_found", "No such booking.");
-    const booking = this.view(this.store.cancelled(id, reason, Date.now()));
+    const booking = this.view(this.store.cancelled(id, Date.now()));
     this.delivery();
     return { ok: true, booking };
   }
@@ -339,6 +390,8 @@ export class StudentDO extends DurableObject<Env> {
       endsAt: iso(r.ends_at),
       phase: r.phase === 1 ? 1 : 2,
       status: r.status === "cancelled" ? "cancelled" : "confirmed",
+      // Attendance is recorded in D1 on the day, not here: the Worker adds it where it shows it.
+      attendance: null,
     };
   }
 }

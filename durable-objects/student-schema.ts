@@ -23,7 +23,8 @@ const BOOKINGS = `CREATE TABLE bookings (
   cancel_reason TEXT,
   out INTEGER NOT NULL DEFAULT 0,
   tries INTEGER NOT NULL DEFAULT 0,
-  retry_at INTEGER
+  retry_at INTEGER,
+  cancelled_by TEXT
 )`;
 // No primary key of its own: rows are few and found by scanning; the implicit rowid keeps their order.
 const ATTEMPTS = `CREATE TABLE attempts (
@@ -80,6 +81,9 @@ export const STUDENT_SCHEMA: Schema = {
      ALTER TABLE bookings ADD COLUMN retry_at INTEGER;
      UPDATE bookings SET out = ${OWED} WHERE status IN ('confirmed', 'cancelled');
      DROP TABLE outbox; DROP TABLE dead_letter; DROP TABLE idempotency; DROP TABLE meta;`,
+    // v3 (#15, the day of the fair): who cancelled (student, office, recruiter, withdrawal, move);
+    // cancel_reason keeps the words.
+    "ALTER TABLE bookings ADD COLUMN cancelled_by TEXT",
   ],
   fresh: `${BOOKINGS}; ${ATTEMPTS}`,
 };

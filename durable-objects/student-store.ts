@@ -4,7 +4,7 @@
 // and the Outbox delivers exactly those, so nothing is copied into a queue of its own.
 //
 // (`out` of a row: see student-schema.ts.)
-import type { ErrorDetails } from "../worker/domain/contract.ts";
+import type { CancelledBy, ErrorDetails } from "../worker/domain/contract.ts";
 import type { ActiveBooking } from "../worker/domain/rules.ts";
 import type { BookingState, Failure, SlotInfo } from "./api.ts";
 import { latencyBucket, packBooking } from "./d1-sink.ts";
@@ -27,7 +27,9 @@ export type BookingRec = {
   created_at: number;
   updated_at: number;
   cancelled_at: number | null;
+  /** The reason's words; who gave it is `cancelled_by`. */
   cancel_reason: string | null;
+  cancelled_by: CancelledBy | null;
   out: number;
   tries: number;
   retry_at: number | null;
@@ -147,7 +149,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
   hold(id: string, slot: SlotInfo, phase: 1 | 2, key: string | null, receivedAt: number, now: number): void {
     const r: BookingRec = {
       id, slot_id: slot.id, company_id: slot.companyId, starts_at: slot.startsAt, ends_at: slot.endsAt, phase,
-      status: "pending", created_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, out: 0, tries: 0, retry_at: null,
+      status: "pending", created_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, cancelled_by: null, out: 0, tries: 0, retry_at: null,
     };
     this.sql.exec(
       "INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
@@ -195,17 +197,20 @@ export class StudentStore implements OutboxSource<OutRecord> {
     this.bookings.delete(id);
   }
 
-  cancelling(id: string, now: number): void {
-    this.sql.exec("UPDATE bookings SET status = 'cancelling', updated_at = ? WHERE id = ?", now, id);
-    this.patch(id, { status: "cancelling", updated_at: now });
+  /** confirmed → cancelling; who and why are kept from this first step (a crash may finish it later). */
+  cancelling(id: string, by: CancelledBy, reason: string | null, now: number): void {
+    this.sql.exec("UPDATE bookings SET status = 'cancelling', cancelled_by = ?, cancel_reason = ?, updated_at = ? WHERE id = ?", by, reason, now, id);
+    this.patch(id, { status: "cancelling", cancelled_by: by, cancel_reason: reason, updated_at: now });
   }
 
-  cancelled(id: string, reason: string, now: number): BookingRec {
+  /** cancelling → cancelled, owed to D1. A cancellation begun before `cancelled_by` existed was the student's. */
+  cancelled(id: string, now: number): BookingRec {
+    const by = this.bookings.get(id)?.cancelled_by ?? "student";
     this.sql.exec(
-      `UPDATE bookings SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, updated_at = ?, out = ${OWED}, tries = 0, retry_at = NULL WHERE id = ? AND status = 'cancelling'`,
-      now, reason, now, id,
+      `UPDATE bookings SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, updated_at = ?, out = ${OWED}, tries = 0, retry_at = NULL WHERE id = ? AND status = 'cancelling'`,
+      now, by, now, id,
     );
-    return this.patch(id, { status: "cancelled", cancelled_at: now, cancel_reason: reason, updated_at: now, out: OWED, tries: 0, retry_at: null });
+    return this.patch(id, { status: "cancelled", cancelled_at: now, cancelled_by: by, updated_at: now, out: OWED, tries: 0, retry_at: null });
   }
 
   private patch(id: string, p: Partial<BookingRec>): BookingRec {
@@ -239,6 +244,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
             id: b.id, eventId: this.eventId, slotId: b.slot_id, studentId: this.studentId, companyId: b.company_id,
             startsAt: iso(b.starts_at), endsAt: iso(b.ends_at), phase: b.phase, status: b.status === "cancelled" ? "cancelled" : "confirmed",
             createdAt: iso(b.created_at), updatedAt: iso(b.updated_at), cancelledAt: b.cancelled_at === null ? null : iso(b.cancelled_at), cancelReason: b.cancel_reason,
+            cancelledBy: b.cancelled_by,
           }),
         );
       } else {

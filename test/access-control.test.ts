@@ -74,6 +74,17 @@ const cases: Case[] = [
   { name: "GET /admin/export/bookings.csv", call: (w) => api("GET", "/admin/export/bookings.csv", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "POST /admin/reconcile", call: (w) => api("POST", "/admin/reconcile", { ...as(w), body: {} }), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /admin/audit", call: (w) => api("GET", "/admin/audit", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  // The day's routes. Writes go with a body the validator refuses (400): the caller got past the
+  // role check and nothing changed; the object-level checks are in their own files.
+  { name: "GET /profile/priority", call: (w) => api("GET", "/profile/priority", as(w)), expect: { anonymous: 401, student: 200, otherStudent: 200, _: 403 } },
+  { name: "POST /company/bookings/:id/attendance", call: (w) => api("POST", `/company/bookings/${bookingId}/attendance`, { ...as(w), body: {} }), expect: { anonymous: 401, recruiter: 400, otherRecruiter: 400, _: 403 } },
+  { name: "POST /company/bookings/:id/release", call: (w) => api("POST", `/company/bookings/${bookingId}/release`, { ...as(w), body: {} }), expect: { anonymous: 401, recruiter: 400, otherRecruiter: 400, _: 403 } },
+  { name: "PATCH /company/slots/:id", call: (w) => api("PATCH", `/company/slots/${slotIds[0]}`, { ...as(w), body: {} }), expect: { anonymous: 401, recruiter: 400, otherRecruiter: 400, _: 403 } },
+  { name: "GET /admin/students", call: (w) => api("GET", "/admin/students?q=student", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "POST /admin/bookings/:id/attendance", call: (w) => api("POST", `/admin/bookings/${bookingId}/attendance`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
+  { name: "POST /admin/bookings/:id/cancel", call: (w) => api("POST", `/admin/bookings/${bookingId}/cancel`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
+  { name: "POST /admin/bookings/:id/move", call: (w) => api("POST", `/admin/bookings/${bookingId}/move`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
+  { name: "POST /admin/companies/:id/withdraw", call: (w) => api("POST", `/admin/companies/${companyId}/withdraw`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
   { name: "GET /me/preferences", call: (w) => api("GET", "/me/preferences", as(w)), expect: { _: 200, anonymous: 401 } },
   { name: "POST /auth/verify/resend", call: (w) => api("POST", "/auth/verify/resend", as(w)), expect: { _: 202, anonymous: 401 } },
   { name: "GET /admin/users", call: (w) => api("GET", "/admin/users?q=example", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
@@ -112,7 +123,7 @@ describe("object-level checks", () => {
   it("a recruiter sees who booked their slots, and another company's recruiter does not", async () => {
     const own = await api("GET", "/company/slots", { token: users.recruiter.token });
     const slot = own.body.slots.find((s: { id: string }) => s.id === slotIds[0]);
-    expect(slot.students).toContainEqual({ id: users.student.id, fullName: users.student.fullName, email: users.student.email });
+    expect(slot.students).toContainEqual({ id: users.student.id, fullName: users.student.fullName, email: users.student.email, bookingId, attendance: null });
     const other = await api("GET", "/company/slots", { token: users.otherRecruiter.token });
     expect(other.body.slots.map((s: { id: string }) => s.id)).not.toContain(slotIds[0]);
     expect(JSON.stringify(other.body)).not.toContain(users.student.email);

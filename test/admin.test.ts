@@ -88,6 +88,41 @@ describe("slot generation through the API", () => {
   });
 });
 
+describe("a company's own hours", () => {
+  it("generates 10:00-12:00 for one company, keeps the hours for the next run, and goes back to the event's on request", async () => {
+    const eventId = await createEvent({ date: "2027-02-10" });
+    const admin = await createUser({ role: "admin" });
+    const [morning, other] = [await createCompany(eventId), await createCompany(eventId)];
+    const startsOf = async (companyId: string) =>
+      (await env.DB.prepare("SELECT starts_at FROM slots WHERE company_id = ? ORDER BY starts_at").bind(companyId).all<{ starts_at: string }>()).results.map((r) => r.starts_at);
+    const preview = await api("POST", "/admin/slots/generate", { token: admin.token, body: { companyIds: [morning], hours: { dayStart: "10:00", dayEnd: "12:00" }, dryRun: true } });
+    expect(preview.body.companies[0]).toMatchObject({ dayStart: "10:00", dayEnd: "12:00", slots: 8, created: 8 });
+    expect(await startsOf(morning)).toEqual([]);
+    await api("POST", "/admin/slots/generate", { token: admin.token, body: { companyIds: [morning], hours: { dayStart: "10:00", dayEnd: "12:00" } } });
+    // A later run for everyone keeps that company's hours.
+    const all = await api("POST", "/admin/slots/generate", { token: admin.token, body: {} });
+    expect(all.body.companies.find((c: { companyId: string }) => c.companyId === morning)).toMatchObject({ slots: 8, created: 0, removed: 0 });
+    expect((await startsOf(morning))[0]).toBe("2027-02-10T09:00:00.000Z");
+    expect(await startsOf(other)).toHaveLength(16);
+    const listed = (await api("GET", "/admin/companies", { token: admin.token })).body.companies.find((c: { id: string }) => c.id === morning);
+    expect(listed).toMatchObject({ dayStart: "10:00", dayEnd: "12:00" });
+    await api("POST", "/admin/slots/generate", { token: admin.token, body: { companyIds: [morning], hours: null } });
+    expect(await startsOf(morning)).toHaveLength(16);
+    expect((await audit(eventId)).filter((a) => a.action === "companies.hours")).toHaveLength(2);
+  });
+
+  it("refuses hours without companies, or ending before they start, and writes nothing", async () => {
+    const eventId = await createEvent({ date: "2027-02-10" });
+    const admin = await createUser({ role: "admin" });
+    const companyId = await createCompany(eventId);
+    for (const body of [{ hours: { dayStart: "10:00", dayEnd: "12:00" } }, { companyIds: [companyId], hours: { dayStart: "12:00", dayEnd: "10:00" } }, { companyIds: [companyId], hours: { dayStart: "9h" , dayEnd: "12:00" } }]) {
+      const r = await api("POST", "/admin/slots/generate", { token: admin.token, body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM slots WHERE event_id = ?").bind(eventId).first("n")).toBe(0);
+  });
+});
+
 describe("the deprioritized list", () => {
   it("flags existing students and future signups, is idempotent, and gates phase 1", async () => {
     const eventId = await createEvent({ phase: 1 });
@@ -110,6 +145,18 @@ describe("the deprioritized list", () => {
     const slot = (await api("GET", `/companies/${companyId}`)).body.slots[0];
     expect((await api("POST", "/bookings", { token: existing!.token, body: { slotId: slot.id } })).body.error.code).toBe("phase_gate");
     expect((await audit(eventId)).filter((a) => a.action === "deprioritized.import")).toHaveLength(2);
+  });
+
+  it("the student sees why they book from phase 2, and where to appeal", async () => {
+    const eventId = await createEvent({ phase: 1 });
+    await env.DB.prepare("UPDATE events SET contact_email = 'career@school.example' WHERE id = ?").bind(eventId).run();
+    const [listed, free] = await createUsers(2);
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO deprioritized_emails (event_id, email, reason) VALUES (?, ?, ?)").bind(eventId, listed!.email, "no-show at INF 2026 (Aurora Robotics)"),
+      env.DB.prepare("UPDATE users SET deprioritized = 1 WHERE id = ?").bind(listed!.id),
+    ]);
+    expect((await api("GET", "/profile/priority", { token: listed!.token })).body.priority).toEqual({ deprioritized: true, reason: "no-show at INF 2026 (Aurora Robotics)", contactEmail: "career@school.example" });
+    expect((await api("GET", "/profile/priority", { token: free!.token })).body.priority).toEqual({ deprioritized: false, reason: null, contactEmail: "career@school.example" });
   });
 });
 
@@ -152,7 +199,7 @@ describe("metrics, export and audit", () => {
     expect(r.headers.get("content-type")).toMatch(/text\/csv/);
     expect(r.headers.get("content-disposition")).toMatch(/attachment; filename=".+\.csv"/);
     const lines = (r.body as string).trim().split(/\r?\n/);
-    expect(lines[0]).toBe("booking_id,status,phase,company,student_name,student_email,starts_at,ends_at,created_at,cancelled_at");
+    expect(lines[0]).toBe("booking_id,status,phase,company,student_name,student_email,starts_at,ends_at,created_at,cancelled_at,attendance,checked_in_at");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`${b.body.booking.id},confirmed,1,"Acme, ""the"" company",`);
     expect(lines[1]).toContain(s!.email);

@@ -28,15 +28,23 @@ describe("the company profile", () => {
   it("is edited by its recruiter and audited", async () => {
     const r = await api("PATCH", "/company", { token: recruiter.token, body: { name: "Acme Labs", description: "Rockets.", website: "https://acme.example" } });
     expect(r.status).toBe(200);
-    expect(r.body.company).toEqual({ id: companyId, name: "Acme Labs", description: "Rockets.", website: "https://acme.example" });
+    expect(r.body.company).toEqual({ id: companyId, name: "Acme Labs", description: "Rockets.", website: "https://acme.example", booth: null, note: null });
     expect((await api("GET", "/company", { token: recruiter.token })).body.company.name).toBe("Acme Labs");
     const [entry] = await audit("company.update", companyId);
     expect(entry?.actor_id).toBe(recruiter.id);
     expect(JSON.parse(entry!.before!).name).toBe("Acme");
   });
 
+  it("gains a booth and a note for students, shown on the public company page, and cleared with an empty text", async () => {
+    const r = await api("PATCH", "/company", { token: recruiter.token, body: { booth: " Hall B · stand 12 ", note: "Bring a printed CV." } });
+    expect(r.body.company).toMatchObject({ booth: "Hall B · stand 12", note: "Bring a printed CV." });
+    expect((await api("GET", `/companies/${companyId}`)).body.company).toMatchObject({ booth: "Hall B · stand 12", note: "Bring a printed CV." });
+    expect(JSON.parse((await audit("company.update", companyId)).at(-1)!.after!)).toEqual({ booth: "Hall B · stand 12", note: "Bring a printed CV." });
+    expect((await api("PATCH", "/company", { token: recruiter.token, body: { note: "" } })).body.company).toMatchObject({ booth: "Hall B · stand 12", note: null });
+  });
+
   it("rejects bad input and changes nothing", async () => {
-    for (const body of [{}, { name: "" }, { name: "x", extra: 1 }, { website: "javascript:alert(1)" }, { description: 5 }]) {
+    for (const body of [{}, { name: "" }, { name: "x", extra: 1 }, { website: "javascript:alert(1)" }, { description: 5 }, { booth: "x".repeat(61) }, { note: 3 }]) {
       const r = await api("PATCH", "/company", { token: recruiter.token, body });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe("validation_failed");

@@ -6,7 +6,7 @@ import type { LiveSeatMessage } from "../worker/domain/contract.ts";
 import { applyLive, emptyView } from "../worker/domain/live-view.ts";
 
 const A = "company-a";
-const seat = (seq: number, prevSeq: number, taken: number, slotId = "s1"): LiveSeatMessage => ({ type: "seat", seq, prevSeq, slotId, companyId: A, taken, capacity: 2, free: 2 - taken, at: 0, sentAt: 0 });
+const seat = (seq: number, prevSeq: number, taken: number, slotId = "s1", blocked = false): LiveSeatMessage => ({ type: "seat", seq, prevSeq, slotId, companyId: A, taken, capacity: 2, blocked, free: blocked ? 0 : 2 - taken, at: 0, sentAt: 0 });
 const snapshot = (seq: number, companySeq: number, taken = 0) => ({
   type: "snapshot" as const,
   seq,
@@ -25,6 +25,14 @@ describe("the live view", () => {
     expect(v.slots.get("s1")?.taken, "a gap changes nothing").toBe(1);
     expect(applyLive(v, seat(11, 7, 1)), "twice").toBe("stale");
     expect(applyLive(v, seat(9, 5, 0)), "older than the snapshot").toBe("stale");
+  });
+
+  it("a blocked slot comes with its seat message and shows no free seats in its company's total", () => {
+    const v = emptyView();
+    applyLive(v, snapshot(10, 7));
+    expect(applyLive(v, seat(11, 7, 1, "s1", true))).toBe("applied");
+    expect(v.slots.get("s1")).toMatchObject({ taken: 1, blocked: true });
+    expect(v.companies.get(A)?.free).toBe(0);
   });
 
   it("a seat message for a company the view has no base for is a gap", () => {

@@ -1,5 +1,6 @@
 // Every message type, in French and English (issue #12): subject and text snapshotted, the links it
-// carries, the booking's .ics attached, the booth rendered when the company has one.
+// carries, the booking's .ics attached, the booth rendered when the company has one. A booking the
+// office or a recruiter cancelled, or the office moved (#15), says who and why.
 import { describe, expect, it } from "vitest";
 import { renderMail } from "../worker/mail/templates.ts";
 import type { Mail, MailData, MailKind } from "../worker/mail/types.ts";
@@ -19,6 +20,14 @@ const SAMPLES: { [K in MailKind]: MailData[K] } = {
   phase_reminder: { ...base, phase: 2, opensAt: "2027-01-10T08:00:00.000Z", link: "https://inf.example.org/" },
   interview_reminder: { ...base, interviews: [interview, second] },
   company_withdrawn: { ...base, companyName: "Acme", interviews: [interview] },
+  booking_changed: { ...base, bookingId: "b-1", interview, change: "moved", by: "office", reason: "the recruiter is running late", movedTo: second },
+};
+
+/** The other shapes of booking_changed: a recruiter's and the office's cancellation, a move whose new time is not known yet. */
+const CHANGES: Record<string, MailData["booking_changed"]> = {
+  "cancelled by a recruiter": { ...SAMPLES.booking_changed, change: "cancelled", by: "recruiter", reason: "our interviewer is ill", movedTo: null },
+  "cancelled by the office": { ...SAMPLES.booking_changed, change: "cancelled", by: "office", reason: "sick, called the desk", movedTo: null },
+  "moved, new time not known yet": { ...SAMPLES.booking_changed, movedTo: null },
 };
 
 const mailOf = (kind: MailKind, lang: "fr" | "en") => ({ kind, to: "ada@school.test", lang, data: SAMPLES[kind], dedupeKey: `t:${kind}` }) as Mail;
@@ -33,6 +42,17 @@ describe("templates", () => {
         expect(r.text).toMatch(lang === "fr" ? /Le service carrières/ : /The career office/);
         expect(r.subject).not.toMatch(/undefined|null|NaN/);
         expect(r.text).not.toMatch(/undefined|null|NaN/);
+      });
+
+  for (const [name, data] of Object.entries(CHANGES))
+    for (const lang of ["fr", "en"] as const)
+      it(`booking_changed, ${name}, in ${lang}: who and why, as snapshotted`, () => {
+        const r = renderMail({ kind: "booking_changed", to: "ada@school.test", lang, data, dedupeKey: "t:changed" });
+        expect({ subject: r.subject, text: r.text }).toMatchSnapshot();
+        expect(r.text).toContain(data.reason);
+        expect(r.text).toContain(data.link);
+        expect(r.text).not.toMatch(/undefined|null|NaN/);
+        expect(r.attachments).toEqual([]);
       });
 
   it("booking confirmed carries the .ics with the interview, its booth as LOCATION; other kinds carry none", () => {

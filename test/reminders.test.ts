@@ -1,5 +1,6 @@
-// The afternoon-before reminders (issue #12): a phase opening within 24 h, tomorrow's interviews;
-// only verified students with reminders on (phase 1: not the deprioritized); a second run sends nothing more.
+// The afternoon-before reminders (issue #12): a phase opening within 24 h, tomorrow's interviews (with
+// the company's booth, #15); only verified students with reminders on (phase 1: not the
+// deprioritized); a second run sends nothing more.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -40,6 +41,8 @@ describe("reminders", () => {
     const tomorrow = new Date(Date.now() + 24 * HOUR).toISOString().slice(0, 10);
     await updateEvent(eventId, { date: tomorrow, time_zone: "UTC" });
     const [a, b] = [await createCompany(eventId, { name: "Aperture" }), await createCompany(eventId, { name: "Black Mesa" })];
+    // #15: companies have a booth; the reminder says where to go.
+    await env.DB.prepare("UPDATE companies SET booth = 'Hall B, 12' WHERE id = ?").bind(b).run();
     const first = Date.parse(`${tomorrow}T08:00:00Z`);
     const [sa] = await createSlots(eventId, a, 1, { firstStart: first + HOUR });
     const [sb] = await createSlots(eventId, b, 1, { firstStart: first });
@@ -51,6 +54,8 @@ describe("reminders", () => {
     const mail = await waitForMail(call, s.email, (m) => m.kind === "interview_reminder");
     expect(mail.text.indexOf("Black Mesa")).toBeLessThan(mail.text.indexOf("Aperture"));
     expect(mail.subject).toMatch(/2 entretien/);
+    expect(mail.text).toContain("Black Mesa — stand Hall B, 12");
+    expect(mail.text.match(/stand/g)).toHaveLength(1);
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM mail_log WHERE \"to\" = ? AND kind = 'interview_reminder'").bind(s.email).first<number>("n");
     expect(rows).toBe(1);
   });

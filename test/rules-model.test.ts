@@ -1,14 +1,15 @@
 // The booking rules (worker/domain/rules.ts) against a simple independent model, on random
 // booking histories (fast-check, shrunk to the smallest failing history): every decision equal,
 // and whatever the history, what is held never breaks the caps, the per-company limit, the
-// phase gate, or overlaps in time.
+// phase gate, or overlaps in time, and nothing is booked or student-cancelled once its slot has
+// started (or is within the event's cutoff).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ActiveBooking, type BookingPolicy, currentPhase, decideBooking, decideCancel } from "../worker/domain/rules.ts";
 
 const MIN = 60_000;
 const T0 = Date.parse("2027-02-10T08:00:00Z");
-const ORDER = ["booking_closed", "phase_gate", "already_booked", "company_already_booked", "time_conflict", "phase_cap", "total_cap"];
+const ORDER = ["booking_closed", "slot_started", "phase_gate", "already_booked", "company_already_booked", "time_conflict", "phase_cap", "total_cap"];
 
 interface Slot {
   id: string;
@@ -27,9 +28,10 @@ interface Caps {
 }
 
 /** The model: every rule a request breaks, then the first of them in the contract's order. */
-function modelDecision(held: Held[], slot: Slot, phase: 0 | 1 | 2, open: boolean, deprioritized: boolean, caps: Caps): string {
+function modelDecision(held: Held[], slot: Slot, now: number, cutoff: number, phase: 0 | 1 | 2, open: boolean, deprioritized: boolean, caps: Caps): string {
   const broken = new Set<string>();
   if (!open || phase === 0) broken.add("booking_closed");
+  if (now >= slot.startsAt - cutoff * MIN) broken.add("slot_started");
   if (phase === 1 && deprioritized) broken.add("phase_gate");
   if (held.some((h) => h.slot.id === slot.id)) broken.add("already_booked");
   if (held.filter((h) => h.slot.companyId === slot.companyId).length >= caps.maxPerCompany) broken.add("company_already_booked");
@@ -41,11 +43,12 @@ function modelDecision(held: Held[], slot: Slot, phase: 0 | 1 | 2, open: boolean
 
 const slotArb = fc.record({ company: fc.integer({ min: 0, max: 3 }), quarter: fc.integer({ min: 0, max: 12 }), tens: fc.integer({ min: 1, max: 3 }) });
 const opArb = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("book" as const), slot: fc.nat(), phase: fc.constantFrom<0 | 1 | 2>(0, 1, 2, 2), open: fc.constantFrom(true, true, true, true, false), deprioritized: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("book" as const), slot: fc.nat(), minutesBefore: fc.integer({ min: -30, max: 120 }), phase: fc.constantFrom<0 | 1 | 2>(0, 1, 2, 2), open: fc.constantFrom(true, true, true, true, false), deprioritized: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), which: fc.nat(), minutesBefore: fc.integer({ min: -30, max: 30 }), deadline: fc.option(fc.integer({ min: -60, max: 60 })) }) },
 );
 const historyArb = fc.record({
   slots: fc.array(slotArb, { minLength: 1, maxLength: 14 }),
+  cutoff: fc.constantFrom(0, 0, 5, 15),
   caps: fc.record({ max1: fc.integer({ min: 0, max: 4 }), maxTotal: fc.integer({ min: 1, max: 7 }), maxPerCompany: fc.integer({ min: 1, max: 2 }) }),
   ops: fc.array(opArb, { minLength: 1, maxLength: 40 }),
 });
@@ -53,18 +56,19 @@ const historyArb = fc.record({
 describe("the rules against a model", () => {
   it("every booking and cancellation decision of random histories equals the model's; held bookings keep every invariant", () => {
     fc.assert(
-      fc.property(historyArb, ({ slots: raw, caps, ops }) => {
+      fc.property(historyArb, ({ slots: raw, cutoff, caps, ops }) => {
         const slots: Slot[] = raw.map((s, i) => ({ id: `s${i}`, companyId: `c${s.company}`, startsAt: T0 + s.quarter * 15 * MIN, endsAt: T0 + s.quarter * 15 * MIN + s.tens * 10 * MIN }));
         const held: Held[] = [];
         let deprioritizedEver = false;
         for (const op of ops) {
           if (op.kind === "book") {
             const slot = slots[op.slot % slots.length]!;
-            const policy: BookingPolicy = { phase: op.phase, bookingOpen: op.open, deprioritized: op.deprioritized, maxBookingsPhase1: caps.max1, maxBookingsTotal: caps.maxTotal, maxBookingsPerCompany: caps.maxPerCompany };
+            const now = slot.startsAt - op.minutesBefore * MIN;
+            const policy: BookingPolicy = { now, bookingCutoffMinutes: cutoff, phase: op.phase, bookingOpen: op.open, deprioritized: op.deprioritized, maxBookingsPhase1: caps.max1, maxBookingsTotal: caps.maxTotal, maxBookingsPerCompany: caps.maxPerCompany };
             const active: ActiveBooking[] = held.map((h, i) => ({ id: `b${i}`, slotId: h.slot.id, companyId: h.slot.companyId, startsAt: h.slot.startsAt, endsAt: h.slot.endsAt, phase: h.phase }));
             const d = decideBooking(active, slot, policy);
             const got = d.ok ? `ok:${d.phase}` : d.code;
-            expect(got).toBe(modelDecision(held, slot, op.phase, op.open, op.deprioritized, caps));
+            expect(got).toBe(modelDecision(held, slot, now, cutoff, op.phase, op.open, op.deprioritized, caps));
             if (d.ok) {
               held.push({ slot, phase: d.phase });
               if (op.deprioritized && d.phase === 1) deprioritizedEver = true;
@@ -74,8 +78,8 @@ describe("the rules against a model", () => {
             const h = held[i]!;
             const now = h.slot.startsAt - op.minutesBefore * MIN;
             const deadline = op.deadline === null ? null : h.slot.startsAt + op.deadline * MIN;
-            const d = decideCancel({ startsAt: h.slot.startsAt }, now, deadline);
-            expect(d.ok).toBe(now <= (deadline ?? h.slot.startsAt));
+            const d = decideCancel({ startsAt: h.slot.startsAt }, { now, cancelDeadline: deadline, bookingCutoffMinutes: cutoff });
+            expect(d.ok).toBe(now < h.slot.startsAt - cutoff * MIN && (deadline === null || now <= deadline));
             if (d.ok) held.splice(i, 1);
           }
           // Whatever happened, what is held keeps the invariants of DESIGN.md.

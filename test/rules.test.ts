@@ -1,12 +1,14 @@
 // The booking rules as pure functions (worker/domain/rules.ts): every refusal, in contract order.
 import { describe, expect, it } from "vitest";
-import { type ActiveBooking, type BookingPolicy, currentPhase, decideBooking, decideCancel, overlaps } from "../worker/domain/rules.ts";
+import { type ActiveBooking, type BookingPolicy, type CancelPolicy, currentPhase, decideBooking, decideCancel, overlaps, slotStarted } from "../worker/domain/rules.ts";
 
 const MIN = 60_000;
 const T0 = Date.parse("2027-02-10T08:00:00Z");
 const slot = (i: number, companyId = `c${i}`) => ({ id: `s${i}`, companyId, startsAt: T0 + i * 15 * MIN, endsAt: T0 + i * 15 * MIN + 10 * MIN });
 const held = (i: number, phase: 1 | 2 = 1, companyId = `c${i}`): ActiveBooking => ({ ...slot(i, companyId), id: `b${i}`, slotId: `s${i}`, phase });
 const policy = (p: Partial<BookingPolicy> = {}): BookingPolicy => ({
+  now: T0 - 24 * 60 * MIN,
+  bookingCutoffMinutes: 0,
   phase: 1,
   bookingOpen: true,
   deprioritized: false,
@@ -89,14 +91,42 @@ describe("currentPhase", () => {
   });
 });
 
-describe("decideCancel and overlaps", () => {
-  it("allows cancelling until the configured deadline, then refuses with cancel_deadline_passed", () => {
-    expect(decideCancel({ startsAt: 1000 }, 500, 600)).toEqual({ ok: true });
-    expect(decideCancel({ startsAt: 1000 }, 601, 600)).toMatchObject({ ok: false, code: "cancel_deadline_passed" });
+describe("the clock: slots that have started", () => {
+  it("refuses a slot from its start (or from the cutoff before it) with slot_started, the clock injected", () => {
+    const s = slot(1);
+    expect(code(decideBooking([], s, policy({ now: s.startsAt - 1 })))).toBe("ok:1");
+    expect(decideBooking([], s, policy({ now: s.startsAt }))).toMatchObject({ ok: false, code: "slot_started", details: { startsAt: new Date(s.startsAt).toISOString() } });
+    expect(code(decideBooking([], s, policy({ now: s.endsAt + MIN })))).toBe("slot_started");
+    expect(code(decideBooking([], s, policy({ now: s.startsAt - 5 * MIN, bookingCutoffMinutes: 10 })))).toBe("slot_started");
+    expect(code(decideBooking([], s, policy({ now: s.startsAt - 11 * MIN, bookingCutoffMinutes: 10 })))).toBe("ok:1");
   });
-  it("falls back to the interview's start when no deadline is configured", () => {
-    expect(decideCancel({ startsAt: 1000 }, 999, null)).toEqual({ ok: true });
-    expect(decideCancel({ startsAt: 1000 }, 1001, null)).toMatchObject({ code: "cancel_deadline_passed" });
+
+  it("answers booking_closed before slot_started, and slot_started before the student's own refusals", () => {
+    const s = slot(1);
+    const started = { now: s.startsAt + MIN };
+    expect(code(decideBooking([], s, policy({ ...started, bookingOpen: false })))).toBe("booking_closed");
+    expect(code(decideBooking([held(1)], s, policy({ ...started, deprioritized: true })))).toBe("slot_started");
+  });
+
+  it("slotStarted is the same rule the pages use", () => {
+    expect([slotStarted(1000, 999, 0), slotStarted(1000, 1000, 0), slotStarted(10 * MIN, 5 * MIN, 5)]).toEqual([false, true, true]);
+  });
+});
+
+describe("decideCancel and overlaps", () => {
+  const cancel = (startsAt: number, now: number, cancelDeadline: number | null, bookingCutoffMinutes = 0) =>
+    decideCancel({ startsAt }, { now, cancelDeadline, bookingCutoffMinutes } satisfies CancelPolicy);
+  it("allows cancelling until the configured deadline, then refuses with cancel_deadline_passed", () => {
+    expect(cancel(10 * MIN, 500, 600)).toEqual({ ok: true });
+    expect(cancel(10 * MIN, 601, 600)).toMatchObject({ ok: false, code: "cancel_deadline_passed" });
+  });
+  it("without a deadline, allows cancelling until the slot starts; from then on it is slot_started", () => {
+    expect(cancel(1000, 999, null)).toEqual({ ok: true });
+    expect(cancel(1000, 1000, null)).toMatchObject({ code: "slot_started" });
+    expect(cancel(10 * MIN, 6 * MIN, null, 5)).toMatchObject({ code: "slot_started" });
+  });
+  it("a started slot answers slot_started even when the deadline has passed too", () => {
+    expect(cancel(1000, 2000, 500)).toMatchObject({ code: "slot_started" });
   });
   it("treats intervals as half-open", () => {
     expect(overlaps({ startsAt: 0, endsAt: 10 }, { startsAt: 10, endsAt: 20 })).toBe(false);

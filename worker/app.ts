@@ -16,8 +16,9 @@ import { alertRoutes } from "./routes/alerts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { bookingRoutes } from "./routes/bookings.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
-import { companyRoutes } from "./routes/company.ts";
+import { companyDayRoutes, companyRoutes } from "./routes/company.ts";
 import { companyProfileRoutes } from "./routes/company-profile.ts";
+import { deskRoutes } from "./routes/desk.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { profileRoutes } from "./routes/profile.ts";
@@ -40,9 +41,11 @@ export const app = new Hono<AppEnv>()
   .route("/bookings", bookingRoutes)
   .route("/company", companyRoutes)
   .route("/company", companyProfileRoutes)
+  .route("/company", companyDayRoutes)
   .route("/profile", profileRoutes)
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)
+  .route("/admin", deskRoutes)
   .route("/admin", adminInvitationRoutes)
   .route("/admin", adminAccountRoutes)
   .route("/dev", devMailRoutes)

@@ -1,5 +1,7 @@
 // The kill switch (`open`, `close`) and the view a person reads at a glance during the event.
 import { currentPhase } from "../../worker/domain/rules.ts";
+import type { DayMetrics } from "../../worker/domain/contract.ts";
+import { dayMetricsOf, dayMetricsSql } from "../../worker/lib/day-metrics.ts";
 import { phaseWindows, publicEvent } from "../../worker/lib/events.ts";
 import type { EventRow } from "../../worker/lib/events.ts";
 import { type Command, type Ctx, UsageError, nowIso, print, printJson, table } from "../lib/cli.ts";
@@ -45,15 +47,13 @@ Workers pick the change up within CONFIG_TTL_SECONDS (2 s).`,
 export const open = toggle(true);
 export const close = toggle(false);
 
-interface Status {
+interface Status extends DayMetrics {
   event: ReturnType<typeof publicEvent>;
   phase: string;
   bookings: { confirmed: number; cancelled: number };
   slots: { count: number; seats: number; taken: number; full: number };
   fillRate: number;
   companies: { verified: number; withSlots: number };
-  /** deprioritized: addresses on this event's list (accounts are flagged when they exist). */
-  students: { total: number; deprioritized: number; withBooking: number };
   attempts: { total: number; byCode: Record<string, number>; last10Minutes: Record<string, number> };
   lastAttemptAt: string | null;
 }
@@ -62,19 +62,17 @@ function readStatus(ctx: Ctx, ref?: string): Status {
   const since = lit(new Date(Date.now() - 10 * 60_000).toISOString());
   const {
     event,
-    rows: [b = [], s = [], c = [], st = [], codes = [], recent = [], last = []],
+    rows: [b = [], s = [], c = [], codes = [], recent = [], last = [], ...day],
   } = readWithEvent(ctx.target, ref, (id) => [
     `SELECT status, count(*) AS n FROM bookings WHERE event_id = ${id} GROUP BY status`,
     `SELECT count(*) AS count, coalesce(sum(capacity), 0) AS seats, coalesce(sum(min(taken, capacity)), 0) AS taken,
             coalesce(sum(taken >= capacity), 0) AS full FROM slots WHERE event_id = ${id}`,
     `SELECT (SELECT count(*) FROM event_companies WHERE event_id = ${id} AND verified_at IS NOT NULL) AS verified,
             (SELECT count(DISTINCT company_id) FROM slots WHERE event_id = ${id}) AS withSlots`,
-    `SELECT count(*) AS total, (SELECT count(*) FROM deprioritized_emails WHERE event_id = ${id}) AS dep,
-            (SELECT count(DISTINCT student_id) FROM bookings WHERE event_id = ${id} AND status = 'confirmed') AS withBooking
-       FROM users WHERE role = 'student'`,
     `SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ${id} GROUP BY 1 ORDER BY 2 DESC`,
     `SELECT coalesce(error_code, 'ok') AS code, count(*) AS n FROM booking_attempts WHERE event_id = ${id} AND attempted_at >= ${since} GROUP BY 1 ORDER BY 2 DESC`,
     `SELECT max(attempted_at) AS at FROM booking_attempts WHERE event_id = ${id}`,
+    ...dayMetricsSql(id),
   ]);
   const n = (v: unknown) => Number(v ?? 0);
   const byCode = Object.fromEntries(codes.map((r) => [String(r.code), n(r.n)]));
@@ -86,9 +84,9 @@ function readStatus(ctx: Ctx, ref?: string): Status {
     slots,
     fillRate: slots.seats ? slots.taken / slots.seats : 0,
     companies: { verified: n(c[0]?.verified), withSlots: n(c[0]?.withSlots) },
-    students: { total: n(st[0]?.total), deprioritized: n(st[0]?.dep), withBooking: n(st[0]?.withBooking) },
     attempts: { total: Object.values(byCode).reduce((a, x) => a + x, 0), byCode, last10Minutes: Object.fromEntries(recent.map((r) => [String(r.code), n(r.n)])) },
     lastAttemptAt: (last[0]?.at as string | null) ?? null,
+    ...dayMetricsOf(day),
   };
 }
 
@@ -103,9 +101,12 @@ function render(s: Status): string {
     `bookings   ${s.bookings.confirmed} confirmed, ${s.bookings.cancelled} cancelled`,
     `seats      ${s.slots.taken} / ${s.slots.seats} taken (fill rate ${pct(s.fillRate)}); ${s.slots.full} of ${s.slots.count} slots full`,
     `companies  ${s.companies.verified} verified, ${s.companies.withSlots} with slots`,
-    `students   ${s.students.withBooking} of ${s.students.total} with a booking; ${s.students.deprioritized} on the deprioritized list`,
+    `students   ${s.students.withBooking} of the event's ${s.students.ofEvent} with a booking (${pct(s.students.withBookingRate)}), ${s.interviewsPerStudent.mean.toFixed(2)} interviews each; ${s.students.deprioritized} on the deprioritized list`,
+    `attendance ${s.attendance.present} present, ${s.attendance.late} late, ${s.attendance.noShow} no-show (attendance ${pct(s.attendance.attendanceRate)}, no-show ${pct(s.attendance.noShowRate)}); ${s.attendance.unmarked} past unmarked, ${s.attendance.upcoming} upcoming`,
+    `cancelled  ${s.cancellations.total}, ${s.cancellations.late} late${Object.keys(s.cancellations.byWho).length ? ` (${Object.entries(s.cancellations.byWho).map(([who, x]) => `${who} ${x.total}/${x.late} late`).join(", ")})` : ""}`,
     `attempts   ${s.attempts.total} in all${s.lastAttemptAt ? `, last at ${s.lastAttemptAt}` : ""}`,
     codes.length ? `\n${table(codes.map((code) => ({ code, "last 10 min": s.attempts.last10Minutes[code] ?? 0, total: s.attempts.byCode[code] ?? 0 })))}` : "",
+    s.fillByCompany.length ? `\n${table(s.fillByCompany.map((c) => ({ company: c.name, slots: c.slots, taken: c.taken, seats: c.seats, fill: pct(c.fillRate) })))}` : "",
   ].join("\n");
 }
 

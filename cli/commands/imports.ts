@@ -3,6 +3,7 @@
 // --skip-invalid, and both report added / updated / unchanged / rejected.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { noShowsSql } from "../../worker/lib/day-metrics.ts";
 import { normalizeEmail } from "../../worker/lib/users.ts";
 import { type Command, type Ctx, Refused, UsageError, note, nowIso, print, printJson, progress, table } from "../lib/cli.ts";
 import { type CsvRecord, type Rejection, headerOf, readCsv } from "../lib/csv.ts";
@@ -157,6 +158,9 @@ ${IMPORT_HELP}`,
 
 const email = z.email();
 
+/** Addresses to put on the list, by e-mail: the line they came from (0: not a file) and why. */
+type Wanted = Map<string, { line: number; reason: string | null }>;
+
 /** A CSV of e-mail addresses (one per line, or an "email" column): each address once with its line, and the bad lines. */
 function readEmailList(file: string): { wanted: Map<string, number>; rejected: Rejection[] } {
   const records = readCsv(file);
@@ -174,6 +178,29 @@ function readEmailList(file: string): { wanted: Map<string, number>; rejected: R
     }
   }
   return { wanted, rejected };
+}
+
+function fromFile(file: string): { wanted: Wanted; rejected: Rejection[] } {
+  const { wanted, rejected } = readEmailList(file);
+  return { wanted: new Map([...wanted].map(([e, line]) => [e, { line, reason: null }])), rejected };
+}
+
+/** Last year's no-shows (and, when asked, late cancellations), each with the reason shown to the student. */
+function fromNoShows(ctx: Ctx, ref: string, withLate: boolean): { source: string; sourceId: string; wanted: Wanted } {
+  const {
+    event,
+    rows: [rows = []],
+  } = readWithEvent(ctx.target, ref, (id) => [noShowsSql(id)]);
+  if (event.status === "active") throw new Refused(`${event.name} is the active event: --from-no-shows takes last year's (e.g. --from-no-shows ${Number(event.date.slice(0, 4)) - 1}).`);
+  const reasons = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.kind !== "no_show" && !withLate) continue;
+    const what = r.kind === "no_show" ? `no-show at ${event.name}` : `late cancellation at ${event.name}`;
+    const list = reasons.get(String(r.student_email)) ?? [];
+    list.push(`${what} (${String(r.company)})`);
+    reasons.set(String(r.student_email), list);
+  }
+  return { source: `${withLate ? "no-shows and late cancellations" : "no-shows"} of ${event.name}`, sourceId: event.id, wanted: new Map([...reasons].map(([e, why]) => [e, { line: 0, reason: why.join("; ") }])) };
 }
 
 export const studentsRoster: Command = {
@@ -222,21 +249,32 @@ ${IMPORT_HELP}`,
 
 export const studentsDeprioritized: Command = {
   name: "students deprioritized",
-  summary: "import this year's deprioritized students (by e-mail) from a CSV",
+  summary: "import this year's deprioritized students (by e-mail) from a CSV, or from last year's no-shows",
   usage: `npm run event -- students deprioritized <file.csv> [--replace] [--dry-run] [--skip-invalid]
+npm run event -- students deprioritized --from-no-shows <year> [--with-late-cancellations] [--dry-run]
 
 CSV of e-mail addresses: either one address per line, or a header line with an "email" column.
 Students on the list may book only from phase 2. The list belongs to the active event and is
 matched by e-mail: existing accounts are flagged now, new ones when they sign up.
 
+--from-no-shows takes the students marked no_show at that (archived) event instead of a file
+(see \`export no-shows --event <year>\` first); each is listed with the reason, which the
+student sees on their profile with the office's address to appeal (contactEmail).
+
 Options:
-  --replace        the file is the whole list: addresses not in it are taken off (and unflagged)
+  --replace                  the file is the whole list: addresses not in it are taken off (and unflagged)
+  --from-no-shows <year>     last year's no-shows instead of a file
+  --with-late-cancellations  with --from-no-shows: also those who cancelled after the deadline
 ${IMPORT_HELP}`,
-  options: { ...IMPORT_OPTIONS, replace: { type: "boolean", default: false } },
+  options: { ...IMPORT_OPTIONS, replace: { type: "boolean", default: false }, "from-no-shows": { type: "string" }, "with-late-cancellations": { type: "boolean", default: false } },
   async run({ values, positionals }, ctx) {
+    const from = values["from-no-shows"] as string | undefined;
+    if (from !== undefined && (positionals.length || values.replace === true)) throw new UsageError("--from-no-shows takes no file and no --replace");
+    if (from === undefined && values["with-late-cancellations"] === true) throw new UsageError("--with-late-cancellations goes with --from-no-shows");
     const file = positionals[0];
-    if (!file || positionals.length > 1) throw new UsageError("students deprioritized takes exactly one CSV file");
-    const { wanted, rejected } = readEmailList(file);
+    if (from === undefined && (!file || positionals.length > 1)) throw new UsageError("students deprioritized takes exactly one CSV file (or --from-no-shows <year>)");
+    const noShows = from === undefined ? null : fromNoShows(ctx, from, values["with-late-cancellations"] === true);
+    const { wanted, rejected } = noShows ? { wanted: noShows.wanted, rejected: [] } : fromFile(file!);
     const {
       event,
       rows: [listed = [], students = []],
@@ -246,9 +284,10 @@ ${IMPORT_HELP}`,
     ]);
     const onList = new Set(listed.map((r) => String(r.email)));
     const flaggedNow = new Map(students.map((s) => [String(s.email), s.deprioritized === 1]));
-    const report: Report = { file, event: event.name, dryRun: values["dry-run"] === true, added: 0, updated: 0, unchanged: 0, rejected, lines: [] };
+    const label = noShows?.source ?? file!;
+    const report: Report = { file: label, event: event.name, dryRun: values["dry-run"] === true, added: 0, updated: 0, unchanged: 0, rejected, lines: [] };
     const fresh: string[] = [];
-    for (const [e, line] of wanted) {
+    for (const [e, { line }] of wanted) {
       if (onList.has(e)) {
         report.unchanged++;
         report.lines.push({ line, key: e, outcome: "unchanged" });
@@ -268,7 +307,7 @@ ${IMPORT_HELP}`,
     if (!report.dryRun && (fresh.length || removed.length || toFlag)) {
       const all = [...wanted.keys()];
       const now = nowIso();
-      const sql = fresh.map((e) => insert("deprioritized_emails", { event_id: event.id, email: e }));
+      const sql = fresh.map((e) => insert("deprioritized_emails", { event_id: event.id, email: e, reason: wanted.get(e)?.reason ?? null }));
       for (let i = 0; i < all.length; i += 500)
         sql.push(`UPDATE users SET deprioritized = 1, updated_at = ${lit(now)} WHERE role = 'student' AND deprioritized = 0 AND email IN ${inList(all.slice(i, i + 500))};`);
       for (let i = 0; i < removed.length; i += 500) {
@@ -276,7 +315,7 @@ ${IMPORT_HELP}`,
         sql.push(`DELETE FROM deprioritized_emails WHERE event_id = ${lit(event.id)} AND email IN ${part};`);
         sql.push(`UPDATE users SET deprioritized = 0, updated_at = ${lit(now)} WHERE role = 'student' AND deprioritized = 1 AND email IN ${part};`);
       }
-      sql.push(auditSql(ctx.actor, { action: "deprioritized.import", eventId: event.id, targetType: "event", targetId: event.id, before: { listed: onList.size }, after: { file, added: fresh.length, removed: removed.length, unchanged: report.unchanged, flagged: toFlag, unflagged: toUnflag, rejected: rejected.length } }));
+      sql.push(auditSql(ctx.actor, { action: noShows ? "deprioritized.from-no-shows" : "deprioritized.import", eventId: event.id, targetType: "event", targetId: event.id, before: { listed: onList.size }, after: { ...(noShows ? { from: noShows.sourceId, source: label } : { file }), added: fresh.length, removed: removed.length, unchanged: report.unchanged, flagged: toFlag, unflagged: toUnflag, rejected: rejected.length } }));
       const done = progress(`writing ${fresh.length + removed.length} list changes`);
       await executeFile(ctx.target, sql.join("\n"));
       done();

@@ -34,6 +34,8 @@ export const eventColumns = (c: EventConfig) => ({
   max_bookings_total: c.maxBookingsTotal,
   max_bookings_per_company: c.maxBookingsPerCompany,
   cancel_deadline: c.cancelDeadline,
+  booking_cutoff_minutes: c.bookingCutoffMinutes,
+  contact_email: c.contactEmail,
   booking_open: c.bookingOpen,
   live_max_sockets: c.liveMaxSockets,
   student_email_domains: JSON.stringify(c.studentEmailDomains),

@@ -28,7 +28,8 @@ it("sets up 2026 from the checklist: 3 verified companies, 4 slots each, one dep
   const s = await state.json(["status", "--event", "2026"]);
   expect(s.companies).toEqual({ verified: 3, withSlots: 3 });
   expect(s.slots).toMatchObject({ count: 12, seats: 24 });
-  expect(s.students).toEqual({ total: 5, withBooking: 4, deprioritized: 1 });
+  // Students of the event: the 5 who tried to book (the deprioritized one was refused), 4 got one.
+  expect(s.students).toEqual({ ofEvent: 5, withBooking: 4, deprioritized: 1, withBookingRate: 0.8 });
   expect(s.bookings).toEqual({ confirmed: 12, cancelled: 0 });
   expect(s.attempts.byCode).toEqual({ ok: 12, phase_gate: 3 });
   expect(y2026.booked).toHaveLength(12);
@@ -60,7 +61,8 @@ it("starts 2027 empty: no company verified, no slot, no booking, nobody depriori
   expect(s.companies).toEqual({ verified: 0, withSlots: 0 });
   expect(s.slots.count).toBe(0);
   expect(s.bookings).toEqual({ confirmed: 0, cancelled: 0 });
-  expect(s.students).toEqual({ total: 5, deprioritized: 0, withBooking: 0 });
+  // The 5 accounts still exist, but none is a student of 2027 yet.
+  expect(s.students).toEqual({ ofEvent: 0, deprioritized: 0, withBooking: 0, withBookingRate: 0 });
   // Last year's list no longer flags anyone (seed 000's reset), though 2026 keeps its list.
   expect(state.query("SELECT email FROM users WHERE deprioritized = 1")).toEqual([]);
   const last = await state.json(["status", "--event", "2026"]);
@@ -83,4 +85,27 @@ it("gives 2027 fresh Durable Objects: a student who used all 3 phase-1 bookings 
   expect(r.status).toBe(201);
   const mine = await api(y2026.worker.url, "GET", "/bookings", { token: student.token });
   expect(mine.body.bookings.map((b: { id: string }) => b.id)).toEqual([r.body.booking.id]);
+});
+
+it("puts 2026's no-shows on 2027's list by an explicit step, with the reason the student then sees", async () => {
+  const noShow = y2026.booked.find((b) => b.student !== y2026.booked[0]!.student)!;
+  // Marked on the day the way the Worker writes attendance.
+  await state.exec(`UPDATE bookings SET attendance = 'no_show', checked_in_at = '2026-11-18T09:00:00.000Z' WHERE id = '${noShow.bookingId}';`);
+  expect((await state.json(["status", "--event", "2026"])).attendance).toMatchObject({ noShow: 1, noShowRate: 1 });
+  const exported = rows((await state.ok(["export", "no-shows", "--event", "2026"])).stdout);
+  expect(exported).toHaveLength(1);
+  expect(exported[0]).toContain(`${noShow.student.email},`);
+  expect(exported[0]).toContain(",no_show,");
+
+  const dry = await state.json(["students", "deprioritized", "--from-no-shows", "2026", "--dry-run"]);
+  expect(dry).toMatchObject({ dryRun: true, added: 1, flagged: 1 });
+  expect(state.query(`SELECT email FROM deprioritized_emails WHERE email = '${noShow.student.email}'`)).toEqual([]);
+  expect(await state.json(["students", "deprioritized", "--from-no-shows", "2026"])).toMatchObject({ added: 1, flagged: 1 });
+  const [listed] = state.query<{ reason: string }>(`SELECT d.reason FROM deprioritized_emails d JOIN events e ON e.id = d.event_id WHERE e.status = 'active' AND d.email = '${noShow.student.email}'`);
+  expect(listed?.reason).toMatch(/^no-show at INF 2026 \(.+\)$/);
+  const { body } = await api(y2026.worker.url, "GET", "/profile/priority", { token: noShow.student.token });
+  expect(body.priority).toMatchObject({ deprioritized: true, reason: listed!.reason });
+  expect(await state.json(["students", "deprioritized", "--from-no-shows", "2026"])).toMatchObject({ added: 0, unchanged: 1 });
+  // The active event is this year's: its no-shows are next year's business.
+  expect((await state.cli(["students", "deprioritized", "--from-no-shows", "2027"])).code).toBe(1);
 });

@@ -463,6 +463,107 @@ describe("the site", () => {
     await shoot(page, "15-recruiter-unverified");
   });
 
+  it("a recruiter on a phone checks students in: one by the QR code the camera reads, one by name", async () => {
+    const recruiter = await apiAs("recruiter2@example.com", "inf-demo-company");
+    const { body: mine } = await recruiter<{ company: { id: string } }>("GET", "/company");
+    const { slots } = await publicApi<{ slots: Slot[] }>(`/companies/${mine.company.id}`);
+    const [scanned, ticked] = [await apiAs("student181@example.com", STUDENT_PW), await apiAs("student182@example.com", STUDENT_PW)];
+    assert.equal((await scanned("POST", "/bookings", { slotId: slots[6]!.id })).status, 201);
+    assert.equal((await ticked("POST", "/bookings", { slotId: slots[7]!.id })).status, 201);
+    const scannedName = (await scanned<{ user: { fullName: string } }>("GET", "/me")).body.user.fullName;
+    const tickedName = (await ticked<{ user: { fullName: string } }>("GET", "/me")).body.user.fullName;
+
+    // The student opens their check-in code: drawn in the page, no outside service.
+    const student = await newPage();
+    await login(student, "student181@example.com", STUDENT_PW);
+    await student.getByRole("navigation").getByRole("link", { name: "Mon planning" }).click();
+    await student.getByRole("button", { name: "Mon code d’accueil" }).click();
+    const qr = student.locator("img.qr-img");
+    await qr.waitFor();
+    await shoot(student, "26-schedule-checkin-code");
+    const png = (await qr.screenshot()).toString("base64");
+
+    // The recruiter's phone: its camera is a stub that films the student's screen (the PNG above).
+    const phone = await newPage();
+    await phone.setViewportSize(WIDTHS.phone);
+    await phone.addInitScript((image: string) => {
+      navigator.mediaDevices.getUserMedia = async () => {
+        const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 480 });
+        const ctx = canvas.getContext("2d")!;
+        const img = new Image();
+        img.src = `data:image/png;base64,${image}`;
+        await img.decode();
+        const draw = () => {
+          ctx.fillStyle = "#d8d4cc";
+          ctx.fillRect(0, 0, 640, 480);
+          ctx.drawImage(img, 320 - img.width / 2, 240 - img.height / 2);
+        };
+        draw();
+        setInterval(draw, 100);
+        return canvas.captureStream(10);
+      };
+    }, png);
+    await login(phone, "recruiter2@example.com", "inf-demo-company");
+    await phone.goto("/recruiter/checkin");
+    await phone.getByRole("heading", { name: "Accueil des candidat·e·s" }).waitFor();
+    await phone.locator(".checkin-name", { hasText: scannedName }).waitFor();
+    await phone.getByRole("button", { name: "Ouvrir la caméra" }).click();
+    await phone.getByText(new RegExp(`✓ ${scannedName} \\(.+\\) : Présent·e\\.`)).waitFor({ timeout: 20_000 });
+    await phone.screenshot({ path: join(SHOTS, "27-recruiter-checkin-scanned-phone.png"), fullPage: true });
+    await phone.getByRole("button", { name: "Fermer la caméra" }).click();
+
+    // By name: the second student came late.
+    await phone.getByRole("button", { name: `En retard · ${tickedName}` }).click();
+    await phone.getByText(`${tickedName} : En retard.`).waitFor();
+    assert.equal(await phone.getByRole("button", { name: `En retard · ${tickedName}` }).getAttribute("aria-pressed"), "true");
+    await shoot(phone, "28-recruiter-checkin");
+    const { body } = await recruiter<{ slots: { students: { fullName: string; attendance: string | null }[] }[] }>("GET", "/company/slots");
+    const marks = Object.fromEntries(body.slots.flatMap((s) => s.students.map((st) => [st.fullName, st.attendance])));
+    assert.equal(marks[scannedName], "present");
+    assert.equal(marks[tickedName], "late");
+    await phone.goto("/recruiter");
+    await phone.locator(".day-row", { hasText: tickedName }).waitFor();
+    await shoot(phone, "29-recruiter-dashboard-day");
+  });
+
+  it("the office finds a student at the desk and moves their interview; the student's schedule shows the new time", async () => {
+    const { companies } = await publicApi<{ companies: { id: string; name: string }[] }>("/companies");
+    const target = companies[3]!;
+    const { slots } = await publicApi<{ slots: Slot[] }>(`/companies/${target.id}`);
+    const student = await apiAs("student183@example.com", STUDENT_PW);
+    assert.equal((await student("POST", "/bookings", { slotId: slots[1]!.id })).status, 201);
+    const name = (await student<{ user: { fullName: string } }>("GET", "/me")).body.user.fullName;
+
+    const page = await newPage();
+    await login(page, "admin@example.com", "inf-demo-admin");
+    await page.getByRole("navigation").getByRole("link", { name: "Accueil", exact: true }).click();
+    await page.getByLabel("Nom ou adresse e-mail").fill("student183@");
+    const card = page.locator(".desk-student", { hasText: "student183@example.com" });
+    await card.locator("tbody tr", { hasText: target.name }).waitFor();
+    await shoot(page, "30-admin-desk");
+    const oldTime = (await card.locator("tbody tr td").first().textContent())!;
+    await card.getByRole("button", { name: new RegExp(`^Déplacer · ${name}`) }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Nouveau créneau").locator("option").nth(3).waitFor({ state: "attached" });
+    const option = dialog.getByLabel("Nouveau créneau").locator("option").nth(3);
+    const newTime = (await option.textContent())!.split(" · ")[0]!;
+    await dialog.getByLabel("Nouveau créneau").selectOption({ index: 3 });
+    await dialog.getByLabel("Motif").fill("Conflit avec un examen");
+    await dialog.getByRole("button", { name: "Déplacer" }).click();
+    await page.getByText(`${name} a maintenant rendez-vous à ${newTime}.`).waitFor();
+    await card.locator("tbody tr", { hasText: "déplacé par le service carrières" }).waitFor();
+    await shoot(page, "31-admin-desk-moved");
+    assert.notEqual(newTime, oldTime);
+
+    const mine = await newPage();
+    await login(mine, "student183@example.com", STUDENT_PW);
+    await mine.getByRole("navigation").getByRole("link", { name: "Mon planning" }).click();
+    await mine.locator(".timeline-item .when-time", { hasText: newTime }).waitFor();
+    assert.equal(await mine.locator(".timeline-item .when-time", { hasText: oldTime }).count(), 0);
+    await mine.getByText("Conflit avec un examen").waitFor();
+    await shoot(mine, "32-schedule-after-move");
+  });
+
   it("the career office configures the event, verifies a company, generates its slots and closes booking", async () => {
     const page = await newPage();
     await login(page, "admin@example.com", "inf-demo-admin");

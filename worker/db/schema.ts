@@ -2,7 +2,7 @@
 // Times are ISO-8601 UTC strings (they sort as text); booleans are 0/1 integers.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { ALERT_KINDS } from "../domain/contract.ts";
+import { ALERT_KINDS, ATTENDANCE, CANCELLED_BY } from "../domain/contract.ts";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 const createdAt = () => text("created_at").notNull().default(now);
@@ -30,6 +30,10 @@ export const events = sqliteTable(
     maxBookingsTotal: integer("max_bookings_total").notNull().default(6),
     maxBookingsPerCompany: integer("max_bookings_per_company").notNull().default(1),
     cancelDeadline: text("cancel_deadline"),
+    /** A slot starting within this many minutes (or already started) can no longer be booked or student-cancelled. */
+    bookingCutoffMinutes: integer("booking_cutoff_minutes").notNull().default(0),
+    /** The career office's address: students appeal a deprioritization there. */
+    contactEmail: text("contact_email"),
     /** Who may sign up as a student: e-mail domains (lower-cased, e.g. "student.school.be"); empty = any (or the roster only, when there is one). */
     studentEmailDomains: text("student_email_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     bookingOpen: integer("booking_open", { mode: "boolean" }).notNull().default(false),
@@ -51,6 +55,10 @@ export const companies = sqliteTable("companies", {
   name: text("name").notNull(),
   description: text("description").notNull().default(""),
   website: text("website"),
+  /** Where the interviews take place (booth or room), set by the recruiter; in the schedule and the .ics. */
+  booth: text("booth"),
+  /** A short note for the students who booked (what to bring, running late...). */
+  note: text("note"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -63,6 +71,13 @@ export const eventCompanies = sqliteTable(
     companyId: text("company_id").notNull().references(() => companies.id),
     verifiedAt: text("verified_at"),
     verifiedBy: text("verified_by"),
+    /** This company's own hours for slot generation ("HH:MM"); null: the event's dayStart/dayEnd. */
+    dayStart: text("day_start"),
+    dayEnd: text("day_end"),
+    /** Withdrawn by the office: its bookings were cancelled, it is no longer verified. */
+    withdrawnAt: text("withdrawn_at"),
+    withdrawnBy: text("withdrawn_by"),
+    withdrawReason: text("withdraw_reason"),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.companyId] })],
@@ -218,6 +233,10 @@ export const slots = sqliteTable(
     capacity: integer("capacity").notNull(),
     /** Confirmed bookings, maintained by the outbox writes: the catalogue reads it in O(1). */
     taken: integer("taken").notNull().default(0),
+    /** Mirrors SlotDO's block (the recruiter's lunch, running late): no new seats while set. */
+    blocked: integer("blocked", { mode: "boolean" }).notNull().default(false),
+    /** Set when a recruiter or the office changed this slot's capacity: regeneration keeps it. */
+    capacityCustom: integer("capacity_custom", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("slots_company_start").on(t.eventId, t.companyId, t.startsAt)],
@@ -240,6 +259,12 @@ export const bookings = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     cancelledAt: text("cancelled_at"),
     cancelReason: text("cancel_reason"),
+    /** Who cancelled: the student, the office, the recruiter, or the company's withdrawal. */
+    cancelledBy: text("cancelled_by", { enum: CANCELLED_BY }),
+    /** The day itself, recorded by the recruiter or the office (never by the outbox). */
+    attendance: text("attendance", { enum: ATTENDANCE }),
+    checkedInAt: text("checked_in_at"),
+    checkedInBy: text("checked_in_by"),
   },
   (t) => [
     uniqueIndex("bookings_one_confirmed_per_slot_student")
@@ -289,11 +314,27 @@ export const attemptStats = sqliteTable(
   (t) => [primaryKey({ columns: [t.eventId, t.minute, t.code, t.bucket] })],
 );
 
+/**
+ * The students of each event (#15's metrics: "students of the event", not every account ever):
+ * whoever made a booking attempt there, kept by the outbox's D1 writes as attempts arrive
+ * (durable-objects/d1-sink.ts), so the monitor counts them without scanning booking_attempts.
+ */
+export const eventStudents = sqliteTable(
+  "event_students",
+  {
+    eventId: text("event_id").notNull(),
+    studentId: text("student_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.studentId] })],
+);
+
 export const deprioritizedEmails = sqliteTable(
   "deprioritized_emails",
   {
     eventId: text("event_id").notNull().references(() => events.id),
     email: text("email").notNull(),
+    /** Why this address is on the list (e.g. a no-show last year); shown to the student. */
+    reason: text("reason"),
     addedAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.email] })],

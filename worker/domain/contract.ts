@@ -14,6 +14,8 @@ export const BOOKING_REFUSALS = [
   "total_cap",
   "slot_full",
   "cancel_deadline_passed",
+  "slot_started",
+  "slot_blocked",
 ] as const;
 export type BookingRefusal = (typeof BOOKING_REFUSALS)[number];
 
@@ -31,6 +33,7 @@ export type ErrorCode =
   | "unavailable"
   | "internal"
   | "upgrade_required"
+  | "capacity_below_taken"
   | "email_not_allowed"
   | "email_unverified"
   | "invalid_token"
@@ -55,6 +58,9 @@ export const ERROR_STATUS = {
   total_cap: 409,
   slot_full: 409,
   cancel_deadline_passed: 409,
+  slot_started: 409,
+  slot_blocked: 409,
+  capacity_below_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_conflict: 422,
@@ -152,6 +158,10 @@ export interface EventConfig {
   maxBookingsTotal: number;
   maxBookingsPerCompany: number;
   cancelDeadline: string | null;
+  /** Minutes before a slot's start from which it can no longer be booked or cancelled by the student. */
+  bookingCutoffMinutes: number;
+  /** The career office's address (deprioritization appeals). */
+  contactEmail: string | null;
   bookingOpen: boolean;
   /** Ceiling on live-seat WebSockets for the event (GET /api/live); past it, clients poll. */
   liveMaxSockets: number;
@@ -183,6 +193,10 @@ export interface Company {
   name: string;
   description: string;
   website: string | null;
+  /** Booth or room on the day. */
+  booth: string | null;
+  /** A short note for students. */
+  note: string | null;
 }
 
 export interface CompanyWithOffers extends Company {
@@ -195,9 +209,19 @@ export interface SlotAvailability {
   endsAt: string;
   capacity: number;
   taken: number;
+  /** Blocked by the recruiter or the office: no new seats (existing bookings stay). */
+  blocked: boolean;
 }
 
 export type BookingStatus = "confirmed" | "cancelled";
+
+/** What happened on the day, per booking (null until someone records it). */
+export const ATTENDANCE = ["present", "no_show", "late"] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+
+/** Who cancelled a booking; `move`: the office moved it (the new booking replaces it). */
+export const CANCELLED_BY = ["student", "office", "recruiter", "withdrawal", "move"] as const;
+export type CancelledBy = (typeof CANCELLED_BY)[number];
 
 export interface Booking {
   id: string;
@@ -207,10 +231,99 @@ export interface Booking {
   endsAt: string;
   phase: 1 | 2;
   status: BookingStatus;
+  attendance: Attendance | null;
+}
+
+/** A booking as its student sees it in the schedule (`GET /api/bookings`). */
+export interface ScheduleEntry extends Booking {
+  /** Kept on the history even when the company is withdrawn or no longer verified. */
+  companyName: string;
+  booth: string | null;
+  note: string | null;
+  /** Signed, short: the QR code the recruiter scans (confirmed bookings only). */
+  checkInToken: string | null;
+  cancelledBy: CancelledBy | null;
+  cancelReason: string | null;
+}
+
+export interface CompanySlotStudent {
+  id: string;
+  fullName: string;
+  email: string;
+  bookingId: string;
+  attendance: Attendance | null;
 }
 
 export interface CompanySlot extends SlotAvailability {
-  students: { id: string; fullName: string; email: string }[];
+  students: CompanySlotStudent[];
+}
+
+/** A booking at the office's desk: the D1 record, with its company and what happened to it. */
+export interface DeskBooking extends Booking {
+  studentId: string;
+  companyName: string;
+  cancelledAt: string | null;
+  cancelledBy: CancelledBy | null;
+  cancelReason: string | null;
+  checkedInAt: string | null;
+}
+
+export interface DeskStudent {
+  id: string;
+  email: string;
+  fullName: string;
+  deprioritized: boolean;
+  deprioritizedReason: string | null;
+  bookings: DeskBooking[];
+  /** Booking attempts at the active event, by outcome ("ok" or the refusal code). */
+  attempts: Record<string, number>;
+}
+
+/** The student's standing for the active event: why they book from phase 2, whom to write to. */
+export interface Priority {
+  deprioritized: boolean;
+  reason: string | null;
+  contactEmail: string | null;
+}
+
+/** The day's per-event figures (worker/lib/day-metrics.ts has the definitions). */
+export interface DayMetrics {
+  students: { ofEvent: number; withBooking: number; deprioritized: number; withBookingRate: number };
+  interviewsPerStudent: { mean: number; distribution: { interviews: number; students: number }[] };
+  fillByCompany: { companyId: string; name: string; slots: number; seats: number; taken: number; fillRate: number }[];
+  attendance: { present: number; late: number; noShow: number; unmarked: number; upcoming: number; attendanceRate: number; noShowRate: number };
+  cancellations: { total: number; late: number; byWho: Record<string, { total: number; late: number }> };
+}
+
+/** `GET /api/admin/metrics`: the live numbers of the booking path and the day's figures. */
+export interface Metrics extends DayMetrics {
+  generatedAt: string;
+  bookings: { confirmed: number; cancelled: number };
+  slots: { count: number; seats: number; taken: number };
+  fillRate: number;
+  attempts: { total: number; byCode: Record<string, number> };
+  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
+  perMinute: { minute: string; bookings: number; attempts: number }[];
+}
+
+/** A company as the office manages it (`GET /api/admin/companies`). */
+export interface AdminCompany {
+  id: string;
+  name: string;
+  description: string;
+  website: string | null;
+  booth: string | null;
+  createdAt: string;
+  verified: boolean;
+  verifiedAt: string | null;
+  /** Its own hours for slot generation, or null for the event's. */
+  dayStart: string | null;
+  dayEnd: string | null;
+  withdrawnAt: string | null;
+  withdrawReason: string | null;
+  recruiters: { email: string; fullName: string }[];
+  offers: number;
+  slots: number;
 }
 
 /** An entry of `GET /api/companies`: a verified company, its offers and its seats. */
@@ -242,19 +355,12 @@ export interface DeprioritizedImport {
   total: number;
 }
 
-/** An entry of `GET /api/admin/companies`. */
-export interface AdminCompany extends Company {
-  createdAt: string;
-  verified: boolean;
-  verifiedAt: string | null;
-  recruiters: { email: string; fullName: string }[];
-  offers: number;
-  slots: number;
-}
-
 export interface CompanyGeneration {
   companyId: string;
   name: string;
+  /** The hours generated within: the company's own, else the event's. */
+  dayStart: string;
+  dayEnd: string;
   slots: number;
   created: number;
   removed: number;
@@ -287,17 +393,6 @@ export interface AuditEntry {
   targetId: string | null;
   before: unknown;
   after: unknown;
-}
-
-export interface Metrics {
-  generatedAt: string;
-  bookings: { confirmed: number; cancelled: number };
-  slots: { count: number; seats: number; taken: number };
-  fillRate: number;
-  students: { total: number; withBooking: number; deprioritized: number };
-  attempts: { total: number; byCode: Record<string, number> };
-  responseTimeMs: { p50: number | null; p95: number | null; max: number | null };
-  perMinute: { minute: string; bookings: number; attempts: number }[];
 }
 
 /** Open live-seat sockets of the event, and its ceiling. */
@@ -339,6 +434,11 @@ export interface LiveSlot {
   companyId: string;
   taken: number;
   capacity: number;
+  /**
+   * Blocked by the recruiter or the office: no seats on offer, whatever `capacity - taken` says.
+   * In a snapshot, present only on a blocked slot (the contract's four fields otherwise).
+   */
+  blocked?: boolean;
 }
 
 /** A company's free seats and the `seq` of its last change (0: none since the hub started). */
@@ -370,6 +470,8 @@ export interface LiveSnapshotMessage {
  */
 export interface LiveSeatMessage extends LiveSlot {
   type: "seat";
+  /** Always present on a seat message: an unblock is a change too. */
+  blocked: boolean;
   seq: number;
   prevSeq: number;
   free: number;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EventConfig } from "./contract.ts";
 import { isValidTimeZone } from "./timezone.ts";
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24 h)");
+export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24 h)");
 const isoUtc = z.iso.datetime({ message: "expected an ISO-8601 UTC date-time, e.g. 2027-01-15T08:00:00Z" });
 const dateOnly = z.iso.date({ message: "expected a date YYYY-MM-DD" });
 const emailDomain = z
@@ -12,6 +12,8 @@ const emailDomain = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "expected an e-mail domain, e.g. student.school.be");
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
+/** A slot's seats, event-wide or set on one slot by its recruiter. */
+export const MAX_SLOT_CAPACITY = 100;
 
 export const breakSchema = z.strictObject({ start: hhmm, end: hhmm });
 
@@ -22,7 +24,7 @@ export const eventConfigFields = z.strictObject({
   timeZone: z.string().refine(isValidTimeZone, "unknown IANA time zone"),
   slotDurationMinutes: count(1, 240),
   bufferMinutes: count(0, 240),
-  slotCapacity: count(1, 100),
+  slotCapacity: count(1, MAX_SLOT_CAPACITY),
   dayStart: hhmm,
   dayEnd: hhmm,
   breaks: z.array(breakSchema).max(20),
@@ -34,6 +36,8 @@ export const eventConfigFields = z.strictObject({
   maxBookingsTotal: count(1, 100),
   maxBookingsPerCompany: count(1, 100),
   cancelDeadline: isoUtc.nullable(),
+  bookingCutoffMinutes: count(0, 24 * 60),
+  contactEmail: z.email({ message: "expected an e-mail address" }).max(254).nullable(),
   bookingOpen: z.boolean(),
   liveMaxSockets: count(1, 32_000),
   studentEmailDomains: z.array(emailDomain).max(20),
@@ -87,6 +91,8 @@ export const DEFAULT_EVENT_CONFIG: Omit<EventConfig, "name" | "date"> = {
   maxBookingsTotal: 6,
   maxBookingsPerCompany: 1,
   cancelDeadline: null,
+  bookingCutoffMinutes: 0,
+  contactEmail: null,
   bookingOpen: false,
   liveMaxSockets: 5000,
   studentEmailDomains: [],

@@ -24,7 +24,7 @@ export function applyLive(v: LiveView, m: LiveServerMessage): Applied {
       // A snapshot is the whole state of the subscription: it replaces the view.
       v.slots.clear();
       v.companies.clear();
-      for (const s of m.slots) v.slots.set(s.slotId, { slotId: s.slotId, companyId: s.companyId, taken: s.taken, capacity: s.capacity });
+      for (const s of m.slots) v.slots.set(s.slotId, { slotId: s.slotId, companyId: s.companyId, taken: s.taken, capacity: s.capacity, blocked: s.blocked ?? false });
       for (const c of m.companies) v.companies.set(c.companyId, { free: c.free, seq: c.seq });
       v.phase = { ...m.event, seq: m.seq };
       v.seq = m.seq;
@@ -35,7 +35,7 @@ export function applyLive(v: LiveView, m: LiveServerMessage): Applied {
       if (c && m.seq <= c.seq) return "stale";
       if (!c || m.prevSeq !== c.seq) return "gap";
       v.companies.set(m.companyId, { free: m.free, seq: m.seq });
-      v.slots.set(m.slotId, { slotId: m.slotId, companyId: m.companyId, taken: m.taken, capacity: m.capacity });
+      v.slots.set(m.slotId, { slotId: m.slotId, companyId: m.companyId, taken: m.taken, capacity: m.capacity, blocked: m.blocked });
       v.seq = Math.max(v.seq, m.seq);
       return "applied";
     }

@@ -19,8 +19,11 @@ export interface SlotRef {
   endsAt: number;
 }
 
-/** What the Worker passes from D1's configuration into a decision. */
+/** What the Worker passes from D1's configuration into a decision, with its clock. */
 export interface BookingPolicy {
+  /** The Worker's clock at the request (epoch ms): injected, so the decision is a pure function of it. */
+  now: number;
+  bookingCutoffMinutes: number;
   phase: Phase;
   bookingOpen: boolean;
   deprioritized: boolean;
@@ -67,6 +70,18 @@ export function nextPhaseChange(w: PhaseWindows, now: number): { at: number; to:
 export const overlaps = (a: { startsAt: number; endsAt: number }, b: { startsAt: number; endsAt: number }) =>
   a.startsAt < b.endsAt && b.startsAt < a.endsAt;
 
+const MINUTE = 60_000;
+
+/** A slot that has started, or starts within the cutoff, is past for booking and student cancels. */
+export const slotStarted = (startsAt: number, now: number, cutoffMinutes: number) => now >= startsAt - cutoffMinutes * MINUTE;
+
+/**
+ * The seats a slot still offers students: none when it is blocked or has started (within the
+ * cutoff), else the free ones. The catalogue's totals, the live hub's and the polling fallback's.
+ */
+export const seatsOnOffer = (s: { capacity: number; taken: number; blocked: boolean; startsAt: number }, now: number, cutoffMinutes: number) =>
+  s.blocked || slotStarted(s.startsAt, now, cutoffMinutes) ? 0 : Math.max(0, s.capacity - s.taken);
+
 const refuse = (code: BookingRefusal, message: string, details?: ErrorDetails): Refusal => ({
   ok: false,
   code,
@@ -81,6 +96,8 @@ const refuse = (code: BookingRefusal, message: string, details?: ErrorDetails): 
  */
 export function decideBooking(active: readonly ActiveBooking[], slot: SlotRef, p: BookingPolicy): Decision {
   if (!p.bookingOpen || p.phase === 0) return refuse("booking_closed", "Booking is closed right now.");
+  if (slotStarted(slot.startsAt, p.now, p.bookingCutoffMinutes))
+    return refuse("slot_started", "This slot has started (or is about to): it can no longer be booked.", { startsAt: new Date(slot.startsAt).toISOString() });
   if (p.phase === 1 && p.deprioritized)
     return refuse("phase_gate", "Phase 1 is reserved for priority students; you can book when phase 2 opens.");
 
@@ -121,16 +138,48 @@ export function decideBooking(active: readonly ActiveBooking[], slot: SlotRef, p
   return { ok: true, phase: p.phase };
 }
 
-/** The deadline is the configured one, or the interview's start when none is set. */
-export function decideCancel(
-  booking: { startsAt: number },
-  now: number,
-  cancelDeadline: number | null,
-): { ok: true } | Refusal {
-  const deadline = cancelDeadline ?? booking.startsAt;
-  if (now > deadline)
-    return refuse("cancel_deadline_passed", "The cancellation deadline has passed.", {
-      deadline: new Date(deadline).toISOString(),
-    });
+export interface CancelPolicy {
+  now: number;
+  cancelDeadline: number | null;
+  bookingCutoffMinutes: number;
+}
+
+/**
+ * A student may cancel until the configured deadline, and never once the slot has started (or is
+ * within the cutoff): from then on only the office or the recruiter can.
+ */
+export function decideCancel(booking: { startsAt: number }, p: CancelPolicy): { ok: true } | Refusal {
+  if (slotStarted(booking.startsAt, p.now, p.bookingCutoffMinutes))
+    return refuse("slot_started", "This interview has started (or is about to): ask the career office.", { startsAt: new Date(booking.startsAt).toISOString() });
+  if (p.cancelDeadline !== null && p.now > p.cancelDeadline)
+    return refuse("cancel_deadline_passed", "The cancellation deadline has passed.", { deadline: new Date(p.cancelDeadline).toISOString() });
+  return { ok: true };
+}
+
+/** What the office's move decides with: the event's caps, and whether the office overrides them. */
+export interface OfficePolicy {
+  maxBookingsTotal: number;
+  maxBookingsPerCompany: number;
+  /** Explicit: the office books beyond the caps (and onto a blocked slot). */
+  override: boolean;
+}
+
+/**
+ * The office books on a student's behalf (a move), at any time: no phase, no deadline, no cutoff.
+ * The same slot and an overlapping interview are always refused (nobody is in two places); the
+ * caps are refused unless the office overrides them. `active` excludes the booking being moved.
+ */
+export function decideOfficeBooking(active: readonly ActiveBooking[], slot: SlotRef, p: OfficePolicy): { ok: true } | Refusal {
+  const same = active.find((b) => b.slotId === slot.id);
+  if (same) return refuse("already_booked", "The student already holds a seat on this slot.", { bookingId: same.id });
+  const clash = active.find((b) => overlaps(b, slot));
+  if (clash)
+    return refuse("time_conflict", "This slot overlaps another interview of the student.", { bookingId: clash.id, slotId: clash.slotId, companyId: clash.companyId });
+  if (p.override) return { ok: true };
+  const withCompany = active.filter((b) => b.companyId === slot.companyId);
+  if (withCompany.length >= p.maxBookingsPerCompany)
+    return refuse("company_already_booked", "The student already has an interview with this company.", { bookingId: withCompany[0]?.id ?? null, max: p.maxBookingsPerCompany });
+  if (active.length >= p.maxBookingsTotal)
+    return refuse("total_cap", `The student already holds ${active.length} bookings.`, { used: active.length, max: p.maxBookingsTotal });
   return { ok: true };
 }

@@ -5,9 +5,20 @@ import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { CatalogueCompany, CompanyDetail, Offer, SlotAvailability } from "../domain/contract.ts";
 import type { Db } from "../db/client.ts";
 import { companies, eventCompanies, events, offers, slots } from "../db/schema.ts";
+import { seatsOnOffer } from "../domain/rules.ts";
 import type { EventRow } from "./events.ts";
 
 export type OfferRow = typeof offers.$inferSelect;
+
+/** A company as students see it (contract `Company`). */
+export const publicCompanyColumns = {
+  id: companies.id,
+  name: companies.name,
+  description: companies.description,
+  website: companies.website,
+  booth: companies.booth,
+  note: companies.note,
+};
 
 export const toOffer = (o: OfferRow): Offer => ({
   id: o.id,
@@ -33,14 +44,14 @@ export async function loadCatalogue(db: Db): Promise<Catalogue> {
   const [eventRows, companyRows, offerRows, slotRows] = await db.batch([
     db.select().from(events).where(eq(events.status, "active")).limit(1),
     db
-      .select({ id: companies.id, name: companies.name, description: companies.description, website: companies.website })
+      .select(publicCompanyColumns)
       .from(companies)
       .innerJoin(eventCompanies, eq(eventCompanies.companyId, companies.id))
       .where(verified)
       .orderBy(companies.name),
     db.select().from(offers).where(inArray(offers.eventId, active)).orderBy(offers.title),
     db
-      .select({ id: slots.id, companyId: slots.companyId, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity, taken: slots.taken })
+      .select({ id: slots.id, companyId: slots.companyId, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity, taken: slots.taken, blocked: slots.blocked })
       .from(slots)
       .innerJoin(eventCompanies, and(eq(eventCompanies.eventId, slots.eventId), eq(eventCompanies.companyId, slots.companyId)))
       .where(and(inArray(slots.eventId, active), verified))
@@ -50,13 +61,17 @@ export async function loadCatalogue(db: Db): Promise<Catalogue> {
   for (const o of offerRows) offersOf.set(o.companyId, [...(offersOf.get(o.companyId) ?? []), toOffer(o)]);
   const slotsOf: Record<string, SlotAvailability[]> = {};
   for (const { companyId, ...s } of slotRows) (slotsOf[companyId] ??= []).push({ ...s, taken: Math.min(s.taken, s.capacity) });
+  const event = eventRows[0] ?? null;
+  // Seats still on offer when the copy was read (the live hub counts the same way).
+  const now = Date.now();
+  const onOffer = (s: SlotAvailability) => seatsOnOffer({ ...s, startsAt: Date.parse(s.startsAt) }, now, event?.bookingCutoffMinutes ?? 0);
   return {
-    event: eventRows[0] ?? null,
+    event,
     companies: companyRows.map((co) => ({
       ...co,
       offers: offersOf.get(co.id) ?? [],
       slotCount: slotsOf[co.id]?.length ?? 0,
-      freeSeats: (slotsOf[co.id] ?? []).reduce((n, s) => n + s.capacity - s.taken, 0),
+      freeSeats: (slotsOf[co.id] ?? []).reduce((n, s) => n + onOffer(s), 0),
     })),
     slots: slotsOf,
   };
@@ -66,8 +81,8 @@ export async function loadCatalogue(db: Db): Promise<Catalogue> {
 export function companyDetail(cat: Catalogue, id: string): CompanyDetail | null {
   const co = cat.companies.find((c) => c.id === id);
   if (!co) return null;
-  const { offers: list, id: cid, name, description, website } = co;
-  return { company: { id: cid, name, description, website }, offers: list, slots: cat.slots[id] ?? [] };
+  const { offers: list, slotCount: _n, freeSeats: _f, ...company } = co;
+  return { company, offers: list, slots: cat.slots[id] ?? [] };
 }
 
 export interface CatalogueFilter {

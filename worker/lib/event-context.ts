@@ -16,6 +16,7 @@ export interface EventContext {
   event: EventRow;
   windows: PhaseWindows;
   cancelDeadline: number | null;
+  bookingCutoffMinutes: number;
   slots: Map<string, SlotInfo>;
   /** Lower-cased e-mails on this event's deprioritized list. */
   deprioritized: Set<string>;
@@ -52,6 +53,7 @@ async function load(db: Db): Promise<EventContext | null> {
     event,
     windows: phaseWindows(event),
     cancelDeadline: event.cancelDeadline === null ? null : Date.parse(event.cancelDeadline),
+    bookingCutoffMinutes: event.bookingCutoffMinutes,
     slots: new Map(
       slotRows.map((s) => [
         s.id,

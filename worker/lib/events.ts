@@ -36,6 +36,8 @@ export function toConfig(e: EventRow): EventConfig {
     maxBookingsTotal: e.maxBookingsTotal,
     maxBookingsPerCompany: e.maxBookingsPerCompany,
     cancelDeadline: e.cancelDeadline,
+    bookingCutoffMinutes: e.bookingCutoffMinutes,
+    contactEmail: e.contactEmail,
     bookingOpen: e.bookingOpen,
     liveMaxSockets: e.liveMaxSockets,
     studentEmailDomains: e.studentEmailDomains,

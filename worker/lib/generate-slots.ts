@@ -9,22 +9,32 @@ import { planRegeneration, slotTimes, type SlotTimes } from "../domain/slot-gene
 import type { EventRow } from "./events.ts";
 import { slotStub } from "./objects.ts";
 
+/** A company to generate for, with its own hours when it has some (else the event's). */
+export interface GenerationTarget {
+  id: string;
+  name: string;
+  dayStart: string | null;
+  dayEnd: string | null;
+}
+
 const CHUNK = 50;
 
 export async function generateSlots(
   db: Db,
   env: Env,
   event: EventRow,
-  targets: { id: string; name: string }[],
+  targets: GenerationTarget[],
   dryRun: boolean,
 ): Promise<GenerationReport> {
-  const wanted = slotTimes(event);
+  const eventWide = slotTimes(event);
   const existing = targets.length ? await db.select().from(slots).where(eq(slots.eventId, event.id)) : [];
-  const report: GenerationReport = { dryRun, perCompanySlots: wanted.length, created: 0, removed: 0, reshaped: 0, keptBooked: 0, skipped: 0, companies: [] };
+  const report: GenerationReport = { dryRun, perCompanySlots: eventWide.length, created: 0, removed: 0, reshaped: 0, keptBooked: 0, skipped: 0, companies: [] };
   const writes: BatchItem<"sqlite">[] = [];
   const iso = (t: number) => new Date(t).toISOString();
 
   for (const company of targets) {
+    const day = { dayStart: company.dayStart ?? event.dayStart, dayEnd: company.dayEnd ?? event.dayEnd };
+    const wanted = company.dayStart || company.dayEnd ? slotTimes({ ...event, ...day }) : eventWide;
     const mine = existing.filter((s) => s.companyId === company.id);
     const plan = planRegeneration(
       mine.map((s) => ({ id: s.id, startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt), booked: s.taken > 0 })),
@@ -43,6 +53,7 @@ export async function generateSlots(
     report.companies.push({
       companyId: company.id,
       name: company.name,
+      ...day,
       slots: mine.length - removed.length + create.length,
       created: create.length,
       removed: removed.length,
@@ -65,7 +76,8 @@ export async function generateSlots(
     for (const r of plan.reshape) writes.push(db.update(slots).set({ endsAt: iso(r.endsAt) }).where(eq(slots.id, r.id)));
     // D1 binds at most 100 parameters per statement.
     for (let i = 0; i < removed.length; i += CHUNK) writes.push(db.delete(slots).where(inArray(slots.id, removed.slice(i, i + CHUNK))));
-    writes.push(db.update(slots).set({ capacity: event.slotCapacity }).where(and(eq(slots.eventId, event.id), eq(slots.companyId, company.id))));
+    // A capacity set on one slot through its SlotDO (a second interviewer) is kept.
+    writes.push(db.update(slots).set({ capacity: event.slotCapacity }).where(and(eq(slots.eventId, event.id), eq(slots.companyId, company.id), eq(slots.capacityCustom, false))));
   }
   for (let i = 0; i < writes.length; i += CHUNK) {
     const [first, ...rest] = writes.slice(i, i + CHUNK);

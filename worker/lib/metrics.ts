@@ -1,6 +1,8 @@
-// The live numbers of the career office's monitoring page, all read from D1 in one batch.
-import type { Metrics } from "../domain/contract.ts";
+// The live numbers of the career office's monitoring page, all read from D1 in one batch, with
+// the day's per-event figures (day-metrics.ts, shared with the CLI's status).
 import { LATENCY_BUCKETS_MS } from "../../durable-objects/d1-sink.ts";
+import type { Metrics } from "../domain/contract.ts";
+import { dayMetricsOf, dayMetricsSql } from "./day-metrics.ts";
 
 const num = (v: unknown) => Number(v ?? 0);
 
@@ -30,8 +32,6 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
   const results = await d1.batch([
     q("SELECT status, count(*) AS n FROM bookings WHERE event_id = ? GROUP BY status", eventId),
     q("SELECT count(*) AS count, coalesce(sum(capacity), 0) AS seats, coalesce(sum(min(taken, capacity)), 0) AS taken FROM slots WHERE event_id = ?", eventId),
-    q("SELECT count(*) AS total, coalesce(sum(deprioritized), 0) AS dep FROM users WHERE role = 'student'"),
-    q("SELECT count(DISTINCT student_id) AS n FROM bookings WHERE event_id = ? AND status = 'confirmed'", eventId),
     q("SELECT code, sum(attempts) AS n FROM attempt_stats WHERE event_id = ? GROUP BY code ORDER BY 2 DESC", eventId),
     q(
       `SELECT minute, sum(b) AS bookings, sum(a) AS attempts FROM (
@@ -43,15 +43,14 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
       since,
     ),
     q("SELECT bucket, sum(attempts) AS n, max(ms_max) AS max FROM attempt_stats WHERE event_id = ? GROUP BY bucket", eventId),
+    ...dayMetricsSql("?1").map((text) => q(text, eventId)),
   ]);
   const rows = <T>(i: number) => (results[i]?.results ?? []) as T[];
   const bookingRows = rows<{ status: string; n: number }>(0);
   const slotRow = rows<{ count: number; seats: number; taken: number }>(1)[0];
-  const studentRow = rows<{ total: number; dep: number }>(2)[0];
-  const withRow = rows<{ n: number }>(3)[0];
-  const byCode = Object.fromEntries(rows<{ code: string; n: number }>(4).map((r) => [r.code, num(r.n)]));
+  const byCode = Object.fromEntries(rows<{ code: string; n: number }>(2).map((r) => [r.code, num(r.n)]));
   const total = Object.values(byCode).reduce((a, b) => a + b, 0);
-  const histogram = rows<{ bucket: number; n: number; max: number }>(6).map((r) => ({ bucket: num(r.bucket), n: num(r.n), max: num(r.max) }));
+  const histogram = rows<{ bucket: number; n: number; max: number }>(4).map((r) => ({ bucket: num(r.bucket), n: num(r.n), max: num(r.max) }));
   const max = histogram.length ? Math.max(...histogram.map((h) => h.max)) : null;
   const count = (s: string) => num(bookingRows.find((r) => r.status === s)?.n);
   const seats = num(slotRow?.seats);
@@ -61,9 +60,9 @@ export async function eventMetrics(d1: D1Database, eventId: string, now = Date.n
     bookings: { confirmed: count("confirmed"), cancelled: count("cancelled") },
     slots: { count: num(slotRow?.count), seats, taken },
     fillRate: seats ? taken / seats : 0,
-    students: { total: num(studentRow?.total), withBooking: num(withRow?.n), deprioritized: num(studentRow?.dep) },
     attempts: { total, byCode },
     responseTimeMs: max === null ? { p50: null, p95: null, max: null } : { p50: histogramQuantile(histogram, 0.5, max), p95: histogramQuantile(histogram, 0.95, max), max },
-    perMinute: rows<{ minute: string; bookings: number; attempts: number }>(5).map((r) => ({ minute: r.minute, bookings: num(r.bookings), attempts: num(r.attempts) })),
+    ...dayMetricsOf(results.slice(5).map((r) => (r.results ?? []) as Record<string, unknown>[])),
+    perMinute: rows<{ minute: string; bookings: number; attempts: number }>(3).map((r) => ({ minute: r.minute, bookings: num(r.bookings), attempts: num(r.attempts) })),
   };
 }

@@ -17,7 +17,7 @@ export async function hashPassword(password: string): Promise<string> {
   return `${PREFIX}$${ITERATIONS}$${b64(salt)}$${b64(await derive(password, salt, ITERATIONS))}`;
 }
 
-function equalTime(a: Uint8Array, b: Uint8Array): boolean {
+export function equalTime(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;

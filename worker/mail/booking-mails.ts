@@ -2,10 +2,15 @@
 // (never on the booking path): `notifyBookings` runs inside the recorder's D1 write (`mailingSink`),
 // so a failure to queue them fails that write, which the students send again (the writes are
 // idempotent, the mails deduplicated by `booking:<id>:<status>`). Nothing is lost, nothing doubled.
+//
+// A cancellation says who made it (`cancelled_by`, #15): the student's own gets the plain
+// "cancelled" mail; the office's or a recruiter's, and an office move, the "changed" mail with the
+// reason; a withdrawal the "company withdrawn" mail. Each is still the booking's one cancellation
+// mail (same dedupe key), sent with the record, so it is as durable as the cancellation itself.
 import { type BookingRow, type D1Writer, unpackBookings } from "../../durable-objects/d1-sink.ts";
 import type { Lang } from "../domain/contract.ts";
 import { enqueueMails } from "./enqueue.ts";
-import type { Mail } from "./types.ts";
+import type { Interview, Mail, MailData } from "./types.ts";
 
 const inList = (n: number) => Array.from({ length: n }, (_, i) => `?${i + 1}`).join(", ");
 
@@ -13,21 +18,41 @@ interface Facts {
   users: Map<string, { email: string; fullName: string; lang: Lang }>;
   companies: Map<string, { name: string; booth: string | null }>;
   events: Map<string, { name: string; timeZone: string }>;
+  /** The new interview of each booking the office moved, by the old booking's id (when D1 has it). */
+  movedTo: Map<string, Interview>;
 }
+
+/**
+ * The booking a move created, for the old one: the student's latest booking created before the old
+ * one was cancelled (StudentDO.move takes the new seat, then cancels the old), within a minute of it.
+ * The outbox delivers a student's records oldest change first, so D1 has it by now; if not, the
+ * mail points to the schedule instead.
+ */
+const MOVED_TO = `SELECT b.starts_at, b.ends_at, c.name, c.booth FROM bookings b JOIN companies c ON c.id = b.company_id
+  WHERE b.event_id = ?1 AND b.student_id = ?2 AND b.id <> ?3 AND b.created_at <= ?4 AND b.created_at >= ?5
+  ORDER BY b.created_at DESC LIMIT 1`;
+const MOVE_WINDOW_MS = 60_000;
 
 async function factsOf(d1: D1Database, rows: BookingRow[]): Promise<Facts> {
   const ids = (f: (b: BookingRow) => string) => [...new Set(rows.map(f))];
   const [u, c, e] = [ids((b) => b.studentId), ids((b) => b.companyId), ids((b) => b.eventId)];
-  const [users, companies, events] = await d1.batch<Record<string, string>>([
+  const moves = rows.filter((b) => b.status === "cancelled" && b.cancelledBy === "move" && b.cancelledAt);
+  const [users, companies, events, ...moved] = await d1.batch<Record<string, string>>([
     d1.prepare(`SELECT id, email, full_name, lang FROM users WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(u)),
-    // The booth (#15) joins here when companies have one.
-    d1.prepare(`SELECT id, name FROM companies WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(c)),
+    d1.prepare(`SELECT id, name, booth FROM companies WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(c)),
     d1.prepare(`SELECT id, name, time_zone FROM events WHERE id IN (${inList(e.length)})`).bind(...e),
+    ...moves.map((b) => d1.prepare(MOVED_TO).bind(b.eventId, b.studentId, b.id, b.cancelledAt, new Date(Date.parse(b.cancelledAt!) - MOVE_WINDOW_MS).toISOString())),
   ]);
   return {
     users: new Map((users?.results ?? []).map((r) => [r.id!, { email: r.email!, fullName: r.full_name!, lang: r.lang === "en" ? "en" : "fr" }])),
     companies: new Map((companies?.results ?? []).map((r) => [r.id!, { name: r.name!, booth: r.booth ?? null }])),
     events: new Map((events?.results ?? []).map((r) => [r.id!, { name: r.name!, timeZone: r.time_zone! }])),
+    movedTo: new Map(
+      moves.flatMap((b, i) => {
+        const r = moved[i]?.results[0];
+        return r ? [[b.id!, { companyName: r.name!, startsAt: r.starts_at!, endsAt: r.ends_at!, booth: r.booth ?? null }] as const] : [];
+      }),
+    ),
   };
 }
 
@@ -53,13 +78,37 @@ export async function bookingMails(d1: D1Database, appUrl: string, states: reado
       interview: { companyName: company.name, startsAt: b.startsAt, endsAt: b.endsAt, booth: company.booth },
       link: `${appUrl}/schedule`,
     };
+    const to = { to: user.email, lang: user.lang };
     mails.push(
       b.status === "confirmed"
-        ? { kind: "booking_confirmed", to: user.email, lang: user.lang, data, dedupeKey: `booking:${b.id}:confirmed` }
-        : { kind: "booking_cancelled", to: user.email, lang: user.lang, data, dedupeKey: `booking:${b.id}:cancelled` },
+        ? { kind: "booking_confirmed", ...to, data, dedupeKey: `booking:${b.id}:confirmed` }
+        : { ...noticeToStudent(b, data, f.movedTo.get(b.id!) ?? null), ...to, dedupeKey: `booking:${b.id}:cancelled` },
     );
   }
   return mails;
+}
+
+type BookingData = MailData["booking_cancelled"];
+type Notice = { [K in "booking_cancelled" | "booking_changed" | "company_withdrawn"]: { kind: K; data: MailData[K] } }[
+  "booking_cancelled" | "booking_changed" | "company_withdrawn"
+];
+
+/** The cancellation mail that tells the student who cancelled, and why when it was not them. */
+function noticeToStudent(b: BookingRow, data: BookingData, movedTo: Interview | null): Notice {
+  const reason = b.cancelReason ?? "";
+  switch (b.cancelledBy) {
+    case "office":
+    case "recruiter":
+      return { kind: "booking_changed", data: { ...data, change: "cancelled", by: b.cancelledBy, reason, movedTo: null } };
+    case "move":
+      return { kind: "booking_changed", data: { ...data, change: "moved", by: "office", reason, movedTo } };
+    case "withdrawal": {
+      const { bookingId: _, interview, ...rest } = data;
+      return { kind: "company_withdrawn", data: { ...rest, companyName: interview.companyName, interviews: [interview] } };
+    }
+    default:
+      return { kind: "booking_cancelled", data };
+  }
 }
 
 export async function notifyBookings(env: Env, states: readonly BookingRow[]): Promise<void> {

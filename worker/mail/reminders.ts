@@ -57,13 +57,13 @@ async function interviewMails(d1: D1Database, e: EventFacts, appUrl: string, now
   if (localDate(now + DAY, e.time_zone) !== e.date) return [];
   const rows = await d1
     .prepare(
-      `SELECT u.id, u.email, u.full_name, u.lang, c.name AS company, b.starts_at, b.ends_at
+      `SELECT u.id, u.email, u.full_name, u.lang, c.name AS company, c.booth, b.starts_at, b.ends_at
          FROM bookings b JOIN users u ON u.id = b.student_id JOIN companies c ON c.id = b.company_id
         WHERE b.event_id = ? AND b.status = 'confirmed' AND ${REACHABLE}
         ORDER BY u.id, b.starts_at`,
     )
     .bind(e.id)
-    .all<Student & { company: string; starts_at: string; ends_at: string; booth?: string | null }>();
+    .all<Student & { company: string; starts_at: string; ends_at: string; booth: string | null }>();
   const byStudent = new Map<string, { s: Student; interviews: Interview[] }>();
   for (const r of rows.results) {
     const entry = byStudent.get(r.id) ?? { s: r, interviews: [] };

@@ -63,6 +63,41 @@ const T: { [K in MailKind]: Template<K> } = {
     lang === "fr"
       ? { subject: `${d.companyName} se retire de l'${d.eventName}`, lines: [`Bonjour ${d.name},`, "", `${d.companyName} ne participe plus à l'${d.eventName}. Ces entretiens sont annulés :`, list(lang, d.interviews, d.timeZone), "", `Ils ne comptent plus dans vos plafonds. Réservez un autre créneau : ${d.link}`] }
       : { subject: `${d.companyName} has withdrawn from ${d.eventName}`, lines: [`Hello ${d.name},`, "", `${d.companyName} no longer takes part in ${d.eventName}. These interviews are cancelled:`, list(lang, d.interviews, d.timeZone), "", `They no longer count towards your limits. Book another slot: ${d.link}`] },
+  booking_changed: (lang, d) => {
+    const moved = d.change === "moved";
+    if (lang === "fr") {
+      const who = d.by === "office" ? "Le service carrières" : d.interview.companyName;
+      return {
+        subject: moved ? `Entretien déplacé : ${d.interview.companyName}` : `Entretien annulé par ${d.by === "office" ? "le service carrières" : d.interview.companyName}`,
+        lines: [
+          `Bonjour ${d.name},`,
+          "",
+          moved ? `Le service carrières a déplacé votre entretien à l'${d.eventName} :` : `${who} a annulé votre entretien à l'${d.eventName} :`,
+          interviewLine(lang, d.interview, d.timeZone),
+          ...(moved ? ["", d.movedTo ? `Votre nouvel entretien :\n${interviewLine(lang, d.movedTo, d.timeZone)}` : "Votre nouvel horaire est dans votre planning."] : []),
+          "",
+          `Motif : ${d.reason}`,
+          "",
+          moved ? `Votre planning : ${d.link}` : `Cet entretien ne compte plus dans vos plafonds. Votre planning : ${d.link}`,
+        ],
+      };
+    }
+    const who = d.by === "office" ? "The career office" : d.interview.companyName;
+    return {
+      subject: moved ? `Interview moved: ${d.interview.companyName}` : `Interview cancelled by ${d.by === "office" ? "the career office" : d.interview.companyName}`,
+      lines: [
+        `Hello ${d.name},`,
+        "",
+        moved ? `The career office has moved your interview at ${d.eventName}:` : `${who} has cancelled your interview at ${d.eventName}:`,
+        interviewLine(lang, d.interview, d.timeZone),
+        ...(moved ? ["", d.movedTo ? `Your new interview:\n${interviewLine(lang, d.movedTo, d.timeZone)}` : "Your new time is on your schedule."] : []),
+        "",
+        `Reason: ${d.reason}`,
+        "",
+        moved ? `Your schedule: ${d.link}` : `It no longer counts towards your limits. Your schedule: ${d.link}`,
+      ],
+    };
+  },
 };
 
 const LINK = /https?:\/\/[^\s]+/g;

@@ -21,6 +21,19 @@ export interface MailData {
   phase_reminder: { name: string; eventName: string; timeZone: string; phase: 1 | 2; opensAt: string; link: string };
   interview_reminder: { name: string; eventName: string; timeZone: string; interviews: Interview[]; link: string };
   company_withdrawn: { name: string; eventName: string; timeZone: string; companyName: string; interviews: Interview[]; link: string };
+  /** A booking cancelled by the career office or the company's recruiter, or moved by the office (`movedTo`: the new interview, when known). */
+  booking_changed: {
+    name: string;
+    eventName: string;
+    timeZone: string;
+    bookingId: string;
+    interview: Interview;
+    change: "cancelled" | "moved";
+    by: "office" | "recruiter";
+    reason: string;
+    movedTo: Interview | null;
+    link: string;
+  };
 }
 
 export type MailKind = keyof MailData;

@@ -1,9 +1,9 @@
 // The career office's API. Every write is audited (worker/lib/audit.ts).
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AdminCompany, AuditEntry, DeprioritizedImport, EventConfig, MetricsResponse } from "../domain/contract.ts";
-import { eventConfigPatch, eventConfigSchema } from "../domain/event-config.ts";
+import { eventConfigPatch, eventConfigSchema, hhmm } from "../domain/event-config.ts";
 import { auditLog, bookings, companies, deprioritizedEmails, eventCompanies, events, offers, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
@@ -20,7 +20,17 @@ import { requireRole } from "../middleware/auth.ts";
 
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a company id" }) });
 const verifyBody = z.strictObject({ verified: z.boolean().optional() }).optional();
-const generateBody = z.strictObject({ companyIds: z.array(z.uuid()).max(1000).optional(), dryRun: z.boolean().optional() });
+const hours = z
+  .strictObject({ dayStart: hhmm, dayEnd: hhmm })
+  .refine((h) => h.dayStart < h.dayEnd, { path: ["dayEnd"], message: "dayEnd must be after dayStart" });
+const generateBody = z
+  .strictObject({
+    companyIds: z.array(z.uuid()).max(1000).optional(),
+    dryRun: z.boolean().optional(),
+    /** These companies' own hours from now on (null: back to the event's); needs companyIds. */
+    hours: hours.nullable().optional(),
+  })
+  .refine((b) => b.hours === undefined || (b.companyIds?.length ?? 0) > 0, { path: ["companyIds"], message: "hours apply to the companies named in companyIds" });
 const deprioritizedBody = z.strictObject({ emails: z.array(z.string().max(254)).min(1).max(20_000) });
 const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), before: z.coerce.number().int().optional() });
 const emailCheck = z.email();
@@ -55,8 +65,13 @@ export const adminRoutes = new Hono<AuthedEnv>()
           name: companies.name,
           description: companies.description,
           website: companies.website,
+          booth: companies.booth,
           createdAt: companies.createdAt,
           verifiedAt: eventCompanies.verifiedAt,
+          dayStart: eventCompanies.dayStart,
+          dayEnd: eventCompanies.dayEnd,
+          withdrawnAt: eventCompanies.withdrawnAt,
+          withdrawReason: eventCompanies.withdrawReason,
         })
         .from(companies)
         .leftJoin(eventCompanies, and(eq(eventCompanies.companyId, companies.id), eq(eventCompanies.eventId, event.id)))
@@ -105,11 +120,11 @@ export const adminRoutes = new Hono<AuthedEnv>()
     return c.json({ company: { id, name: company.name, verified, verifiedAt } });
   })
   .post("/slots/generate", valid("json", generateBody), async (c) => {
-    const { companyIds, dryRun = false } = c.req.valid("json");
+    const { companyIds, dryRun = false, hours } = c.req.valid("json");
     const db = c.var.db;
     const event = await activeEvent(db);
     const verified = await db
-      .select({ id: companies.id, name: companies.name })
+      .select({ id: companies.id, name: companies.name, dayStart: eventCompanies.dayStart, dayEnd: eventCompanies.dayEnd })
       .from(companies)
       .innerJoin(eventCompanies, and(eq(eventCompanies.companyId, companies.id), eq(eventCompanies.eventId, event.id)))
       .where(sql`${eventCompanies.verifiedAt} IS NOT NULL`)
@@ -120,6 +135,17 @@ export const adminRoutes = new Hono<AuthedEnv>()
       if (unknown.length)
         throw new ApiError("validation_failed", "Slots are generated for verified companies only.", unknown.map((id) => ({ path: "companyIds", message: `${id} is not a verified company` })));
       targets = verified.filter((v) => companyIds.includes(v.id));
+    }
+    if (hours !== undefined) {
+      targets = targets.map((t) => ({ ...t, dayStart: hours?.dayStart ?? null, dayEnd: hours?.dayEnd ?? null }));
+      if (!dryRun)
+        await db.batch([
+          db
+            .update(eventCompanies)
+            .set({ dayStart: hours?.dayStart ?? null, dayEnd: hours?.dayEnd ?? null })
+            .where(and(eq(eventCompanies.eventId, event.id), inArray(eventCompanies.companyId, targets.map((t) => t.id)))),
+          auditStmt(db, c.var.user, { action: "companies.hours", eventId: event.id, targetType: "event", targetId: event.id, before: verified.filter((v) => targets.some((t) => t.id === v.id)).map(({ id, dayStart, dayEnd }) => ({ id, dayStart, dayEnd })), after: { companyIds: targets.map((t) => t.id), hours } }),
+        ]);
     }
     const report = await generateSlots(db, c.env, event, targets, dryRun);
     if (!dryRun) {
@@ -166,7 +192,8 @@ export const adminRoutes = new Hono<AuthedEnv>()
       }),
       db
         .insert(deprioritizedEmails)
-        .select(sql`SELECT ${event.id} AS event_id, value AS email, ${new Date().toISOString()} AS added_at FROM json_each(${list}) WHERE true`)
+        // Every column of the table, in its order (drizzle lists them all); an import gives no reason.
+        .select(sql`SELECT ${event.id} AS event_id, value AS email, NULL AS reason, ${new Date().toISOString()} AS added_at FROM json_each(${list}) WHERE true`)
         .onConflictDoNothing()
         .returning({ email: deprioritizedEmails.email }),
       db
@@ -200,6 +227,8 @@ export const adminRoutes = new Hono<AuthedEnv>()
         endsAt: bookings.endsAt,
         createdAt: bookings.createdAt,
         cancelledAt: bookings.cancelledAt,
+        attendance: bookings.attendance,
+        checkedInAt: bookings.checkedInAt,
       })
       .from(bookings)
       .innerJoin(companies, eq(companies.id, bookings.companyId))
@@ -207,8 +236,8 @@ export const adminRoutes = new Hono<AuthedEnv>()
       .where(eq(bookings.eventId, event.id))
       .orderBy(bookings.startsAt, companies.name, users.fullName);
     const csv = toCsv(
-      ["booking_id", "status", "phase", "company", "student_name", "student_email", "starts_at", "ends_at", "created_at", "cancelled_at"],
-      rows.map((r) => [r.id, r.status, r.phase, r.company, r.studentName, r.studentEmail, r.startsAt, r.endsAt, r.createdAt, r.cancelledAt]),
+      ["booking_id", "status", "phase", "company", "student_name", "student_email", "starts_at", "ends_at", "created_at", "cancelled_at", "attendance", "checked_in_at"],
+      rows.map((r) => [r.id, r.status, r.phase, r.company, r.studentName, r.studentEmail, r.startsAt, r.endsAt, r.createdAt, r.cancelledAt, r.attendance, r.checkedInAt]),
     );
     const name = `bookings-${event.name.replace(/[^\w-]+/g, "-").toLowerCase()}.csv`;
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` });

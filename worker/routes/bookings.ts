@@ -5,6 +5,7 @@ import type { AuthedEnv } from "../env.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
 import { callObject, studentStub } from "../lib/objects.ts";
+import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
 import { currentPhase } from "../domain/rules.ts";
 import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
@@ -35,7 +36,9 @@ export const bookingRoutes = new Hono<AuthedEnv>()
       await studentStub(c.env, e.id, user.id).book({
         slot,
         policy: {
-          phase: currentPhase(ctx.windows, Date.now()),
+          now: receivedAt,
+          bookingCutoffMinutes: ctx.bookingCutoffMinutes,
+          phase: currentPhase(ctx.windows, receivedAt),
           bookingOpen: e.bookingOpen,
           deprioritized: ctx.deprioritized.has(user.email),
           maxBookingsPhase1: e.maxBookingsPhase1,
@@ -54,9 +57,9 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (!ctx) throw notFound("No event is active yet.");
     const eventId = ctx.event.id;
-    const bookings = await callObject(() => studentStub(c.env, eventId, c.var.user.id).list(all));
+    const list = await callObject(() => studentStub(c.env, eventId, c.var.user.id).list(all));
     c.header("Cache-Control", "no-store");
-    return c.json({ bookings });
+    return c.json({ bookings: await scheduleEntries(c.var.db, c.env.JWT_SECRET, list) });
   })
   .delete("/:id", valid("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
@@ -66,7 +69,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const out = await callObject(async () =>
       await studentStub(c.env, eventId, c.var.user.id).cancel({
         bookingId: id,
-        cancelDeadline: ctx.cancelDeadline,
+        policy: { now: Date.now(), cancelDeadline: ctx.cancelDeadline, bookingCutoffMinutes: ctx.bookingCutoffMinutes },
       }),
     );
     if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });

@@ -7,22 +7,20 @@ import { bookings, companies, offers, users } from "../db/schema.ts";
 import { CONTRACT_TYPES, MAX_TAGS } from "../domain/offers.ts";
 import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
-import { toOffer } from "../lib/catalogue.ts";
+import { publicCompanyColumns, toOffer } from "../lib/catalogue.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { activeEvent } from "../lib/events.ts";
+import { ownCompany } from "../lib/own-company.ts";
 import { purgePublicReads } from "../lib/public-reads.ts";
 import { valid } from "../lib/validate.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { cvResponse } from "./profile.ts";
 
-const ownCompany = (companyId: string | null) => {
-  if (!companyId) throw new ApiError("forbidden", "This account is not attached to a company.");
-  return companyId;
-};
 
 const website = z.union([z.url({ protocol: /^https?$/, message: "expected an http(s) address" }).max(300), z.literal("").transform(() => null), z.null()]);
+const optionalText = (max: number) => z.string().trim().max(max).transform((v) => v || null).nullable();
 const profileBody = z
-  .strictObject({ name: z.string().trim().min(1).max(120), description: z.string().trim().max(2000), website })
+  .strictObject({ name: z.string().trim().min(1).max(120), description: z.string().trim().max(2000), website, booth: optionalText(60), note: optionalText(280) })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" });
 
@@ -54,12 +52,12 @@ export const companyProfileRoutes = new Hono<AuthedEnv>()
         .update(companies)
         .set({ ...patch, updatedAt: new Date().toISOString() })
         .where(eq(companies.id, companyId))
-        .returning({ id: companies.id, name: companies.name, description: companies.description, website: companies.website }),
+        .returning(publicCompanyColumns),
       auditStmt(db, c.var.user, {
         action: "company.update",
         targetType: "company",
         targetId: companyId,
-        before: { name: before.name, description: before.description, website: before.website },
+        before: { name: before.name, description: before.description, website: before.website, booth: before.booth, note: before.note },
         after: patch,
       }),
     ]);

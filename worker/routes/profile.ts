@@ -1,6 +1,10 @@
 // The student's profile: their CV (PDF ≤ 5 MB, checked by its first bytes), kept in R2 at
 // cv/<userId>.pdf. Recruiters read it through /api/company/students/:id/cv (company-profile.ts).
+import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
+import type { Priority } from "../domain/contract.ts";
+import { deprioritizedEmails, users } from "../db/schema.ts";
+import { activeEvent } from "../lib/events.ts";
 import { CV_MAX_BYTES, PDF_MAGIC, type CvInfo, cvKey } from "../domain/offers.ts";
 import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
@@ -29,6 +33,23 @@ export async function cvResponse(env: Env, userId: string, name: string): Promis
 
 export const profileRoutes = new Hono<AuthedEnv>()
   .use(requireRole("student"))
+  // Why this student books from phase 2 (e.g. a no-show last year), and where to appeal.
+  .get("/priority", async (c) => {
+    const db = c.var.db;
+    const event = await activeEvent(db);
+    const [[me], [listed]] = await db.batch([
+      db.select({ deprioritized: users.deprioritized, email: users.email }).from(users).where(eq(users.id, c.var.user.id)),
+      db
+        .select({ reason: deprioritizedEmails.reason })
+        .from(deprioritizedEmails)
+        .innerJoin(users, eq(users.email, deprioritizedEmails.email))
+        .where(and(eq(deprioritizedEmails.eventId, event.id), eq(users.id, c.var.user.id))),
+    ]);
+    const deprioritized = me?.deprioritized ?? false;
+    const priority: Priority = { deprioritized, reason: deprioritized ? (listed?.reason ?? null) : null, contactEmail: event.contactEmail };
+    c.header("Cache-Control", "no-store");
+    return c.json({ priority });
+  })
   .get("/cv", async (c) => {
     const o = await c.env.FILES.head(cvKey(c.var.user.id));
     c.header("Cache-Control", "no-store");

@@ -19,9 +19,9 @@ export function Header() {
   };
   const links =
     user?.role === "admin"
-      ? [link("/admin", t("nav.monitor"), true), link("/admin/event", t("nav.config")), link("/admin/companies", t("nav.companies")), link("/admin/accounts", t("nav.accounts")), link("/admin/slots", t("nav.slots")), link("/admin/deprioritized", t("nav.deprioritized")), link("/admin/audit", t("nav.audit"))]
+      ? [link("/admin", t("nav.monitor"), true), link("/admin/desk", t("nav.desk")), link("/admin/event", t("nav.config")), link("/admin/companies", t("nav.companies")), link("/admin/accounts", t("nav.accounts")), link("/admin/slots", t("nav.slots")), link("/admin/deprioritized", t("nav.deprioritized")), link("/admin/audit", t("nav.audit"))]
       : user?.role === "company"
-        ? [link("/recruiter", t("nav.dashboard"), true), link("/recruiter/company", t("nav.myCompany"))]
+        ? [link("/recruiter", t("nav.dashboard"), true), link("/recruiter/checkin", t("nav.checkin")), link("/recruiter/company", t("nav.myCompany"))]
         : [link("/", t("nav.offers"), true), ...(user ? [link("/schedule", t("nav.schedule")), link("/profile", t("nav.profile"))] : [])];
   return (
     <header class="site-header">

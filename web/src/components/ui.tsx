@@ -1,6 +1,7 @@
 // Small building blocks shared by every page.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import type { Attendance } from "../../../worker/domain/contract.ts";
 import { ApiFailure } from "../lib/api.ts";
 import { t, useT } from "../lib/i18n.ts";
 
@@ -103,4 +104,10 @@ export function usePageTitle(title: string) {
   useEffect(() => {
     document.title = `${title} · INF`;
   }, [title]);
+}
+
+/** What happened on the day, as a coloured pill (present green, late amber, no-show red). */
+export function AttendancePill({ value }: { value: Attendance }) {
+  useT();
+  return <span class={`pill ${value === "present" ? "pill-ok" : value === "late" ? "pill-warn" : "pill-danger"}`}>{t(`attendance.${value}`)}</span>;
 }

@@ -1,16 +1,18 @@
 // The student's own bookings: loaded once, changed by booking and cancelling, and the same in
 // every tab of the browser at once (the tabs' channel).
-import type { Booking } from "../../../worker/domain/contract.ts";
+import type { Booking, ScheduleEntry } from "../../../worker/domain/contract.ts";
 import { ApiFailure, api, get } from "./api.ts";
+import { companyName } from "./catalogue.ts";
 import { seatsChangedHere } from "./live.ts";
 import { store } from "./store.ts";
 import { onTabs, tellTabs } from "./tabs.ts";
 
-export const bookings = store<Booking[] | null>(null);
+/** The student's confirmed bookings, as their schedule shows them. */
+export const bookings = store<ScheduleEntry[] | null>(null);
 
-const byTime = (list: Booking[]) => [...list].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+const byTime = (list: ScheduleEntry[]) => [...list].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 
-function share(list: Booking[]): void {
+function share(list: ScheduleEntry[]): void {
   bookings.set(list);
   tellTabs({ kind: "bookings", list });
   seatsChangedHere();
@@ -22,7 +24,7 @@ onTabs((m) => {
 
 export async function loadBookings() {
   try {
-    bookings.set(byTime((await get<{ bookings: Booking[] }>("/bookings")).bookings));
+    bookings.set(byTime((await get<{ bookings: ScheduleEntry[] }>("/bookings")).bookings));
   } catch {
     /* the page shows what it had; the banner's counts wait */
   }
@@ -41,7 +43,10 @@ export async function book(slotId: string, tries = 4): Promise<Booking> {
   for (let attempt = 0; ; attempt++) {
     try {
       const { booking } = await api<{ booking: Booking }>("POST", "/bookings", { slotId }, { "Idempotency-Key": key });
-      share(byTime([...(bookings.get() ?? []).filter((b) => b.id !== booking.id), booking]));
+      // Shown at once; the schedule's own view (company, booth, check-in code) follows.
+      const entry: ScheduleEntry = { ...booking, companyName: companyName(booking.companyId), booth: null, note: null, checkInToken: null, cancelledBy: null, cancelReason: null };
+      share(byTime([...(bookings.get() ?? []).filter((b) => b.id !== booking.id), entry]));
+      void loadBookings();
       return booking;
     } catch (e) {
       if (!retriable(e) || attempt + 1 >= tries) throw e;
@@ -54,3 +59,6 @@ export async function cancel(id: string): Promise<void> {
   await api("DELETE", `/bookings/${id}`);
   share((bookings.get() ?? []).filter((b) => b.id !== id));
 }
+
+/** The student's cancelled bookings, with who cancelled and why (the schedule's history). */
+export const loadHistory = () => get<{ bookings: ScheduleEntry[] }>("/bookings?all=1").then((r) => r.bookings.filter((b) => b.status === "cancelled"));

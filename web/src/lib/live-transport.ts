@@ -2,6 +2,7 @@
 // when it cannot open or drops, polling of the cached public reads (every 2 s while a phase is
 // open and the tab is visible, 30 s otherwise) until the socket can be opened again.
 import type { CatalogueCompany, CompanyDetail, LiveCompany, LiveServerMessage, LiveSlot, LiveSnapshotMessage } from "../../../worker/domain/contract.ts";
+import { seatsOnOffer } from "../../../worker/domain/rules.ts";
 import { get } from "./api.ts";
 import { event, loadEvent, phaseAt, serverNow } from "./event.ts";
 import type { Interest, LiveMode } from "./tabs.ts";
@@ -140,10 +141,12 @@ export function liveTransport(o: {
     const slots: LiveSlot[] = [];
     const companies = new Map<string, LiveCompany>();
     try {
+      const now = serverNow();
+      const cutoff = event.get()?.bookingCutoffMinutes ?? 0;
       for (const id of want.companyIds) {
         const d = await get<CompanyDetail>(`/companies/${id}`);
-        slots.push(...d.slots.map((s) => ({ slotId: s.id, companyId: id, taken: s.taken, capacity: s.capacity })));
-        companies.set(id, { companyId: id, free: d.slots.reduce((n, s) => n + Math.max(0, s.capacity - s.taken), 0), seq: 0 });
+        slots.push(...d.slots.map((s) => ({ slotId: s.id, companyId: id, taken: s.taken, capacity: s.capacity, ...(s.blocked ? { blocked: true } : {}) })));
+        companies.set(id, { companyId: id, free: d.slots.reduce((n, s) => n + seatsOnOffer({ ...s, startsAt: Date.parse(s.startsAt) }, now, cutoff), 0), seq: 0 });
       }
       if (want.catalogue || want.stats)
         for (const c of (await get<{ companies: CatalogueCompany[] }>("/companies")).companies) companies.set(c.id, { companyId: c.id, free: c.freeSeats, seq: 0 });

@@ -1,6 +1,6 @@
 // The tabs of one browser talk through a BroadcastChannel: one of them holds the live socket for
 // all (a Web Lock elects it), and a booking made in one shows in the others at once.
-import type { Booking, LiveServerMessage } from "../../../worker/domain/contract.ts";
+import type { LiveServerMessage, ScheduleEntry } from "../../../worker/domain/contract.ts";
 
 /** What a tab wants from the live channel (live.ts). */
 export interface Interest {
@@ -19,7 +19,7 @@ export type TabMessage =
   | { kind: "poke" }
   | { kind: "live"; m: LiveServerMessage; fromHub: boolean }
   | { kind: "mode"; mode: LiveMode }
-  | { kind: "bookings"; list: Booking[] };
+  | { kind: "bookings"; list: ScheduleEntry[] };
 
 export const TAB_ID = crypto.randomUUID();
 

@@ -1,4 +1,4 @@
-// The companies as the career office sees them (verification per event), and verifying one;
+// The companies as the career office sees them (verification per event), verifying and withdrawing one;
 // the invitation and merge dialogs are in use-company-admin.ts.
 import { useEffect, useState } from "preact/hooks";
 import type { AdminCompany } from "../../../worker/domain/contract.ts";
@@ -19,6 +19,12 @@ export function useAdminCompanies() {
     verify: async (c: AdminCompany, verified: boolean) => {
       await api("POST", `/admin/companies/${c.id}/verify`, { verified });
       await load();
+    },
+    /** Withdraws the company (its seats are cancelled); resolves with how many. */
+    withdraw: async (c: AdminCompany, reason: string) => {
+      const r = await api<{ cancelled: number }>("POST", `/admin/companies/${c.id}/withdraw`, { reason });
+      await load();
+      return r.cancelled;
     },
   };
 }

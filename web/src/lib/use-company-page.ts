@@ -2,31 +2,34 @@
 // and the booking of a slot with its outcome (a refusal brings the nearest free slots).
 import { useEffect, useState } from "preact/hooks";
 import type { Booking, CompanyDetail, SlotAvailability } from "../../../worker/domain/contract.ts";
-import { overlaps } from "../../../worker/domain/rules.ts";
+import { overlaps, slotStarted } from "../../../worker/domain/rules.ts";
 import { ApiFailure, get } from "./api.ts";
 import { book as bookSlot, bookings } from "./bookings.ts";
-import { serverNow } from "./event.ts";
+import { event, serverNow } from "./event.ts";
 import { liveView } from "./live.ts";
 import { useLive } from "./use-live.ts";
 
 export type Outcome = { kind: "ok"; booking: Booking } | { kind: "refused"; error: unknown; slotId: string; alternatives: SlotAvailability[] };
 
 export const freeOf = (s: SlotAvailability) => Math.max(0, s.capacity - s.taken);
+/** Bookable now: not blocked by the company, not started (nor within the event's cutoff). */
+export const bookableNow = (s: SlotAvailability, now: number, cutoffMinutes: number) => !s.blocked && !slotStarted(Date.parse(s.startsAt), now, cutoffMinutes);
 const span = (x: { startsAt: string; endsAt: string }) => ({ startsAt: Date.parse(x.startsAt), endsAt: Date.parse(x.endsAt) });
 
 /** The live seats over the page's slots: the socket (or the poll) is fresher than the page's read. */
 const withLive = (slots: SlotAvailability[]) =>
   slots.map((s) => {
     const l = liveView.slots.get(s.id);
-    return l ? { ...s, taken: Math.min(l.taken, l.capacity), capacity: l.capacity } : s;
+    return l ? { ...s, taken: Math.min(l.taken, l.capacity), capacity: l.capacity, blocked: l.blocked ?? false } : s;
   });
 
 /** The nearest free slots to the one that filled up, that do not collide with the student's bookings. */
 function nearestFree(slots: SlotAvailability[], refused: SlotAvailability, mine: Booking[]): SlotAvailability[] {
   const at = Date.parse(refused.startsAt);
-  const now = new Date(serverNow()).toISOString();
+  const now = serverNow();
+  const cutoff = event.get()?.bookingCutoffMinutes ?? 0;
   return slots
-    .filter((s) => s.id !== refused.id && freeOf(s) > 0 && s.startsAt > now && !mine.some((b) => overlaps(span(b), span(s))))
+    .filter((s) => s.id !== refused.id && freeOf(s) > 0 && bookableNow(s, now, cutoff) && !mine.some((b) => overlaps(span(b), span(s))))
     .sort((a, b) => Math.abs(Date.parse(a.startsAt) - at) - Math.abs(Date.parse(b.startsAt) - at))
     .slice(0, 3)
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));

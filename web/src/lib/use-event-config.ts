@@ -9,7 +9,7 @@ import { event as eventStore } from "./event.ts";
 export type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks" | "studentEmailDomains">, string> & { breaks: string; studentEmailDomains: string };
 
 export const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline"] as const;
-export const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "liveMaxSockets"] as const;
+export const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "bookingCutoffMinutes", "liveMaxSockets"] as const;
 
 const toLocal = (iso: string | null) => {
   if (!iso) return "";
@@ -26,6 +26,7 @@ export function toForm(e: EventConfig): Form {
   f.dayStart = e.dayStart;
   f.dayEnd = e.dayEnd;
   f.breaks = e.breaks.map((b) => `${b.start}-${b.end}`).join(", ");
+  f.contactEmail = e.contactEmail ?? "";
   f.studentEmailDomains = e.studentEmailDomains.join(", ");
   for (const k of DATETIMES) f[k] = toLocal(e[k]);
   for (const k of NUMBERS) f[k] = String(e[k]);
@@ -44,7 +45,8 @@ export function patchOf(f: Form, before: Form): Partial<EventConfig> | string {
       const breaks = parts.map((p) => /^(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(p));
       if (breaks.some((b) => !b)) return "breaks";
       out.breaks = breaks.map((b) => ({ start: b![1]!, end: b![2]! }));
-    } else if (k === "studentEmailDomains") out.studentEmailDomains = f.studentEmailDomains.split(/[,;\s]+/).map((d) => d.trim()).filter(Boolean);
+    } else if (k === "contactEmail") out.contactEmail = f.contactEmail.trim() || null;
+    else if (k === "studentEmailDomains") out.studentEmailDomains = f.studentEmailDomains.split(/[,;\s]+/).map((d) => d.trim()).filter(Boolean);
     else (out as Record<string, unknown>)[k] = f[k];
   }
   return out;

@@ -11,7 +11,7 @@ export function useMyCompany() {
       .then(setMe)
       .catch(setError);
   useEffect(() => void load(), []);
-  const saveProfile = async (patch: { name: string; description: string; website: string }) => {
+  const saveProfile = async (patch: { name: string; description: string; website: string; booth: string; note: string }) => {
     const r = await api<{ company: Company }>("PATCH", "/company", patch);
     setMe((m) => m && { ...m, company: r.company });
     return r.company;

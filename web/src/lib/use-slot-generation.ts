@@ -1,4 +1,5 @@
-// Slot generation: the verified companies, a dry run for the chosen ones, then the real run.
+// Slot generation: the verified companies, a dry run for the chosen ones (with their own hours
+// if set), then the real run.
 import { useEffect, useState } from "preact/hooks";
 import type { AdminCompany, GenerationReport } from "../../../worker/domain/contract.ts";
 import { api } from "./api.ts";
@@ -11,6 +12,8 @@ export function useSlotGeneration() {
   const [done, setDone] = useState<GenerationReport | null>(null);
   const [busy, setBusy] = useState<"preview" | "generate" | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** Own hours for the selected companies: unset (keep theirs), the event's (null), or a custom day. */
+  const [hours, setHours] = useState<{ dayStart: string; dayEnd: string } | null | undefined>(undefined);
   const verified = () => loadAdminCompanies().then((l) => l.filter((c) => c.verified));
 
   useEffect(() => {
@@ -25,7 +28,7 @@ export function useSlotGeneration() {
     setBusy(dryRun ? "preview" : "generate");
     setError(null);
     try {
-      const r = await api<GenerationReport>("POST", "/admin/slots/generate", { companyIds: [...chosen], dryRun });
+      const r = await api<GenerationReport>("POST", "/admin/slots/generate", { companyIds: [...chosen], dryRun, ...(hours !== undefined ? { hours } : {}) });
       if (dryRun) setPreview(r);
       else {
         setDone(r);
@@ -38,11 +41,11 @@ export function useSlotGeneration() {
       setBusy(null);
     }
   };
-  // Every change of the choice previews again.
+  // Every change of the choice or the hours previews again.
   useEffect(() => {
     if (companies && chosen.size) void run(true);
     else setPreview(null);
-  }, [chosen, companies === null]);
+  }, [chosen, companies === null, JSON.stringify(hours)]);
 
   const choose = (next: Set<string>) => {
     setChosen(next);
@@ -55,6 +58,8 @@ export function useSlotGeneration() {
     done,
     busy,
     error,
+    hours,
+    setHours,
     generate: () => run(false),
     toggle: (id: string) => {
       const next = new Set(chosen);

@@ -16,7 +16,7 @@ import { t, useT } from "../lib/i18n.ts";
 import { contractLabel } from "../lib/labels.ts";
 import { session } from "../lib/session.ts";
 import { useStore } from "../lib/store.ts";
-import { type Outcome, freeOf, useCompanyPage } from "../lib/use-company-page.ts";
+import { type Outcome, bookableNow, freeOf, useCompanyPage } from "../lib/use-company-page.ts";
 import { Icon } from "../components/Icon.tsx";
 
 export function CompanyPage() {
@@ -28,6 +28,7 @@ export function CompanyPage() {
   const e = useStore(event);
   const mine = useStore(bookings) ?? [];
   const { data, loadError, refresh, pending, outcome, book } = useCompanyPage(id);
+  const now = useServerNow(30_000);
   const outcomeRef = useRef<HTMLDivElement>(null);
   usePageTitle(data?.company.name ?? t("company.title"));
   useEffect(() => {
@@ -64,6 +65,16 @@ export function CompanyPage() {
             {data.company.website.replace(/^https?:\/\//, "")} ↗
           </a>
         )}
+        {(data?.company.booth || data?.company.note) && (
+          <p class="meta-line">
+            {data.company.booth && (
+              <span class="pill pill-plain">
+                <Icon name="pin" size={13} /> {data.company.booth}
+              </span>
+            )}
+            {data.company.note && <span class="note small">{data.company.note}</span>}
+          </p>
+        )}
       </div>
       <PhaseBanner />
       <div class="company-layout">
@@ -96,13 +107,22 @@ export function CompanyPage() {
                 const isMine = mine.some((b) => b.slotId === s.id);
                 const left = freeOf(s);
                 const busy = pending === s.id;
-                const label = isMine ? t("company.yours") : busy ? t("company.booking") : left === 0 ? t("company.full") : t(left === 1 ? "company.seat" : "company.seats", { n: left });
+                const bookable = bookableNow(s, now, e?.bookingCutoffMinutes ?? 0);
+                const label = isMine
+                  ? t("company.yours")
+                  : busy
+                    ? t("company.booking")
+                    : !bookable
+                      ? t(s.blocked ? "company.blocked" : "company.past")
+                      : left === 0
+                        ? t("company.full")
+                        : t(left === 1 ? "company.seat" : "company.seats", { n: left });
                 return (
                   <li key={s.id}>
                     <button
                       type="button"
-                      class={`slot${isMine ? " mine" : left === 0 ? " full" : ""}${busy ? " busy" : ""}`}
-                      disabled={isMine || left === 0 || pending !== null}
+                      class={`slot${isMine ? " mine" : !bookable ? " full past" : left === 0 ? " full" : ""}${busy ? " busy" : ""}`}
+                      disabled={isMine || left === 0 || !bookable || pending !== null}
                       aria-label={`${time(s.startsAt, tz)}–${time(s.endsAt, tz)}, ${label}`}
                       data-slot={s.id}
                       onClick={() => onBook(s)}
@@ -217,6 +237,12 @@ function OutcomeView({ outcome, tz, onBook, pending }: { outcome: Outcome; tz: s
       break;
     case "booking_closed":
       body = <strong>{t("book.closed")}</strong>;
+      break;
+    case "slot_started":
+      body = <strong>{t("book.started")}</strong>;
+      break;
+    case "slot_blocked":
+      body = <strong>{t("book.blocked")}</strong>;
       break;
     default:
       body = <strong>{errorText(err)}</strong>;

@@ -6,6 +6,7 @@ import { Alert, Confirm, Skeleton, Spinner, errorText, usePageTitle } from "../c
 import { bytes, dateTime } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";
 import { session } from "../lib/session.ts";
+import { usePriority } from "../lib/use-priority.ts";
 import { useStore } from "../lib/store.ts";
 import { checkCv, useCv } from "../lib/use-cv.ts";
 
@@ -13,6 +14,7 @@ export function Profile() {
   const t = useT();
   usePageTitle(t("profile.title"));
   const user = useStore(session);
+  const priority = usePriority();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "success" | "error"; text: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -58,8 +60,23 @@ export function Profile() {
           <dt>{t("auth.email")}</dt>
           <dd>{user?.email}</dd>
           <dt>{t("profile.priority")}</dt>
-          <dd>{user?.deprioritized ? t("profile.fromPhase2") : t("profile.fromPhase1")}</dd>
+          <dd>{(priority?.deprioritized ?? user?.deprioritized) ? t("profile.fromPhase2") : t("profile.fromPhase1")}</dd>
         </dl>
+        {priority?.deprioritized && (
+          <Alert kind="info">
+            {priority.reason ? <p>{t("profile.why", { reason: priority.reason })}</p> : null}
+            <p class="small">
+              {priority.contactEmail ? (
+                <>
+                  {t("profile.appeal")}{" "}
+                  <a href={`mailto:${priority.contactEmail}?subject=${encodeURIComponent(t("profile.appealSubject"))}`}>{priority.contactEmail}</a>
+                </>
+              ) : (
+                t("profile.appealNoAddress")
+              )}
+            </p>
+          </Alert>
+        )}
       </section>
       <section class="card" aria-labelledby="cv-title">
         <h2 id="cv-title">{t("profile.cv")}</h2>

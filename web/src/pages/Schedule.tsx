@@ -1,35 +1,42 @@
-// My schedule: chronological, cancel with confirmation, download as .ics, print-friendly.
-import { useState } from "preact/hooks";
-import type { Booking } from "../../../worker/domain/contract.ts";
+// My schedule: chronological, with each interview's booth and check-in code, past ones shown as
+// past; cancel with confirmation until the slot starts; the history of cancellations (who, why);
+// download as .ics; print-friendly.
+import { useEffect, useState } from "preact/hooks";
+import type { ScheduleEntry } from "../../../worker/domain/contract.ts";
+import { slotStarted } from "../../../worker/domain/rules.ts";
+import { CheckInCode } from "../components/CheckInCode.tsx";
+import { Icon } from "../components/Icon.tsx";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
-import { Alert, Confirm, Empty, errorText, usePageTitle } from "../components/ui.tsx";
+import { Alert, AttendancePill, Confirm, Empty, errorText, usePageTitle } from "../components/ui.tsx";
 import { saveBlob } from "../lib/api.ts";
-import { bookings, cancel } from "../lib/bookings.ts";
-import { catalogue, companyName } from "../lib/catalogue.ts";
-import { event } from "../lib/event.ts";
+import { bookings, cancel, loadHistory } from "../lib/bookings.ts";
+import { event, useServerNow } from "../lib/event.ts";
 import { dateTime, eventDay, time } from "../lib/format.ts";
 import { icsCalendar } from "../../../worker/domain/ics.ts";
-import { useT } from "../lib/i18n.ts";
+import { type Key, useT } from "../lib/i18n.ts";
 import { useStore } from "../lib/store.ts";
-import { Icon } from "../components/Icon.tsx";
 
 export function Schedule() {
   const t = useT();
   usePageTitle(t("schedule.title"));
   const list = useStore(bookings);
   const e = useStore(event);
-  useStore(catalogue);
-  const [asking, setAsking] = useState<Booking | null>(null);
+  const now = useServerNow(30_000);
+  const [history, setHistory] = useState<ScheduleEntry[]>([]);
+  const [asking, setAsking] = useState<ScheduleEntry | null>(null);
+  const [showing, setShowing] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "success" | "error"; text: string } | null>(null);
   const tz = e?.timeZone;
+  const cutoff = e?.bookingCutoffMinutes ?? 0;
+  useEffect(() => void loadHistory().then(setHistory).catch(() => setHistory([])), [list?.length]);
 
   const doCancel = async () => {
     if (!asking) return;
     setBusy(true);
     try {
       await cancel(asking.id);
-      setMessage({ kind: "success", text: t("schedule.cancelled", { company: companyName(asking.companyId), time: time(asking.startsAt, tz) }) });
+      setMessage({ kind: "success", text: t("schedule.cancelled", { company: asking.companyName, time: time(asking.startsAt, tz) }) });
     } catch (err) {
       setMessage({ kind: "error", text: errorText(err) });
     } finally {
@@ -41,7 +48,14 @@ export function Schedule() {
     if (!list || !e) return;
     const text = icsCalendar(
       e.name,
-      list.map((b) => ({ uid: b.id, startsAt: b.startsAt, endsAt: b.endsAt, summary: t("schedule.icsTitle", { company: companyName(b.companyId) }) })),
+      list.map((b) => ({
+        uid: b.id,
+        startsAt: b.startsAt,
+        endsAt: b.endsAt,
+        summary: t("schedule.icsTitle", { company: b.companyName }),
+        description: b.note ? `${e.name}\n${b.note}` : e.name,
+        location: b.booth && `${b.booth} · ${e.name}`,
+      })),
     );
     saveBlob(new Blob([text], { type: "text/calendar;charset=utf-8" }), `${e.name.replace(/[^\w-]+/g, "-").toLowerCase()}.ics`);
   };
@@ -81,28 +95,63 @@ export function Schedule() {
         </Empty>
       ) : (
         <ol class="timeline">
-          {list.map((b) => (
-            <li key={b.id} class="timeline-item card">
-              <div class="when">
-                <span class="when-time">{time(b.startsAt, tz)}</span>
-                <span class="muted small">→ {time(b.endsAt, tz)}</span>
-              </div>
-              <div class="what">
-                <a href={`/companies/${b.companyId}`} class="what-company">
-                  {companyName(b.companyId) || "…"}
-                </a>
-                <span class="muted small">{t("schedule.phase", { n: b.phase })}</span>
-              </div>
-              <button type="button" class="btn btn-ghost btn-small no-print" onClick={() => setAsking(b)}>
-                {t("schedule.cancel")}
-              </button>
-            </li>
-          ))}
+          {list.map((b) => {
+            const started = slotStarted(Date.parse(b.startsAt), now, cutoff);
+            const over = now >= Date.parse(b.endsAt);
+            return (
+              <li key={b.id} class={`timeline-item card${over ? " past" : ""}`}>
+                <div class="when">
+                  <span class="when-time">{time(b.startsAt, tz)}</span>
+                  <span class="muted small">→ {time(b.endsAt, tz)}</span>
+                </div>
+                <div class="what">
+                  <a href={`/companies/${b.companyId}`} class="what-company">
+                    {b.companyName || "…"}
+                  </a>
+                  <span class="meta-line small">
+                    {b.booth && (
+                      <span class="pill pill-plain">
+                        <Icon name="pin" size={13} /> {b.booth}
+                      </span>
+                    )}
+                    {b.attendance ? <AttendancePill value={b.attendance} /> : over ? <span class="pill pill-plain">{t("schedule.over")}</span> : started ? <span class="pill pill-warn">{t("schedule.started")}</span> : null}
+                  </span>
+                  {b.note && <span class="note small">{b.note}</span>}
+                  {b.checkInToken && !over && showing === b.id && <CheckInCode token={b.checkInToken} label={t("checkin.codeFor", { company: b.companyName, time: time(b.startsAt, tz) })} />}
+                </div>
+                <div class="item-actions no-print">
+                  {b.checkInToken && !over && !b.attendance && (
+                    <button type="button" class="btn btn-small" aria-expanded={showing === b.id} onClick={() => setShowing(showing === b.id ? null : b.id)}>
+                      <Icon name="qr" /> {showing === b.id ? t("checkin.hide") : t("checkin.show")}
+                    </button>
+                  )}
+                  {!started && (
+                    <button type="button" class="btn btn-ghost btn-small" onClick={() => setAsking(b)}>
+                      {t("schedule.cancel")}
+                    </button>
+                  )}
+                </div>
+              </li>
+            );
+          })}
         </ol>
       )}
       {deadline && list?.length ? <p class="muted small">{t("schedule.deadline", { when: dateTime(deadline, tz) })}</p> : null}
+      {history.length > 0 && (
+        <section class="history no-print" aria-labelledby="history-title">
+          <h2 id="history-title">{t("schedule.history")}</h2>
+          <ul class="history-list">
+            {history.map((b) => (
+              <li key={b.id} class="small">
+                <span class="nowrap">{dateTime(b.startsAt, tz)}</span> · <strong>{b.companyName || "…"}</strong> · {t(`cancelledBy.${b.cancelledBy ?? "student"}` as Key)}
+                {b.cancelReason ? <span class="muted"> — {b.cancelReason}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <Confirm open={asking !== null} title={t("schedule.confirmTitle")} confirm={t("schedule.confirm")} danger busy={busy} onConfirm={() => void doCancel()} onClose={() => setAsking(null)}>
-        {asking && <p>{t("schedule.confirmBody", { company: companyName(asking.companyId), time: time(asking.startsAt, tz) })}</p>}
+        {asking && <p>{t("schedule.confirmBody", { company: asking.companyName, time: time(asking.startsAt, tz) })}</p>}
       </Confirm>
     </main>
   );

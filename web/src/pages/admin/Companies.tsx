@@ -1,7 +1,8 @@
 // Company verification for the active event (the ones awaiting verification come first), recruiter
-// invitations and the merge of a duplicate (lib/use-admin-companies.ts, lib/use-company-admin.ts).
+// invitations, the merge of a duplicate and a withdrawal (lib/use-admin-companies.ts, lib/use-company-admin.ts).
 import { useState } from "preact/hooks";
 import type { AdminCompany } from "../../../../worker/domain/contract.ts";
+import { ReasonDialog } from "../../components/ReasonDialog.tsx";
 import { Alert, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { dateTime } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
@@ -11,9 +12,10 @@ import { useCompanyAdmin } from "../../lib/use-company-admin.ts";
 export function Companies() {
   const t = useT();
   usePageTitle(t("companies.title"));
-  const { list, error, setError, reload, verify: setVerified } = useAdminCompanies();
+  const { list, error, setError, reload, verify: setVerified, withdraw: withdrawCompany } = useAdminCompanies();
   const [busy, setBusy] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
+  const [withdrawing, setWithdrawing] = useState<AdminCompany | null>(null);
   const admin = useCompanyAdmin(reload);
   const [inviteEmail, setInviteEmail] = useState("");
   const [into, setInto] = useState("");
@@ -23,6 +25,20 @@ export function Companies() {
     try {
       await setVerified(c, verified);
       setMsg(verified ? t("companies.verifiedMsg", { name: c.name }) : t("companies.unverifiedMsg", { name: c.name }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const withdraw = async (reason: string) => {
+    const c = withdrawing;
+    if (!c) return;
+    setBusy(c.id);
+    try {
+      const cancelled = await withdrawCompany(c, reason);
+      setMsg(t("companies.withdrawnMsg", { name: c.name, n: cancelled }));
+      setWithdrawing(null);
     } catch (e) {
       setError(e);
     } finally {
@@ -48,10 +64,19 @@ export function Companies() {
           <li key={c.id} class={`card company-row${c.verified ? "" : " awaiting"}`}>
             <div class="company-main">
               <strong>{c.name}</strong>
-              <span class={`pill ${c.verified ? "pill-ok" : "pill-warn"}`}>{c.verified ? t("companies.verified") : t("companies.awaiting")}</span>
+              {c.withdrawnAt ? (
+                <span class="pill pill-plain" title={c.withdrawReason ?? undefined}>
+                  {t("companies.withdrawn")}
+                </span>
+              ) : (
+                <span class={`pill ${c.verified ? "pill-ok" : "pill-warn"}`}>{c.verified ? t("companies.verified") : t("companies.awaiting")}</span>
+              )}
               <p class="muted small">
                 {c.recruiters.map((r) => `${r.fullName} <${r.email}>`).join(", ") || t("companies.noRecruiter")} · {t("companies.counts", { offers: c.offers, slots: c.slots })}
                 {c.verifiedAt ? ` · ${t("companies.since", { when: dateTime(c.verifiedAt) })}` : ""}
+                {c.booth ? ` · ${c.booth}` : ""}
+                {c.dayStart && c.dayEnd ? ` · ${t("companies.hours", { start: c.dayStart, end: c.dayEnd })}` : ""}
+                {c.withdrawnAt && c.withdrawReason ? ` · ${t("companies.withdrawnWhy", { reason: c.withdrawReason })}` : ""}
               </p>
             </div>
             <div class="row-actions">
@@ -67,10 +92,18 @@ export function Companies() {
               {busy === c.id && <Spinner />}
               {c.verified ? t("companies.unverify") : t("companies.verify")}
             </button>
+            {c.verified && (
+              <button type="button" class="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => setWithdrawing(c)} aria-label={`${t("companies.withdraw")} ${c.name}`}>
+                {t("companies.withdraw")}
+              </button>
+            )}
             </div>
           </li>
         ))}
       </ul>
+      <ReasonDialog open={withdrawing !== null} title={t("companies.withdrawTitle", { name: withdrawing?.name ?? "" })} confirm={t("companies.withdraw")} busy={busy !== null} onConfirm={(r) => void withdraw(r)} onClose={() => setWithdrawing(null)}>
+        <p>{t("companies.withdrawBody", { n: withdrawing?.slots ?? 0 })}</p>
+      </ReasonDialog>
       <Confirm
         open={admin.dialog?.kind === "invite"}
         title={`${t("companies.invite")} — ${admin.dialog?.name ?? ""}`}

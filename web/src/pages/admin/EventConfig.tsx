@@ -130,6 +130,13 @@ export function EventConfigPage() {
           </div>
         </fieldset>
         <fieldset class="card">
+          <legend>{t("config.theDay")}</legend>
+          <div class="grid-2">
+            {input("bookingCutoffMinutes", "number", { min: 0 })}
+            {input("contactEmail", "email", { placeholder: "career@school.example" })}
+          </div>
+        </fieldset>
+        <fieldset class="card">
           <legend>{t("config.live")}</legend>
           <p class="muted small">{t("config.liveLead")}</p>
           <div class="grid-3 grid-fill">{input("liveMaxSockets", "number", { min: 1 })}</div>

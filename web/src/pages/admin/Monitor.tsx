@@ -48,8 +48,14 @@ export function Monitor() {
       <div class="stats stats-4">
         <Stat value={m ? `${Math.round(m.fillRate * 100)} %` : "–"} label={t("monitor.fill", { taken: m?.slots.taken ?? 0, seats: m?.slots.seats ?? 0 })} meter={m?.fillRate} />
         <Stat value={m ? String(m.bookings.confirmed) : "–"} label={t("monitor.confirmed", { n: m?.bookings.cancelled ?? 0 })} />
-        <Stat value={m ? `${m.students.withBooking}/${m.students.total}` : "–"} label={t("monitor.students")} />
+        <Stat value={m ? `${m.students.withBooking}/${m.students.ofEvent}` : "–"} label={t("monitor.students")} />
         <Stat value={m?.responseTimeMs.p95 != null ? `${m.responseTimeMs.p95} ms` : "–"} label={t("monitor.p95", { p50: m?.responseTimeMs.p50 ?? "–" })} />
+      </div>
+      <div class="stats stats-4">
+        <Stat value={m ? `${Math.round(m.attendance.attendanceRate * 100)} %` : "–"} label={t("monitor.attendance", { present: m?.attendance.present ?? 0, late: m?.attendance.late ?? 0 })} meter={m?.attendance.attendanceRate} />
+        <Stat value={m ? `${Math.round(m.attendance.noShowRate * 100)} %` : "–"} label={t("monitor.noShows", { n: m?.attendance.noShow ?? 0, unmarked: m?.attendance.unmarked ?? 0 })} />
+        <Stat value={m ? String(m.cancellations.late) : "–"} label={t("monitor.lateCancellations", { n: m?.cancellations.total ?? 0 })} />
+        <Stat value={m ? m.interviewsPerStudent.mean.toFixed(1) : "–"} label={t("monitor.perStudent")} />
       </div>
       <div class="two-col">
         <section class="card" aria-labelledby="pm-title">
@@ -93,6 +99,47 @@ export function Monitor() {
           )}
         </section>
       </div>
+      <section class="card" aria-labelledby="fill-title">
+        <h2 id="fill-title">{t("monitor.fillByCompany")}</h2>
+        {m && m.fillByCompany.length === 0 ? (
+          <p class="muted">{t("monitor.quiet")}</p>
+        ) : (
+          <div class="scroll-x">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("slots.company")}</th>
+                  <th scope="col" class="num">
+                    {t("monitor.slots")}
+                  </th>
+                  <th scope="col" class="num">
+                    {t("monitor.seatsTaken")}
+                  </th>
+                  <th scope="col" class="share">
+                    <span class="visually-hidden">{t("recruiter.fill")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {m?.fillByCompany.map((c) => (
+                  <tr key={c.companyId}>
+                    <th scope="row">{c.name}</th>
+                    <td class="num">{c.slots}</td>
+                    <td class="num">
+                      {c.taken}/{c.seats}
+                    </td>
+                    <td class="share">
+                      <span class="meter" title={`${Math.round(c.fillRate * 100)} %`}>
+                        <span style={{ width: `${c.fillRate * 100}%` }} />
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       <AlertsPanel />
     </main>
   );

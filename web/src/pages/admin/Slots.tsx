@@ -8,7 +8,7 @@ import { useSlotGeneration } from "../../lib/use-slot-generation.ts";
 export function Slots() {
   const t = useT();
   usePageTitle(t("slots.title"));
-  const { companies, chosen, preview, done, busy, error, generate, toggle, chooseAll, chooseNone, rowOf: row } = useSlotGeneration();
+  const { companies, chosen, preview, done, busy, error, generate, toggle, chooseAll, chooseNone, rowOf: row, hours, setHours } = useSlotGeneration();
   const [asking, setAsking] = useState(false);
   return (
     <main id="main" class="page">
@@ -30,6 +30,29 @@ export function Slots() {
             </button>
           </div>
         </div>
+        <fieldset class="hours">
+          <legend>{t("slots.hours")}</legend>
+          <label class="check small">
+            <input type="checkbox" checked={hours !== undefined && hours !== null} onChange={(ev) => setHours(ev.currentTarget.checked ? { dayStart: "09:00", dayEnd: "12:00" } : undefined)} />
+            {t("slots.ownHours", { n: chosen.size })}
+          </label>
+          {hours && (
+            <div class="inline">
+              <label class="small" for="h-start">
+                {t("config.dayStart")}
+              </label>
+              <input id="h-start" type="time" value={hours.dayStart} onChange={(ev) => setHours({ ...hours, dayStart: ev.currentTarget.value })} />
+              <label class="small" for="h-end">
+                {t("config.dayEnd")}
+              </label>
+              <input id="h-end" type="time" value={hours.dayEnd} onChange={(ev) => setHours({ ...hours, dayEnd: ev.currentTarget.value })} />
+            </div>
+          )}
+          <label class="check small">
+            <input type="checkbox" checked={hours === null} onChange={(ev) => setHours(ev.currentTarget.checked ? null : undefined)} />
+            {t("slots.eventHours")}
+          </label>
+        </fieldset>
         <p class="muted small" aria-live="polite">
           {preview ? t("slots.summary", { per: preview.perCompanySlots, created: preview.created, removed: preview.removed, kept: preview.keptBooked }) : busy === "preview" ? t("common.loading") : "\u00a0"}
         </p>
@@ -38,6 +61,7 @@ export function Slots() {
           <thead>
             <tr>
               <th scope="col">{t("slots.company")}</th>
+              <th scope="col">{t("slots.hoursCol")}</th>
               <th scope="col" class="num">
                 {t("slots.existing")}
               </th>
@@ -58,6 +82,7 @@ export function Slots() {
                     {c.name}
                   </label>
                 </th>
+                <td class="nowrap small">{row(c.id) ? `${row(c.id)!.dayStart}–${row(c.id)!.dayEnd}` : c.dayStart && c.dayEnd ? `${c.dayStart}–${c.dayEnd}` : "—"}</td>
                 <td class="num">{c.slots}</td>
                 <td class="num">{chosen.has(c.id) ? (row(c.id)?.slots ?? "…") : "—"}</td>
                 <td class="num">{chosen.has(c.id) ? (row(c.id) ? `+${row(c.id)!.created}${row(c.id)!.removed ? ` / −${row(c.id)!.removed}` : ""}` : "…") : "—"}</td>

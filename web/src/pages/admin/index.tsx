@@ -1,14 +1,16 @@
-// The career office (lazy-loaded): monitoring, configuration, companies, accounts, slots, list, audit.
+// The career office (lazy-loaded): monitoring, the help desk, configuration, companies, accounts, slots, list, audit.
 import { useLocation } from "preact-iso";
 import { Accounts } from "./Accounts.tsx";
 import { Audit } from "./Audit.tsx";
 import { Companies } from "./Companies.tsx";
 import { Deprioritized } from "./Deprioritized.tsx";
+import { Desk } from "./Desk.tsx";
 import { EventConfigPage } from "./EventConfig.tsx";
 import { Monitor } from "./Monitor.tsx";
 import { Slots } from "./Slots.tsx";
 
 const PAGES: Record<string, () => preact.JSX.Element> = {
+  "/admin/desk": Desk,
   "/admin/event": EventConfigPage,
   "/admin/companies": Companies,
   "/admin/accounts": Accounts,

@@ -1,6 +1,6 @@
 // The recruiter's company profile and offers. Both forms keep a local draft across reloads.
 import { useState } from "preact/hooks";
-import type { Offer } from "../../../../worker/domain/contract.ts";
+import type { Company, Offer } from "../../../../worker/domain/contract.ts";
 import { CONTRACT_TYPES, MAX_TAGS } from "../../../../worker/domain/offers.ts";
 import { Alert, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
 import { fieldMessages } from "../../lib/api.ts";
@@ -10,7 +10,8 @@ import { contractLabel } from "../../lib/labels.ts";
 import { useMyCompany, useOffers } from "../../lib/use-my-company.ts";
 import { Icon } from "../../components/Icon.tsx";
 
-type ProfileForm = { name: string; description: string; website: string };
+type ProfileForm = { name: string; description: string; website: string; booth: string; note: string };
+const profileForm = (c: Company): ProfileForm => ({ name: c.name, description: c.description, website: c.website ?? "", booth: c.booth ?? "", note: c.note ?? "" });
 type OfferForm = { id: string | null; title: string; description: string; tags: string; contractType: string; location: string };
 const blankOffer: OfferForm = { id: null, title: "", description: "", tags: "", contractType: "internship", location: "" };
 
@@ -19,7 +20,7 @@ export function CompanyEditor() {
   usePageTitle(t("editor.title"));
   const { me, error, saveProfile: save } = useMyCompany();
   const { offers, save: putOffer, remove } = useOffers();
-  const initial = me ? { name: me.company.name, description: me.company.description, website: me.company.website ?? "" } : null;
+  const initial = me ? profileForm(me.company) : null;
   const profile = useDraft<ProfileForm>("company-profile", initial);
   const offer = useDraft<OfferForm>("offer", blankOffer);
   const [saving, setSaving] = useState<"profile" | "offer" | null>(null);
@@ -35,7 +36,7 @@ export function CompanyEditor() {
     setFields({});
     try {
       const company = await save(profile.value);
-      profile.clear({ name: company.name, description: company.description, website: company.website ?? "" });
+      profile.clear(profileForm(company));
       setMsg({ where: "profile", kind: "success", text: t("editor.saved") });
     } catch (err) {
       setFields(fieldMessages(err));
@@ -108,6 +109,14 @@ export function CompanyEditor() {
             <Field id="c-web" label={t("editor.website")} error={fields.website} hint="https://…">
               <input id="c-web" type="url" value={p?.website ?? ""} disabled={!p} onInput={(e) => profile.update({ website: e.currentTarget.value })} />
             </Field>
+            <div class="row-2">
+              <Field id="c-booth" label={t("editor.booth")} error={fields.booth} hint={t("editor.boothHint")}>
+                <input id="c-booth" maxLength={60} value={p?.booth ?? ""} disabled={!p} onInput={(e) => profile.update({ booth: e.currentTarget.value })} />
+              </Field>
+              <Field id="c-note" label={t("editor.note")} error={fields.note} hint={t("editor.noteHint")}>
+                <input id="c-note" maxLength={280} value={p?.note ?? ""} disabled={!p} onInput={(e) => profile.update({ note: e.currentTarget.value })} />
+              </Field>
+            </div>
             {msg?.where === "profile" && <Alert kind={msg.kind}>{msg.text}</Alert>}
             <button class="btn btn-primary" disabled={!p || saving !== null}>
               {saving === "profile" && <Spinner />}
