@@ -13,7 +13,9 @@ export default defineConfig({
     // alone, and past 180 s when other sessions load this two-core machine (slots.test.ts's first
     // test took over 120 s, four setups over 180 s, at a load of 13). Outcomes are asserted, never
     // time: a hung step still fails, only later.
+    // Hooks a little longer: test/cli/draw.test.ts's setUpYear (init, imports, slots, open, wrangler
+    // dev, signups, bookings) took 128 s alone at a load of 7, and two at once went past 180 s.
     testTimeout: 300_000,
-    hookTimeout: 300_000,
+    hookTimeout: 360_000,
   },
 });

@@ -15,6 +15,8 @@ export default defineConfig({
           JWT_SECRET: "test-secret-do-not-use-anywhere-else-0123456789",
           // No config cache in tests: each test rewrites the event straight into D1.
           CONFIG_TTL_SECONDS: "0",
+          // Nothing is in flight when a test runs a draw: no settle delay.
+          DRAW_SETTLE_MS: "0",
           // Revocations written straight into D1 (as the CLI does) count at once; the cache's own
           // bound is tested with its TTL set (sessions-cache.test.ts).
           SESSION_TTL_SECONDS: "0",

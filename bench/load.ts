@@ -19,6 +19,7 @@ let tokens: string[] = [];
 let timeoutMs = 30_000;
 
 async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
+  if (op.kind === "book" && op.delayMs) await new Promise((r) => setTimeout(r, op.delayMs));
   const startMs = performance.now() - t0;
   const headers: Record<string, string> = {};
   let method: "GET" | "POST" | "DELETE" = "GET";

@@ -28,6 +28,7 @@ import { CpuMeter } from "./lib/cpu.ts";
 import { probeStages } from "./lib/probe.ts";
 import { buildVersus } from "./lib/versus.ts";
 import { type ScenarioRun, type Target, Loader, runWorkload } from "./lib/scenarios.ts";
+import { type DrawScenarioRun, runDrawScenarios } from "./lib/draw-scenarios.ts";
 import { seed } from "./lib/seed.ts";
 import { WORKLOAD_HELP, WORKLOAD_OPTIONS, int, sizeOf, stateRootOf, storageOf, workloadOptions } from "./lib/options.ts";
 import { type ReferenceRun, writeReport } from "./lib/report.ts";
@@ -38,7 +39,8 @@ const HELP = `npm run bench -- [options]
 
 The phase-open benchmark (issue #3): the Worker under bare workerd (Miniflare), a fresh local
 D1 + Durable Objects per run, a separate undici load process, invariant checks after each
-scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady.
+scenario. Scenarios: hotSlot, herdPhase1, herdPhase2, steady; then the fair opening's
+drawOpening and latencySkew (issue #13, bench/lib/draw-scenarios.ts).
 
   --runs N              runs of the whole workload (default 3; the median is reported)
 ${WORKLOAD_HELP}  --connections N       HTTP connections of the load process (default 128)
@@ -168,7 +170,7 @@ async function seededApp(persistDir: string, appBundle = bundle): Promise<{ app:
 }
 
 /** One run under bare workerd: the app stays up for the whole workload. */
-async function miniflareRun(i: number, appBundle = bundle, runLoader = loader, tag = ""): Promise<{ scenarios: ScenarioRun[]; probe: unknown }> {
+async function miniflareRun(i: number, appBundle = bundle, runLoader = loader, tag = ""): Promise<{ scenarios: ScenarioRun[]; probe: unknown; draw: DrawScenarioRun[] }> {
   const dir = join(stateRoot, `run-${i}${tag ? `-${tag}` : ""}`);
   const say = tag ? (s: string) => log(`[${tag}] ${s}`) : log;
   const { app, seeded } = await seededApp(freshDir(dir), appBundle);
@@ -188,7 +190,12 @@ async function miniflareRun(i: number, appBundle = bundle, runLoader = loader, t
     const scenarios = await runWorkload(target, runLoader, seeded, { ...workload, seed: opts.seed }, say);
     // The stages are this tree's (another commit's objects may take other arguments).
     const probe = opts.probe && appBundle === bundle ? await probeStages(app, target.cpu, `run-${i}`) : null;
-    return { scenarios, probe };
+    // The draw's scenarios need this tree's routes (another commit may have no draw).
+    const settle = Number((await app.mf.getBindings<{ DRAW_SETTLE_MS: string }>()).DRAW_SETTLE_MS);
+    const draw = appBundle === bundle
+      ? await runDrawScenarios({ ...workload, url: app.url, target, loader: runLoader, jwtSecret: JWT_SECRET, size, drawSettleMs: workload.configTtlMs + settle, log: say })
+      : [];
+    return { scenarios, probe, draw };
   } finally {
     mem.stop();
     await app.stop();
@@ -266,7 +273,7 @@ try {
     open.push(cluster);
     log(`reference: ${cluster.version} on 127.0.0.1:${cluster.port}, pg pool of ${opts.referencePool}`);
   }
-  const runs: { scenarios: ScenarioRun[]; probe: unknown }[] = [];
+  const runs: { scenarios: ScenarioRun[]; probe: unknown; draw: DrawScenarioRun[] }[] = [];
   const versusRuns: { scenarios: ScenarioRun[] }[] = [];
   const referenceRuns: ReferenceRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
@@ -293,7 +300,7 @@ try {
     log("wrangler dev (same workload, once)");
     wrangler = await wranglerRun();
   }
-  const violations = [...runs.flatMap((r) => r.scenarios), ...versusRuns.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
+  const violations = [...runs.flatMap((r) => [...r.scenarios, ...r.draw]), ...versusRuns.flatMap((r) => r.scenarios), ...(wrangler ?? [])].flatMap((s) => s.violations);
   failed = violations.length > 0;
   for (const r of runs) for (const s of r.scenarios) log(`  ${s.name}: ${JSON.stringify(s.figures.errorCodes)}`);
   const written = writeReport({ outDir: smoke && !a.out ? null : outDir, machine, options: { ...opts, size }, runs, wrangler, reference, versus: versus ? { ref: versus.ref, sha: versus.sha, runs: versusRuns } : null, log });

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { adminCreate } from "./commands/admin.ts";
 import { backup, restore } from "./commands/backup.ts";
 import { close, open, status } from "./commands/booking.ts";
+import { drawExport, drawRun, drawStatus, drawVerify } from "./commands/draw.ts";
 import { exportCmd } from "./commands/export.ts";
 import { companiesInvite, userCommands } from "./commands/accounts.ts";
 import { companiesImport, studentsDeprioritized, studentsRoster } from "./commands/imports.ts";
@@ -14,7 +15,11 @@ import { secretRotate } from "./commands/secret.ts";
 import { slotsGenerate } from "./commands/slots.ts";
 import { COMMON_HELP, type Command, Refused, UsageError, contextOf, parse } from "./lib/cli.ts";
 
-export const COMMANDS: Command[] = [init, companiesImport, companiesInvite, studentsDeprioritized, studentsRoster, adminCreate, ...userCommands, slotsGenerate, open, close, status, exportCmd, backup, restore, reconcile, erase, retention, secretRotate];
+export const COMMANDS: Command[] = [
+  init, companiesImport, companiesInvite, studentsDeprioritized, studentsRoster, adminCreate, ...userCommands, slotsGenerate, open, close, status,
+  drawStatus, drawRun, drawExport, drawVerify,
+  exportCmd, backup, restore, reconcile, erase, retention, secretRotate,
+];
 
 const HELP = `INF yearly cycle, on wrangler.  Usage: npm run event -- <command> [options]
 

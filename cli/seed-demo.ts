@@ -51,6 +51,12 @@ export async function seedDemo(t: Target, log: (s: string) => void = console.log
       max_bookings_per_company: config.maxBookingsPerCompany,
       cancel_deadline: iso(Date.parse(`${date}T00:00:00Z`) - 24 * HOUR),
       booking_open: true,
+      // Phase 1 first come, first served (open now); phase 2 opens with a draw over the wishes
+      // students rank from now on.
+      draw_phase1: false,
+      draw_phase2: true,
+      wishes_open: iso(phase1Start - HOUR),
+      max_wishes: config.maxWishes,
       // Demo students sign up with example.com addresses (and verify through the local inbox).
       student_email_domains: JSON.stringify(["example.com"]),
     }),

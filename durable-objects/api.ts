@@ -1,7 +1,7 @@
 // What crosses the RPC boundary of the Durable Objects: their inputs and outputs, as types only.
 // The Worker, the tests and the objects import these; nobody outside durable-objects/ imports a
 // class for its types. Names and stubs live in worker/lib/objects.ts.
-import type { Booking, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
+import type { Booking, BookingOrigin, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
 import type { BookingPolicy, CancelPolicy, OfficePolicy } from "../worker/domain/rules.ts";
 
 /** A slot as a booking decision needs it (the Worker's cached copy of D1's row). */
@@ -20,6 +20,8 @@ export interface BookInput {
   idempotencyKey: string | null;
   /** When the Worker received the request (epoch ms), for the attempt's response time. */
   receivedAt: number;
+  /** "draw" when a phase's draw commits its allocation (issue #13); default "fcfs". */
+  origin?: BookingOrigin;
 }
 
 export interface CancelInput {
@@ -104,7 +106,7 @@ export interface SlotState {
 
 /** One student's records for D1, as JSON arrays of rows in D1's column order (cheap to pass on). */
 export interface Parcel {
-  /** [id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason, cancelledBy][] */
+  /** [id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason, cancelledBy, origin][] */
   bookings: string;
   /** [id, eventId, studentId, slotId, success, errorCode, errorMessage, responseTimeMs, attemptedAt, latencyBucket][] */
   attempts: string;

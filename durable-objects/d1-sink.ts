@@ -13,11 +13,13 @@ export const packBooking = (b: BookingRow) => [
   b.id, b.eventId, b.slotId, b.studentId, b.companyId, b.startsAt, b.endsAt, b.phase, b.status, b.createdAt, b.updatedAt, b.cancelledAt ?? null, b.cancelReason ?? null,
   // #15: who cancelled (the student, the office, a recruiter, a withdrawal, a move).
   b.cancelledBy ?? null,
+  // #13: how the booking was made (the draw or first come, first served).
+  b.origin ?? "fcfs",
 ];
 
 /** The booking rows of a packed JSON array (packBooking's inverse). */
 export const unpackBookings = (json: string): BookingRow[] =>
-  (JSON.parse(json) as (string | number | null)[][]).map(([id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason, cancelledBy]) => ({
+  (JSON.parse(json) as (string | number | null)[][]).map(([id, eventId, slotId, studentId, companyId, startsAt, endsAt, phase, status, createdAt, updatedAt, cancelledAt, cancelReason, cancelledBy, origin]) => ({
     id: id as string,
     eventId: eventId as string,
     slotId: slotId as string,
@@ -32,6 +34,7 @@ export const unpackBookings = (json: string): BookingRow[] =>
     cancelledAt: cancelledAt as string | null,
     cancelReason: cancelReason as BookingRow["cancelReason"],
     cancelledBy: (cancelledBy ?? null) as BookingRow["cancelledBy"],
+    origin: (origin ?? "fcfs") as NonNullable<BookingRow["origin"]>,
   }));
 
 /** Upper bounds (ms) of the response-time histogram's buckets; the last one is open. */
@@ -53,9 +56,9 @@ const cols = (n: number) => Array.from({ length: n }, (_, i) => `json_extract(va
 // Rows travel as one JSON parameter per statement, unpacked by SQLite's json_each: a batch costs
 // a few statements whatever its size (D1's 100-parameters-per-statement limit never applies).
 // Attendance is never written here: it is the day's record (the recruiter's or the office's), kept
-// through any later status change.
-const UPSERT = `INSERT INTO bookings (id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason, cancelled_by)
-  SELECT ${cols(14)} FROM json_each(?1) WHERE true
+// through any later status change. `origin` is inserted, never updated: fixed when the booking is made.
+const UPSERT = `INSERT INTO bookings (id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason, cancelled_by, origin)
+  SELECT ${cols(15)} FROM json_each(?1) WHERE true
   ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at, cancel_reason = excluded.cancel_reason,
     cancelled_by = excluded.cancelled_by`;
 const UPSERT_BOOKINGS = `${UPSERT} WHERE bookings.status <> 'cancelled' AND excluded.updated_at >= bookings.updated_at`;

@@ -7,7 +7,7 @@
 // meanwhile. Everything a concurrent call must see (the hold, the idempotency key) is therefore
 // written before that await, and every later step re-reads state instead of trusting locals.
 import { DurableObject } from "cloudflare:workers";
-import type { Booking, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
+import type { Booking, BookingOrigin, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
 import { type CancelPolicy, type Refusal, decideBooking, decideCancel, decideOfficeBooking } from "../worker/domain/rules.ts";
 import { RETRY_AFTER_S, objectFault, parseStudentName, recorderShard, recorderStub, slotStub } from "../worker/lib/objects.ts";
 import type {
@@ -147,7 +147,7 @@ export class StudentDO extends DurableObject<Env> {
     const others = this.store.active().filter((b) => b.id !== old.id);
     const d = decideOfficeBooking(others, input.slot, input.policy);
     if (!d.ok) return fail(d.code, d.message, d.details);
-    const moved = await this.seat(input.slot, old.phase === 1 ? 1 : 2, { key: null, receivedAt: input.receivedAt }, input.policy.override);
+    const moved = await this.seat(input.slot, old.phase === 1 ? 1 : 2, { key: null, receivedAt: input.receivedAt }, input.policy.override, old.origin);
     if (!moved.ok) return moved;
     const released = await this.cancelOnce(old.id, () => this.runCancel(old.id, "move", input.reason, null));
     // "unavailable": the old booking is recorded as cancelling and the alarm finishes it.
@@ -210,14 +210,14 @@ export class StudentDO extends DurableObject<Env> {
   private async attempt(input: BookInput): Promise<BookingOutcome> {
     const decision = decideBooking(this.store.active(), input.slot, input.policy);
     if (!decision.ok) return this.refuse(input, decision);
-    return this.seat(input.slot, decision.phase, { key: input.idempotencyKey, receivedAt: input.receivedAt }, false);
+    return this.seat(input.slot, decision.phase, { key: input.idempotencyKey, receivedAt: input.receivedAt }, false, input.origin ?? "fcfs");
   }
 
   /** After the decision: the hold, written before SlotDO is asked for the seat (steps 3 and 4). */
-  private async seat(slot: SlotInfo, phase: 1 | 2, received: { key: string | null; receivedAt: number }, ignoreBlock: boolean): Promise<BookingOutcome> {
+  private async seat(slot: SlotInfo, phase: 1 | 2, received: { key: string | null; receivedAt: number }, ignoreBlock: boolean, origin: BookingOrigin): Promise<BookingOutcome> {
     const now = Date.now();
     const id = crypto.randomUUID();
-    this.store.hold(id, slot, phase, received.key, received.receivedAt, now);
+    this.store.hold(id, slot, phase, received.key, received.receivedAt, now, origin);
     this.arm(now + RECOVERY_DELAY_MS);
     this.inflightHolds.add(id);
     try {
@@ -392,6 +392,7 @@ export class StudentDO extends DurableObject<Env> {
       status: r.status === "cancelled" ? "cancelled" : "confirmed",
       // Attendance is recorded in D1 on the day, not here: the Worker adds it where it shows it.
       attendance: null,
+      origin: r.origin,
     };
   }
 }

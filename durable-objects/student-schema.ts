@@ -9,6 +9,9 @@ export const OWED = 1;
 export const SENT = 2;
 export const DEAD = 3;
 
+/** Issue #13: who made the booking, a phase's draw or the student (first come, first served). */
+const ORIGIN = "origin TEXT NOT NULL DEFAULT 'fcfs' CHECK (origin IN ('draw', 'fcfs'))";
+
 const BOOKINGS = `CREATE TABLE bookings (
   id TEXT PRIMARY KEY,
   slot_id TEXT NOT NULL,
@@ -24,7 +27,8 @@ const BOOKINGS = `CREATE TABLE bookings (
   out INTEGER NOT NULL DEFAULT 0,
   tries INTEGER NOT NULL DEFAULT 0,
   retry_at INTEGER,
-  cancelled_by TEXT
+  cancelled_by TEXT,
+  ${ORIGIN}
 )`;
 // No primary key of its own: rows are few and found by scanning; the implicit rowid keeps their order.
 const ATTEMPTS = `CREATE TABLE attempts (
@@ -84,6 +88,8 @@ export const STUDENT_SCHEMA: Schema = {
     // v3 (#15, the day of the fair): who cancelled (student, office, recruiter, withdrawal, move);
     // cancel_reason keeps the words.
     "ALTER TABLE bookings ADD COLUMN cancelled_by TEXT",
+    // v4 (#13): a booking's origin; every booking made before it was first come, first served.
+    `ALTER TABLE bookings ADD COLUMN ${ORIGIN}`,
   ],
   fresh: `${BOOKINGS}; ${ATTEMPTS}`,
 };

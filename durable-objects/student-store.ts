@@ -4,7 +4,7 @@
 // and the Outbox delivers exactly those, so nothing is copied into a queue of its own.
 //
 // (`out` of a row: see student-schema.ts.)
-import type { CancelledBy, ErrorDetails } from "../worker/domain/contract.ts";
+import type { BookingOrigin, CancelledBy, ErrorDetails } from "../worker/domain/contract.ts";
 import type { ActiveBooking } from "../worker/domain/rules.ts";
 import type { BookingState, Failure, SlotInfo } from "./api.ts";
 import { latencyBucket, packBooking } from "./d1-sink.ts";
@@ -33,6 +33,7 @@ export type BookingRec = {
   out: number;
   tries: number;
   retry_at: number | null;
+  origin: BookingOrigin;
 };
 
 interface AttemptRec {
@@ -146,14 +147,14 @@ export class StudentStore implements OutboxSource<OutRecord> {
   // ---- writes (SQL first, then memory) -------------------------------------------------------
 
   /** A hold before SlotDO is asked; with a key, its undecided attempt too, so a retry finds it. */
-  hold(id: string, slot: SlotInfo, phase: 1 | 2, key: string | null, receivedAt: number, now: number): void {
+  hold(id: string, slot: SlotInfo, phase: 1 | 2, key: string | null, receivedAt: number, now: number, origin: BookingOrigin = "fcfs"): void {
     const r: BookingRec = {
       id, slot_id: slot.id, company_id: slot.companyId, starts_at: slot.startsAt, ends_at: slot.endsAt, phase,
-      status: "pending", created_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, cancelled_by: null, out: 0, tries: 0, retry_at: null,
+      status: "pending", created_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, cancelled_by: null, out: 0, tries: 0, retry_at: null, origin,
     };
     this.sql.exec(
-      "INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, phase, now, now,
+      "INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, origin) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, phase, now, now, origin,
     );
     if (key) {
       this.sql.exec(
@@ -245,6 +246,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
             startsAt: iso(b.starts_at), endsAt: iso(b.ends_at), phase: b.phase, status: b.status === "cancelled" ? "cancelled" : "confirmed",
             createdAt: iso(b.created_at), updatedAt: iso(b.updated_at), cancelledAt: b.cancelled_at === null ? null : iso(b.cancelled_at), cancelReason: b.cancel_reason,
             cancelledBy: b.cancelled_by,
+            origin: b.origin,
           }),
         );
       } else {

@@ -85,6 +85,13 @@ const cases: Case[] = [
   { name: "POST /admin/bookings/:id/cancel", call: (w) => api("POST", `/admin/bookings/${bookingId}/cancel`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
   { name: "POST /admin/bookings/:id/move", call: (w) => api("POST", `/admin/bookings/${bookingId}/move`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
   { name: "POST /admin/companies/:id/withdraw", call: (w) => api("POST", `/admin/companies/${companyId}/withdraw`, { ...as(w), body: {} }), expect: { anonymous: 401, admin: 400, _: 403 } },
+  { name: "GET /draw", call: (w) => api("GET", "/draw", as(w)), expect: { _: 200 } },
+  { name: "GET /draw/me", call: (w) => api("GET", "/draw/me", as(w)), expect: { anonymous: 401, student: 200, otherStudent: 200, _: 403 } },
+  { name: "GET /wishes", call: (w) => api("GET", "/wishes", as(w)), expect: { anonymous: 401, student: 200, otherStudent: 200, _: 403 } },
+  // This event collects no wishes: a student gets through to the window's refusal.
+  { name: "PUT /wishes", call: (w) => api("PUT", "/wishes", { ...as(w), body: { wishes: [] } }), expect: { anonymous: 401, student: 409, otherStudent: 409, _: 403 } },
+  { name: "POST /admin/draw/:phase/run (dry run)", call: (w) => api("POST", "/admin/draw/1/run", { ...as(w), body: { dryRun: true } }), expect: { anonymous: 401, admin: 200, _: 403 } },
+  { name: "GET /admin/fairness", call: (w) => api("GET", "/admin/fairness", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },
   { name: "GET /me/preferences", call: (w) => api("GET", "/me/preferences", as(w)), expect: { _: 200, anonymous: 401 } },
   { name: "POST /auth/verify/resend", call: (w) => api("POST", "/auth/verify/resend", as(w)), expect: { _: 202, anonymous: 401 } },
   { name: "GET /admin/users", call: (w) => api("GET", "/admin/users?q=example", as(w)), expect: { anonymous: 401, admin: 200, _: 403 } },

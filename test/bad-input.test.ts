@@ -20,7 +20,7 @@ beforeAll(async () => {
 /** Everything a bad request could have touched, in one comparable snapshot. */
 async function snapshot() {
   const counts = await env.DB.batch(
-    ["users", "companies", "event_companies", "bookings", "booking_attempts", "deprioritized_emails", "audit_log", "slots", "offers"].map((t) =>
+    ["users", "companies", "event_companies", "bookings", "booking_attempts", "deprioritized_emails", "audit_log", "slots", "offers", "wishes", "draws", "draw_entries"].map((t) =>
       env.DB.prepare(`SELECT '${t}' AS t, count(*) AS n FROM ${t}`),
     ),
   );
@@ -53,6 +53,8 @@ const routes: { method: string; path: string; token?: () => string; good: Record
   { method: "POST", path: "/admin/companies/:id/verify", token: adminToken, good: { verified: true } },
   { method: "POST", path: "/admin/slots/generate", token: adminToken, good: { dryRun: true } },
   { method: "POST", path: "/admin/deprioritized", token: adminToken, good: { emails: ["a@example.test"] } },
+  { method: "PUT", path: "/wishes", token: studentToken, good: { wishes: [] } },
+  { method: "POST", path: "/admin/draw/1/run", token: adminToken, good: { dryRun: true } },
   { method: "POST", path: "/auth/verify", good: { token: "a".repeat(43) } },
   { method: "POST", path: "/auth/password/forgot", good: { email: "a@example.test" } },
   { method: "POST", path: "/auth/password/reset", good: { token: "a".repeat(43), password: "long enough" } },
@@ -105,6 +107,16 @@ const specific: Bad[] = [
   { name: "preferences: an unknown language", method: "PATCH", path: "/me/preferences", token: studentToken, body: { lang: "de" }, status: 400, code: "validation_failed" },
   { name: "role: a recruiter without a company", method: "PATCH", path: `/admin/users/${crypto.randomUUID()}/role`, token: adminToken, body: { role: "company" }, status: 400, code: "validation_failed" },
   { name: "deprioritized: an empty list", method: "POST", path: "/admin/deprioritized", token: adminToken, body: { emails: [] }, status: 400, code: "validation_failed" },
+  { name: "config: wishes opening after phase 1 starts", method: "PATCH", path: "/admin/event", token: adminToken, body: { wishesOpen: "2099-01-01T00:00:00Z" }, status: 400, code: "validation_failed" },
+  { name: "config: maxWishes zero", method: "PATCH", path: "/admin/event", token: adminToken, body: { maxWishes: 0 }, status: 400, code: "validation_failed" },
+  { name: "config: drawPhase1 as a string", method: "PATCH", path: "/admin/event", token: adminToken, body: { drawPhase1: "yes" }, status: 400, code: "validation_failed" },
+  { name: "wishes: a time that is not HH:MM", method: "PUT", path: "/wishes", token: studentToken, body: { wishes: [{ companyId: crypto.randomUUID(), notBefore: "9 am" }] }, status: 400, code: "validation_failed" },
+  { name: "wishes: a company id that is not an id", method: "PUT", path: "/wishes", token: studentToken, body: { wishes: [{ companyId: 7 }] }, status: 400, code: "validation_failed" },
+  { name: "wishes: more than any event allows", method: "PUT", path: "/wishes", token: studentToken, body: { wishes: Array.from({ length: 51 }, () => ({ companyId: crypto.randomUUID() })) }, status: 400, code: "validation_failed" },
+  { name: "wishes: while none are collected", method: "PUT", path: "/wishes", token: studentToken, body: { wishes: [] }, status: 409, code: "wishes_closed" },
+  { name: "draw run: a phase that does not exist", method: "POST", path: "/admin/draw/3/run", token: adminToken, body: {}, status: 400, code: "validation_failed" },
+  { name: "draw run: dryRun as a string", method: "POST", path: "/admin/draw/1/run", token: adminToken, body: { dryRun: "yes" }, status: 400, code: "validation_failed" },
+  { name: "draw run: a phase without a draw", method: "POST", path: "/admin/draw/1/run", token: adminToken, body: {}, status: 409, code: "conflict" },
 ];
 
 describe("bad input changes nothing", () => {

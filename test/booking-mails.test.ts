@@ -38,7 +38,7 @@ describe("booking mails", () => {
     const [slot] = await createSlots(eventId, companyId, 1);
     const s = await createUser();
     await env.DB.prepare("UPDATE users SET lang = 'en' WHERE id = ?").bind(s.id).run();
-    const row: BookingRow = { id: crypto.randomUUID(), eventId, slotId: slot!.id, studentId: s.id, companyId, startsAt: slot!.startsAt, endsAt: slot!.endsAt, phase: 2, status: "confirmed", createdAt: "", updatedAt: "", cancelledAt: null, cancelReason: null, cancelledBy: null };
+    const row: BookingRow = { id: crypto.randomUUID(), eventId, slotId: slot!.id, studentId: s.id, companyId, startsAt: slot!.startsAt, endsAt: slot!.endsAt, phase: 2, status: "confirmed", createdAt: "", updatedAt: "", cancelledAt: null, cancelReason: null, cancelledBy: null, origin: "draw" };
     // The states as the recorder sees them: packed by the StudentDO, unpacked for the mails.
     const states = unpackBookings(JSON.stringify([row, { ...row, status: "cancelled" as const }].map(packBooking)));
     expect(states[1]).toEqual({ ...row, status: "cancelled" as const });

@@ -19,10 +19,12 @@ import { catalogueRoutes } from "./routes/catalogue.ts";
 import { companyDayRoutes, companyRoutes } from "./routes/company.ts";
 import { companyProfileRoutes } from "./routes/company-profile.ts";
 import { deskRoutes } from "./routes/desk.ts";
+import { drawAdminRoutes, drawRoutes } from "./routes/draw.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { reconcileRoutes } from "./routes/reconcile.ts";
+import { wishesRoutes } from "./routes/wishes.ts";
 
 export const app = new Hono<AppEnv>()
   .basePath("/api")
@@ -39,6 +41,8 @@ export const app = new Hono<AppEnv>()
   .route("/", catalogueRoutes)
   .route("/", liveRoutes)
   .route("/bookings", bookingRoutes)
+  .route("/wishes", wishesRoutes)
+  .route("/draw", drawRoutes)
   .route("/company", companyRoutes)
   .route("/company", companyProfileRoutes)
   .route("/company", companyDayRoutes)
@@ -46,6 +50,7 @@ export const app = new Hono<AppEnv>()
   .route("/admin", adminRoutes)
   .route("/admin", reconcileRoutes)
   .route("/admin", deskRoutes)
+  .route("/admin", drawAdminRoutes)
   .route("/admin", adminInvitationRoutes)
   .route("/admin", adminAccountRoutes)
   .route("/dev", devMailRoutes)

@@ -6,6 +6,7 @@ import { app } from "./app.ts";
 import { makeDb } from "./db/client.ts";
 import { runAlertCheck } from "./lib/alert-check.ts";
 import { backupToR2 } from "./lib/backup.ts";
+import { syncActiveDraw } from "./lib/draw-nudge.ts";
 import { errorFields, logLine } from "./lib/log.ts";
 import { pruneLoginFailures } from "./lib/login-guard.ts";
 import { handleMailBatch } from "./mail/consumer.ts";
@@ -13,13 +14,15 @@ import { REMINDER_CRON, sendReminders } from "./mail/reminders.ts";
 import type { Mail } from "./mail/types.ts";
 
 export { LiveDO } from "../durable-objects/live-do.ts";
+export { DrawDO } from "../durable-objects/draw-do.ts";
 export { RecorderDO } from "../durable-objects/recorder-do.ts";
 export { SlotDO } from "../durable-objects/slot-do.ts";
 export { StudentDO } from "../durable-objects/student-do.ts";
 
 // wrangler.toml [triggers]. Not exported: the entry module may export only handlers and classes.
 const NIGHTLY_BACKUP_CRON = "30 2 * * *";
-const ALERT_CHECK_CRON = "* * * * *";
+/** Every minute: the alert check, and the active event's DrawDO rereads the configuration (the CLI writes D1 only). */
+const EVERY_MINUTE_CRON = "* * * * *";
 
 async function nightly(env: Env): Promise<void> {
   const keep = Math.max(1, Number(env.BACKUP_KEEP) || 14);
@@ -33,7 +36,7 @@ async function nightly(env: Env): Promise<void> {
 export default {
   fetch: app.fetch,
   // The cron triggers: the nightly D1 backup into R2 (keeping the last BACKUP_KEEP), tomorrow's
-  // reminders, and the alert check every minute.
+  // reminders, and every minute the alert check and the draw's sync.
   async scheduled(controller, env, ctx) {
     switch (controller.cron) {
       case NIGHTLY_BACKUP_CRON:
@@ -47,7 +50,8 @@ export default {
           ),
         );
         return;
-      case ALERT_CHECK_CRON:
+      case EVERY_MINUTE_CRON:
+        ctx.waitUntil(syncActiveDraw(env).catch((err: unknown) => logLine("error", "draw sync failed", errorFields(err))));
         ctx.waitUntil(
           runAlertCheck(env, makeDb(env.DB)).then(
             (r) => logLine("info", "alert check", { requests: r.figures.requests, errorRate: r.figures.errorRate, bookingP95Ms: r.figures.bookingP95Ms, backlog: r.figures.backlog, raised: r.raised.join(",") || null, resolved: r.resolved.join(",") || null }),

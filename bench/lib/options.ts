@@ -3,7 +3,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { STATE_DIR } from "./app.ts";
-import { type ScenarioName, SCENARIOS } from "./scenarios.ts";
+import { DRAW_SCENARIOS } from "./draw-scenarios.ts";
+import { SCENARIOS } from "./scenarios.ts";
 
 export const WORKLOAD_OPTIONS = {
   companies: { type: "string" },
@@ -42,8 +43,10 @@ type Values = { [K in keyof typeof WORKLOAD_OPTIONS]?: string };
 
 /** The workload's sizes; `smoke` gives the test suite's tiny defaults. */
 export function workloadOptions(a: Values, smoke: boolean) {
-  const only = (a.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS]) as ScenarioName[];
-  for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(", ")})`);
+  const known: readonly string[] = [...SCENARIOS, ...DRAW_SCENARIOS];
+  // The smoke run (npm test) keeps one draw scenario: it exercises their machinery in seconds.
+  const only = a.only?.split(",").map((s) => s.trim()) ?? (smoke ? [...SCENARIOS, "drawOpening"] : [...known]);
+  for (const s of only) if (!known.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${known.join(", ")})`);
   return {
     companies: int(a.companies, smoke ? 20 : 60, "companies"),
     slotsPerCompany: int(a.slots, smoke ? 8 : 16, "slots"),

@@ -8,6 +8,7 @@ import type { StageCosts } from "./probe.ts";
 import type { ScenarioName, ScenarioRun } from "./scenarios.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { type Spread, movingAverage, round, spread } from "./stats.ts";
+import { type DrawScenarioRun, drawMarkdown, summarizeDraw } from "./draw-scenarios.ts";
 
 /**
  * The seed's PostgreSQL design as measured by someone else, on another machine at another time
@@ -89,7 +90,7 @@ export interface ReportInput {
   outDir: string | null;
   machine: Record<string, unknown>;
   options: Record<string, unknown>;
-  runs: { scenarios: ScenarioRun[]; probe: unknown }[];
+  runs: { scenarios: ScenarioRun[]; probe: unknown; draw?: DrawScenarioRun[] }[];
   wrangler: ScenarioRun[] | null;
   reference: ReferenceInput | null;
   /** Another commit's Worker under the same workload (`--versus`). */
@@ -290,6 +291,7 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     i.log("");
     i.log(table(ceilingHeader, ceilingRows));
   }
+  for (const line of drawMarkdown(i.runs.map((r) => r.draw ?? []))) i.log(line);
   i.log("");
   i.log(table(sideHeader, sideRows));
   if (wrangler) {
@@ -340,6 +342,7 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
       ? { measuredNow: true, postgres: i.reference.postgres, poolSize: i.reference.poolSize, settings: i.reference.settings, storage: i.reference.storage, variants: measured, raw: i.reference.runs }
       : { measuredNow: false, ...REFERENCE },
     violations,
+    draw: { summary: summarizeDraw(i.runs.map((r) => r.draw ?? [])), raw: i.runs.map((r) => r.draw ?? []) },
     charts: { latencyCdf: basename(`${base}-latency-cdf.svg`), throughput: basename(`${base}-throughput.svg`) },
     raw: i.runs.map((r) => r.scenarios.map((s) => ({ name: s.name, figures: s.figures, outboxLagMs: s.outboxLagMs, workerPeakRssMb: s.workerPeakRssMb, server: s.server, throughputPerS: s.throughputPerS }))),
   };
@@ -411,6 +414,7 @@ export function writeReport(i: ReportInput): { json: string; md: string } | null
     "",
     ...SCENARIOS.filter((n) => summary[n]).map((n) => `- ${n}: ${summary[n]!.errorCodes.map((c) => JSON.stringify(c)).join("; ")}`),
     "",
+    ...drawMarkdown(i.runs.map((r) => r.draw ?? [])),
     "## Invariants",
     "",
     violations.length ? violations.slice(0, 50).map((v) => `- ${v}`).join("\n") : "All invariants held after every scenario of every run.",

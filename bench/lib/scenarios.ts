@@ -22,8 +22,8 @@ export interface WorkloadOptions {
   timeoutMs: number;
   seed: number;
   configTtlMs: number;
-  /** Scenarios to run (all by default). */
-  only: ScenarioName[];
+  /** Scenarios to run (all by default; bench/lib/draw-scenarios.ts's names too). */
+  only: readonly string[];
 }
 
 /** What the workload needs from the app: where to send load and how to reach the stored state. */
@@ -218,7 +218,7 @@ async function outboxLag(d1: D1Database, eventId: string, e: Expectation, lastEn
   return null;
 }
 
-async function check(target: Target, seeded: Seeded, exp: Expectation, touchedStudents: Set<number>, touchedSlots: Set<string>): Promise<string[]> {
+export async function check(target: Target, seeded: Seeded, exp: Expectation, touchedStudents: Set<number>, touchedSlots: Set<string>): Promise<string[]> {
   const d1 = await target.d1();
   const students = [...touchedStudents].map((i) => seeded.students[i]!);
   const states = await target.inspect<{ id: string; state: { bookings: StudentBooking[]; outbox: number; deadLetters: number } }[]>("/students", {

@@ -2,7 +2,8 @@
 // run is reproducible and the three runs of a benchmark see the same demand.
 
 export type Op =
-  | { kind: "book"; student: number; slotId: string }
+  /** `delayMs`: the client waits that long before sending (a slower student, bench/lib/draw-scenarios.ts). */
+  | { kind: "book"; student: number; slotId: string; delayMs?: number }
   | { kind: "cancel"; student: number; bookingId: string }
   | { kind: "read"; path: string };
 

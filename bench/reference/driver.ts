@@ -34,7 +34,7 @@ export interface ReferenceWorkload {
   steadySeconds: number;
   steadyClients: number;
   seed: number;
-  only: ScenarioName[];
+  only: readonly string[];
   /** Connections of the pg pool. */
   poolSize: number;
 }

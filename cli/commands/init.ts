@@ -38,6 +38,10 @@ export const eventColumns = (c: EventConfig) => ({
   contact_email: c.contactEmail,
   booking_open: c.bookingOpen,
   live_max_sockets: c.liveMaxSockets,
+  draw_phase1: c.drawPhase1,
+  draw_phase2: c.drawPhase2,
+  wishes_open: c.wishesOpen,
+  max_wishes: c.maxWishes,
   student_email_domains: JSON.stringify(c.studentEmailDomains),
 });
 

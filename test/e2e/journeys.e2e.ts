@@ -643,6 +643,79 @@ describe("the site", () => {
     await shoot(student, "23-booking-closed");
   });
 
+  it("a student ranks wishes (buttons, keyboard, drag), the office dry-runs then runs the draw, the student sees each result and why; the office sees fairness", async () => {
+    const { companies } = await publicApi<{ companies: { id: string; name: string }[] }>("/companies");
+    const id = (name: string) => companies.find((c) => c.name === name)!.id;
+    const page = await newPage();
+    await login(page, "student120@example.com", STUDENT_PW);
+    await page.getByRole("link", { name: "Vœux ouverts : classez les vôtres →" }).click();
+    await page.getByRole("heading", { name: "Mes vœux" }).waitFor();
+    await page.getByText("Aucun vœu pour l’instant").waitFor();
+    // The commitments are public before any wish.
+    assert.match((await page.locator(".proof .hash").first().textContent()) ?? "", /^[0-9a-f]{64}$/);
+    for (const name of ["Aurora Robotics", "Cobalt Cloud", "Echo Health", "Kite Media"]) {
+      await page.getByLabel("Entreprise à ajouter").selectOption({ label: name });
+      await page.getByRole("button", { name: "Ajouter", exact: true }).click();
+    }
+    const order = async () => page.locator(".wish .wish-company").evaluateAll((els) => els.map((e) => e.lastChild?.textContent));
+    await page.getByRole("button", { name: "Monter Cobalt Cloud" }).click();
+    assert.deepEqual(await order(), ["Cobalt Cloud", "Aurora Robotics", "Echo Health", "Kite Media"]);
+    // The keyboard: Alt + ↑ on a focused wish; the focus stays with it.
+    await page.getByRole("button", { name: "Monter Echo Health" }).focus();
+    await page.keyboard.press("Alt+ArrowUp");
+    assert.deepEqual(await order(), ["Cobalt Cloud", "Echo Health", "Aurora Robotics", "Kite Media"]);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Monter Echo Health");
+    await page.getByText("Echo Health est maintenant n° 2.").waitFor({ state: "attached" });
+    // Drag and drop: Kite Media to the top.
+    await page.locator(`[data-wish="${id("Kite Media")}"]`).dragTo(page.locator(`[data-wish="${id("Cobalt Cloud")}"]`));
+    assert.deepEqual(await order(), ["Kite Media", "Cobalt Cloud", "Echo Health", "Aurora Robotics"]);
+    // A window no slot fits: that wish will be lost, and the results will say why.
+    await page.locator(`[data-wish="${id("Aurora Robotics")}"]`).getByLabel("Pas avant").fill("12:50");
+    await page.getByRole("button", { name: "Enregistrer mes vœux" }).click();
+    await page.getByText("Vœux enregistrés.").waitFor();
+    await shoot(page, "30-wishes");
+    const student = await apiAs("student120@example.com", STUDENT_PW);
+    const saved = (await student<{ wishes: { companyId: string; rank: number; notBefore?: string }[] }>("GET", "/wishes")).body.wishes;
+    assert.deepEqual(saved.map((w) => [w.rank, companies.find((c) => c.id === w.companyId)?.name, w.notBefore ?? null]), [
+      [1, "Kite Media", null],
+      [2, "Cobalt Cloud", null],
+      [3, "Echo Health", null],
+      [4, "Aurora Robotics", "12:50"],
+    ]);
+    // Classmates rank Kite Media first too: 29 of them for its 32 seats.
+    for (let i = 121; i <= 149; i++) {
+      const other = await apiAs(`student${i}@example.com`, STUDENT_PW);
+      assert.equal((await other("PUT", "/wishes", { wishes: [id("Kite Media"), companies[i % 12]!.id].filter((x, k, all) => all.indexOf(x) === k).map((companyId) => ({ companyId })) })).status, 200);
+    }
+
+    const office = await newPage();
+    await login(office, "admin@example.com", "inf-demo-admin");
+    await office.getByRole("link", { name: "Équité" }).click();
+    const phase2 = office.locator("section.fair-phase", { has: office.getByRole("heading", { name: "Phase 2" }) });
+    await phase2.getByRole("button", { name: "Simulation" }).click();
+    await phase2.getByRole("columnheader", { name: "Simulation" }).waitFor();
+    await shoot(office, "31-admin-fairness-dry-run");
+    await phase2.getByRole("button", { name: "Lancer maintenant" }).click();
+    await office.getByRole("dialog").getByRole("button", { name: "Lancer le tirage" }).click();
+    await phase2.getByText(/^Tirage de la phase 2 terminé : \d+ entretiens réservés\.$/).waitFor({ timeout: 60_000 });
+    await phase2.getByRole("columnheader", { name: "Tirage" }).waitFor();
+    await shoot(office, "32-admin-fairness");
+
+    await page.goto("/wishes");
+    await page.getByRole("link", { name: "Voir les résultats du tirage" }).click();
+    await page.getByRole("heading", { name: "Résultats du tirage" }).waitFor();
+    await page.getByText(/^Votre tour dans le tirage : \d+ sur 30$/).waitFor();
+    const results = page.locator(".result");
+    assert.equal(await results.count(), 4);
+    await results.filter({ hasText: "Aurora Robotics" }).getByText("aucun créneau dans vos horaires").waitFor();
+    await results.filter({ hasText: "Cobalt Cloud" }).getByText(/^entretien à \d\d:\d\d$/).waitFor();
+    // The seed is revealed, with the command that checks the whole draw.
+    assert.match((await page.locator(".cmd").first().textContent()) ?? "", /draw verify --phase 2 --seed [0-9a-f]{64}/);
+    await shoot(page, "33-draw-results");
+    const mine = (await student<{ bookings: { origin: string; phase: number }[] }>("GET", "/bookings")).body.bookings;
+    assert.ok(mine.some((b) => b.origin === "draw" && b.phase === 2), "the draw's bookings are in the schedule");
+  });
+
   it("a student who forgot the password gets a link in the local inbox, chooses a new one and is logged in; the old one no longer works", async () => {
     const page = await newPage();
     const email = "student150@example.com";

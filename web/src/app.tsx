@@ -7,6 +7,7 @@ import { Header } from "./components/Header.tsx";
 import { bookings, loadBookings } from "./lib/bookings.ts";
 import { loadCatalogue } from "./lib/catalogue.ts";
 import { loadEvent } from "./lib/event.ts";
+import { loadDraws } from "./lib/use-draw.ts";
 import { useT } from "./lib/i18n.ts";
 import { homeOf, refreshSession, session } from "./lib/session.ts";
 import { useStore } from "./lib/store.ts";
@@ -17,6 +18,8 @@ import { Login, Signup } from "./pages/Auth.tsx";
 import { VerifyBanner } from "./components/VerifyBanner.tsx";
 import { NotFound } from "./pages/NotFound.tsx";
 import { Profile } from "./pages/Profile.tsx";
+import { DrawResults } from "./pages/DrawResults.tsx";
+import { Wishes } from "./pages/Wishes.tsx";
 import { Schedule } from "./pages/Schedule.tsx";
 
 const Recruiter = lazy(() => import("./pages/recruiter/index.tsx"));
@@ -53,6 +56,8 @@ const StudentOnly = (Page: () => preact.JSX.Element) => () => (
 );
 const ScheduleRoute = StudentOnly(Schedule);
 const ProfileRoute = StudentOnly(Profile);
+const WishesRoute = StudentOnly(Wishes);
+const DrawResultsRoute = StudentOnly(DrawResults);
 const RecruiterRoute = () => (
   <Only role="company">
     <Recruiter />
@@ -74,8 +79,10 @@ function Boot() {
   }, []);
   useEffect(() => {
     if (user?.role !== "company" && user?.role !== "admin") void loadCatalogue();
-    if (user?.role === "student") void loadBookings();
-    else bookings.set(null);
+    if (user?.role === "student") {
+      void loadBookings();
+      void loadDraws();
+    } else bookings.set(null);
   }, [user?.id]);
   return null;
 }
@@ -103,6 +110,8 @@ export function App() {
           <Route path="/companies/:id" component={CompanyPage} />
           <Route path="/schedule" component={ScheduleRoute} />
           <Route path="/profile" component={ProfileRoute} />
+          <Route path="/wishes" component={WishesRoute} />
+          <Route path="/draw" component={DrawResultsRoute} />
           <Route path="/login" component={Login} />
           <Route path="/signup" component={Signup} />
           <Route path="/verify" component={VerifyEmail} />

@@ -39,6 +39,12 @@ export const events = sqliteTable(
     bookingOpen: integer("booking_open", { mode: "boolean" }).notNull().default(false),
     /** Ceiling on the live-seat WebSockets of this event (LiveDO); clients past it poll instead. */
     liveMaxSockets: integer("live_max_sockets").notNull().default(5000),
+    /** Issue #13: each phase opens with a draw over ranked wishes (when wishes_open is set). */
+    drawPhase1: integer("draw_phase1", { mode: "boolean" }).notNull().default(true),
+    drawPhase2: integer("draw_phase2", { mode: "boolean" }).notNull().default(true),
+    /** When students may start ranking wishes; null (every event before issue #13): no draw at all. */
+    wishesOpen: text("wishes_open"),
+    maxWishes: integer("max_wishes").notNull().default(10),
     status: text("status", { enum: ["active", "archived"] }).notNull().default("active"),
     archivedAt: text("archived_at"),
     createdAt: createdAt(),
@@ -255,6 +261,8 @@ export const bookings = sqliteTable(
     endsAt: text("ends_at").notNull(),
     phase: integer("phase").notNull(),
     status: text("status", { enum: ["confirmed", "cancelled"] }).notNull(),
+    /** Allocated by a phase's draw, or first come, first served (issue #13). */
+    origin: text("origin", { enum: ["draw", "fcfs"] }).notNull().default("fcfs"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     cancelledAt: text("cancelled_at"),
@@ -391,6 +399,102 @@ export const backupLog = sqliteTable(
     deletedAt: text("deleted_at"),
   },
   (t) => [index("backup_log_at").on(t.at)],
+);
+
+// ---- the fair opening (issue #13) ------------------------------------------------------------
+
+/** A student's ranked wishes, editable until the next draw seals them. Times of day ("HH:MM") in the event's zone. */
+export const wishes = sqliteTable(
+  "wishes",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    studentId: text("student_id").notNull().references(() => users.id),
+    rank: integer("rank").notNull(),
+    companyId: text("company_id").notNull().references(() => companies.id),
+    notBefore: text("not_before"),
+    notAfter: text("not_after"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.studentId, t.rank] }), uniqueIndex("wishes_one_per_company").on(t.eventId, t.studentId, t.companyId)],
+);
+
+/**
+ * One row per event and phase: the published side of the DrawDO's state. The commitment
+ * (SHA-256 of the secret seed) is written when wishes open; the seed when the draw runs.
+ */
+export const draws = sqliteTable(
+  "draws",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    phase: integer("phase").notNull(),
+    status: text("status", { enum: ["collecting", "running", "done"] }).notNull(),
+    commitment: text("commitment").notNull(),
+    seed: text("seed"),
+    startedAt: text("started_at"),
+    finishedAt: text("finished_at"),
+    allocated: integer("allocated"),
+    /** The time zone and caps the draw sealed with, `{timeZone, caps}`: part of the published snapshot. */
+    config: text("config", { mode: "json" }),
+    /** The DrawSummary (worker/domain/contract.ts) once done. */
+    summary: text("summary", { mode: "json" }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.phase] })],
+);
+
+/** The sealed wishes of a draw with their outcome: the students' results and the export's main part. */
+export const drawEntries = sqliteTable(
+  "draw_entries",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    phase: integer("phase").notNull(),
+    studentId: text("student_id").notNull(),
+    rank: integer("rank").notNull(),
+    companyId: text("company_id").notNull(),
+    notBefore: text("not_before"),
+    notAfter: text("not_after"),
+    eligible: integer("eligible", { mode: "boolean" }).notNull(),
+    /** 1-based place in the draw order; null when not drawn. */
+    position: integer("position"),
+    outcome: text("outcome", { enum: ["won", "lost"] }).notNull(),
+    reason: text("reason"),
+    /** The slot the allocator chose, and the booking the commit made of it. */
+    slotId: text("slot_id"),
+    bookingId: text("booking_id"),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.phase, t.studentId, t.rank] })],
+);
+
+/** Every slot of the draw's companies as the draw saw it (seats already taken at the seal). */
+export const drawSeats = sqliteTable(
+  "draw_seats",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    phase: integer("phase").notNull(),
+    slotId: text("slot_id").notNull(),
+    companyId: text("company_id").notNull(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    capacity: integer("capacity").notNull(),
+    taken: integer("taken").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.phase, t.slotId] })],
+);
+
+/** The bookings the drawn students already held at the seal (they count against caps and conflicts). */
+export const drawHoldings = sqliteTable(
+  "draw_holdings",
+  {
+    eventId: text("event_id").notNull().references(() => events.id),
+    phase: integer("phase").notNull(),
+    studentId: text("student_id").notNull(),
+    slotId: text("slot_id").notNull(),
+    companyId: text("company_id").notNull(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    bookingPhase: integer("booking_phase").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.phase, t.studentId, t.slotId] })],
 );
 
 /**

@@ -19,6 +19,10 @@ export const BOOKING_REFUSALS = [
 ] as const;
 export type BookingRefusal = (typeof BOOKING_REFUSALS)[number];
 
+/** Refusals of the fair opening (issue #13): 409 in the contract. */
+export const DRAW_REFUSALS = ["draw_running", "wishes_closed"] as const;
+export type DrawRefusal = (typeof DRAW_REFUSALS)[number];
+
 export type ErrorCode =
   | "validation_failed"
   | "unauthenticated"
@@ -37,7 +41,8 @@ export type ErrorCode =
   | "email_not_allowed"
   | "email_unverified"
   | "invalid_token"
-  | BookingRefusal;
+  | BookingRefusal
+  | DrawRefusal;
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -61,6 +66,8 @@ export const ERROR_STATUS = {
   slot_started: 409,
   slot_blocked: 409,
   capacity_below_taken: 409,
+  draw_running: 409,
+  wishes_closed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_conflict: 422,
@@ -165,6 +172,12 @@ export interface EventConfig {
   bookingOpen: boolean;
   /** Ceiling on live-seat WebSockets for the event (GET /api/live); past it, clients poll. */
   liveMaxSockets: number;
+  /** Whether each phase opens with a draw over the students' ranked wishes (issue #13). */
+  drawPhase1: boolean;
+  drawPhase2: boolean;
+  /** When students may start ranking their wishes (ISO UTC); null: no wishes, no draw. */
+  wishesOpen: string | null;
+  maxWishes: number;
   /** Lower-cased domains a student's e-mail must be in (or on the roster); empty: any address. */
   studentEmailDomains: string[];
 }
@@ -214,6 +227,8 @@ export interface SlotAvailability {
 }
 
 export type BookingStatus = "confirmed" | "cancelled";
+/** How a booking was made: allocated by a phase's draw, or first come, first served. */
+export type BookingOrigin = "draw" | "fcfs";
 
 /** What happened on the day, per booking (null until someone records it). */
 export const ATTENDANCE = ["present", "no_show", "late"] as const;
@@ -232,6 +247,7 @@ export interface Booking {
   phase: 1 | 2;
   status: BookingStatus;
   attendance: Attendance | null;
+  origin: BookingOrigin;
 }
 
 /** A booking as its student sees it in the schedule (`GET /api/bookings`). */
@@ -496,6 +512,114 @@ export interface LivePublishedMessage {
 }
 
 export type LiveServerMessage = LiveSnapshotMessage | LiveSeatMessage | LiveEventMessage | LiveStatsMessage;
+// ---- the fair opening (issue #13) ----------------------------------------------------------
+
+/** One ranked wish; the window is a time of day in the event's time zone ("HH:MM"). */
+export interface Wish {
+  companyId: string;
+  rank: number;
+  notBefore?: string;
+  notAfter?: string;
+}
+
+export interface WishesResponse {
+  wishes: Wish[];
+  /** The window in which wishes can be changed (ISO UTC); null when none is scheduled. */
+  opensAt: string | null;
+  closesAt: string | null;
+  maxWishes: number;
+}
+
+export type DrawStatus = "collecting" | "running" | "done";
+
+export interface DrawInfo {
+  phase: 1 | 2;
+  status: DrawStatus;
+  /** SHA-256 of the secret seed (hex), published when wishes open. */
+  commitment: string;
+  /** The 32-byte seed (hex), revealed when the draw runs. */
+  seed: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Interviews the draw booked. */
+  allocated: number | null;
+}
+
+/** Why a wish was not met when the student's turn came. */
+export const LOST_REASONS = ["company_full", "phase_cap", "total_cap", "time_conflict", "no_slot_in_window", "not_eligible", "company_already_booked"] as const;
+export type LostReason = (typeof LOST_REASONS)[number];
+
+export interface DrawResult {
+  companyId: string;
+  rank: number;
+  outcome: "won" | "lost";
+  bookingId: string | null;
+  reason: LostReason | null;
+}
+
+export interface MyDraw {
+  phase: 1 | 2;
+  /** 1-based place in the draw order (round 1); null when not drawn (not eligible, or no wishes). */
+  position: number | null;
+  /** How many students were drawn in this phase. */
+  drawn: number;
+  results: DrawResult[];
+}
+
+/** Fairness figures of one way of allocating a phase (the draw's, or first come first served). */
+export interface FairnessStats {
+  /** Students counted: the draw's participants, or for FCFS see worker/lib/draw-records.ts. */
+  students: number;
+  /** Of them, students who ranked at least one wish. */
+  wished: number;
+  withInterview: number;
+  /** The most students who could each get one interview with the seats there were (a maximum matching); null when unknown. */
+  maxWithInterview: number | null;
+  interviews: number;
+  /** distribution[k] = students with exactly k interviews. */
+  distribution: number[];
+  /** Share of the students who wished that got their first wish; null without wishes. */
+  firstChoiceRate: number | null;
+  /** Gini coefficient of interviews per student (0 = perfectly even). */
+  gini: number;
+  perCompany: { companyId: string; seats: number; taken: number }[];
+}
+
+export interface DrawSummary {
+  phase: 1 | 2;
+  dryRun: boolean;
+  /** Students drawn (eligible, with at least one wish). */
+  drawn: number;
+  allocated: number;
+  lost: Partial<Record<LostReason, number>>;
+  /**
+   * The seal as the DrawDO's clock saw it (ms): reading the snapshot, computing, storing. A
+   * Worker's clock stands still while it computes, so this is mostly I/O; bench/ times the
+   * allocation itself.
+   */
+  sealMs: number;
+  /** Time to book every allocation through the booking path (ms); null for a dry run. */
+  commitMs: number | null;
+  /** Allocations the live booking path refused (the snapshot was stale); always 0 when nothing moved meanwhile. */
+  diverged: number;
+  stats: FairnessStats;
+}
+
+export interface PhaseFairness {
+  phase: 1 | 2;
+  /** The draw opens this phase (configuration). */
+  drawEnabled: boolean;
+  draw: DrawInfo | null;
+  /** What the draw did, once it ran. */
+  drawSummary: DrawSummary | null;
+  fcfsStats: FairnessStats;
+}
+
+export interface FairnessResponse {
+  phases: PhaseFairness[];
+  companies: { id: string; name: string }[];
+}
+
 /** What the alert check watches (seed 002: failures over 5 %, slow answers, a growing queue). */
 export const ALERT_KINDS = ["error_rate", "booking_p95", "backlog"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

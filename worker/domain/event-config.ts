@@ -40,6 +40,10 @@ export const eventConfigFields = z.strictObject({
   contactEmail: z.email({ message: "expected an e-mail address" }).max(254).nullable(),
   bookingOpen: z.boolean(),
   liveMaxSockets: count(1, 32_000),
+  drawPhase1: z.boolean(),
+  drawPhase2: z.boolean(),
+  wishesOpen: isoUtc.nullable(),
+  maxWishes: count(1, 50),
   studentEmailDomains: z.array(emailDomain).max(20),
 });
 
@@ -70,6 +74,11 @@ export function checkEventConfig(c: EventConfig, ctx: z.RefinementCtx): void {
     issue("maxBookingsPhase1", "the phase-1 cap cannot exceed the total cap");
   if (c.maxBookingsPerCompany > c.maxBookingsTotal)
     issue("maxBookingsPerCompany", "the per-company cap cannot exceed the total cap");
+  // Wishes must open before the first draw they feed, or that draw would seal an empty list.
+  const wo = ms(c.wishesOpen);
+  const firstDraw = c.drawPhase1 ? p1s : c.drawPhase2 ? p2s : null;
+  if (wo !== null && firstDraw !== null && wo >= firstDraw)
+    issue("wishesOpen", `wishes must open before phase ${c.drawPhase1 ? 1 : 2} starts (its draw seals them)`);
 }
 
 export const eventConfigSchema = eventConfigFields.superRefine(checkEventConfig);
@@ -95,5 +104,9 @@ export const DEFAULT_EVENT_CONFIG: Omit<EventConfig, "name" | "date"> = {
   contactEmail: null,
   bookingOpen: false,
   liveMaxSockets: 5000,
+  drawPhase1: true,
+  drawPhase2: true,
+  wishesOpen: null,
+  maxWishes: 10,
   studentEmailDomains: [],
 };

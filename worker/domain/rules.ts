@@ -1,6 +1,7 @@
 // The booking rules of DESIGN.md, as pure functions. StudentDO is their only caller on the
 // booking path; tests call them directly. Times are epoch milliseconds.
 import type { BookingRefusal, ErrorDetails, Phase } from "./contract.ts";
+import { DRAW_PHASES, type DrawStatuses, drawEnabled } from "./draw-schedule.ts";
 
 /** A booking that still holds its place: pending (hold), confirmed or being cancelled. */
 export interface ActiveBooking {
@@ -182,4 +183,15 @@ export function decideOfficeBooking(active: readonly ActiveBooking[], slot: Slot
   if (active.length >= p.maxBookingsTotal)
     return refuse("total_cap", `The student already holds ${active.length} bookings.`, { used: active.length, max: p.maxBookingsTotal });
   return { ok: true };
+}
+
+/**
+ * The gate of the booking path while a draw decides a phase (issue #13): once a phase that opens
+ * with a draw has started, nobody books first come, first served until its draw is done; and
+ * nobody books at all while a draw commits (one the office ran early included). The Worker
+ * decides it before StudentDO; the draw itself calls StudentDO directly, past it.
+ */
+export function drawHoldsBooking(e: Parameters<typeof drawEnabled>[0], statuses: DrawStatuses, phase: Phase): boolean {
+  if (DRAW_PHASES.some((p) => statuses[p] === "running")) return true;
+  return phase !== 0 && drawEnabled(e, phase) && statuses[phase] !== "done";
 }

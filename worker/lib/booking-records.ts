@@ -14,6 +14,7 @@ export const toBooking = (r: BookingRecord): Booking => ({
   phase: r.phase === 1 ? 1 : 2,
   status: r.status,
   attendance: r.attendance,
+  origin: r.origin,
 });
 
 export const toDeskBooking = (r: BookingRecord, companyName: string): DeskBooking => ({

@@ -2,7 +2,7 @@
 // their slots' seats, read from D1 in one batch (one round trip) and served from the shared cache
 // (worker/lib/public-reads.ts) to every public read.
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import type { CatalogueCompany, CompanyDetail, Offer, SlotAvailability } from "../domain/contract.ts";
+import type { CatalogueCompany, CompanyDetail, CompanyWithOffers, Offer, SlotAvailability } from "../domain/contract.ts";
 import type { Db } from "../db/client.ts";
 import { companies, eventCompanies, events, offers, slots } from "../db/schema.ts";
 import { seatsOnOffer } from "../domain/rules.ts";
@@ -100,6 +100,22 @@ export function filterCatalogue(list: CatalogueCompany[], f: CatalogueFilter): C
     .filter((co) => !tag || co.offers.some((o) => o.tags.some((t) => t.toLowerCase() === tag)))
     .filter((co) => !f.contractType || co.offers.some((o) => o.contractType === f.contractType))
     .filter((co) => !needle || matches(needle, co.name, co.description) || co.offers.some((o) => matches(needle, o.title, o.description, o.location, ...o.tags)));
+}
+
+/** The companies verified for `eventId`, with their offers (any event: the office's figures, not the cached public reads). */
+export async function verifiedCompanies(db: Db, eventId: string): Promise<CompanyWithOffers[]> {
+  const [rows, offerRows] = await db.batch([
+    db
+      .select(publicCompanyColumns)
+      .from(companies)
+      .innerJoin(eventCompanies, and(eq(eventCompanies.companyId, companies.id), eq(eventCompanies.eventId, eventId)))
+      .where(isNotNull(eventCompanies.verifiedAt))
+      .orderBy(companies.name),
+    db.select().from(offers).where(eq(offers.eventId, eventId)).orderBy(offers.title),
+  ]);
+  const byCompany = new Map<string, Offer[]>();
+  for (const o of offerRows) byCompany.set(o.companyId, [...(byCompany.get(o.companyId) ?? []), toOffer(o)]);
+  return rows.map((c) => ({ ...c, offers: byCompany.get(c.id) ?? [] }));
 }
 
 export async function isVerified(db: Db, eventId: string, companyId: string): Promise<boolean> {

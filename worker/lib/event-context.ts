@@ -7,10 +7,12 @@ import type { Db } from "../db/client.ts";
 import { ApiError } from "./errors.ts";
 import { errorFields, logLine } from "./log.ts";
 import { IsolateCache } from "./isolate-cache.ts";
-import { deprioritizedEmails, eventCompanies, events, slots } from "../db/schema.ts";
+import { deprioritizedEmails, draws, eventCompanies, events, slots } from "../db/schema.ts";
 import type { SlotInfo } from "../../durable-objects/api.ts";
 import { type EventRow, phaseWindows } from "./events.ts";
 import type { PhaseWindows } from "../domain/rules.ts";
+import type { DrawStatuses } from "../domain/draw-schedule.ts";
+import { type DrawRow, statusesOf, toDrawRow } from "./draw-records.ts";
 
 export interface EventContext {
   event: EventRow;
@@ -20,6 +22,9 @@ export interface EventContext {
   slots: Map<string, SlotInfo>;
   /** Lower-cased e-mails on this event's deprioritized list. */
   deprioritized: Set<string>;
+  /** The event's draws as D1 publishes them (issue #13): the booking gate reads their statuses. */
+  draws: DrawRow[];
+  drawStatuses: DrawStatuses;
   loadedAt: number;
 }
 
@@ -40,7 +45,7 @@ export function invalidateEventContext(): void {
 async function load(db: Db): Promise<EventContext | null> {
   const event = await db.query.events.findFirst({ where: eq(events.status, "active") });
   if (!event) return null;
-  const [slotRows, emails] = await db.batch([
+  const [slotRows, emails, drawRows] = await db.batch([
     db
       .select({ id: slots.id, companyId: slots.companyId, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity })
       .from(slots)
@@ -48,7 +53,9 @@ async function load(db: Db): Promise<EventContext | null> {
       .innerJoin(eventCompanies, and(eq(eventCompanies.eventId, slots.eventId), eq(eventCompanies.companyId, slots.companyId)))
       .where(and(eq(slots.eventId, event.id), isNotNull(eventCompanies.verifiedAt))),
     db.select({ email: deprioritizedEmails.email }).from(deprioritizedEmails).where(and(eq(deprioritizedEmails.eventId, event.id))),
+    db.select().from(draws).where(eq(draws.eventId, event.id)).orderBy(draws.phase),
   ]);
+  const drawList = drawRows.map(toDrawRow);
   return {
     event,
     windows: phaseWindows(event),
@@ -61,6 +68,8 @@ async function load(db: Db): Promise<EventContext | null> {
       ]),
     ),
     deprioritized: new Set(emails.map((e) => e.email)),
+    draws: drawList,
+    drawStatuses: statusesOf(drawList),
     loadedAt: Date.now(),
   };
 }

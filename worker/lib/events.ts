@@ -40,6 +40,10 @@ export function toConfig(e: EventRow): EventConfig {
     contactEmail: e.contactEmail,
     bookingOpen: e.bookingOpen,
     liveMaxSockets: e.liveMaxSockets,
+    drawPhase1: e.drawPhase1,
+    drawPhase2: e.drawPhase2,
+    wishesOpen: e.wishesOpen,
+    maxWishes: e.maxWishes,
     studentEmailDomains: e.studentEmailDomains,
   };
 }

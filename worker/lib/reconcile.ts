@@ -109,6 +109,7 @@ async function repair(db: Db, d1: D1Database, event: EventRow, s: Snapshot, drif
         endsAt: b.endsAt,
         phase: b.phase,
         status: b.status,
+        origin: b.origin,
         // StudentDO.inspect() does not expose its timestamps: the seat's time is the booking's.
         createdAt: seatAt ? new Date(seatAt).toISOString() : now,
         updatedAt: now,

@@ -14,7 +14,7 @@ import type { Interview, Mail, MailData } from "./types.ts";
 
 const inList = (n: number) => Array.from({ length: n }, (_, i) => `?${i + 1}`).join(", ");
 
-interface Facts {
+export interface Facts {
   users: Map<string, { email: string; fullName: string; lang: Lang }>;
   companies: Map<string, { name: string; booth: string | null }>;
   events: Map<string, { name: string; timeZone: string }>;
@@ -33,10 +33,15 @@ const MOVED_TO = `SELECT b.starts_at, b.ends_at, c.name, c.booth FROM bookings b
   ORDER BY b.created_at DESC LIMIT 1`;
 const MOVE_WINDOW_MS = 60_000;
 
-async function factsOf(d1: D1Database, rows: BookingRow[]): Promise<Facts> {
-  const ids = (f: (b: BookingRow) => string) => [...new Set(rows.map(f))];
-  const [u, c, e] = [ids((b) => b.studentId), ids((b) => b.companyId), ids((b) => b.eventId)];
-  const moves = rows.filter((b) => b.status === "cancelled" && b.cancelledBy === "move" && b.cancelledAt);
+/** An erased student has no address any more: nothing to tell them. */
+export const erased = (email: string) => email.endsWith("@erased.invalid");
+
+/**
+ * Who and what the mails about these students, companies and events name (the booking mails', the
+ * draw's); with `moves`, the new interview of each booking the office moved.
+ */
+export async function mailFacts(d1: D1Database, ids: { students: string[]; companies: string[]; events: string[] }, moves: BookingRow[] = []): Promise<Facts> {
+  const [u, c, e] = [[...new Set(ids.students)], [...new Set(ids.companies)], [...new Set(ids.events)]];
   const [users, companies, events, ...moved] = await d1.batch<Record<string, string>>([
     d1.prepare(`SELECT id, email, full_name, lang FROM users WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(u)),
     d1.prepare(`SELECT id, name, booth FROM companies WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(c)),
@@ -62,14 +67,14 @@ export async function bookingMails(d1: D1Database, appUrl: string, states: reado
   for (const r of states) last.set(r.id!, r);
   const rows = [...last.values()];
   if (!rows.length) return [];
-  const f = await factsOf(d1, rows);
+  const moves = rows.filter((b) => b.status === "cancelled" && b.cancelledBy === "move" && b.cancelledAt);
+  const f = await mailFacts(d1, { students: rows.map((b) => b.studentId), companies: rows.map((b) => b.companyId), events: rows.map((b) => b.eventId) }, moves);
   const mails: Mail[] = [];
   for (const b of rows) {
     const user = f.users.get(b.studentId);
     const company = f.companies.get(b.companyId);
     const event = f.events.get(b.eventId);
-    // An erased student has no address any more; nothing to tell.
-    if (!user || !company || !event || user.email.endsWith("@erased.invalid")) continue;
+    if (!user || !company || !event || erased(user.email)) continue;
     const data = {
       name: user.fullName,
       eventName: event.name,

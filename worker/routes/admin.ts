@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AdminCompany, AuditEntry, DeprioritizedImport, EventConfig, MetricsResponse } from "../domain/contract.ts";
 import { eventConfigPatch, eventConfigSchema, hhmm } from "../domain/event-config.ts";
+import { drawStub } from "../../durable-objects/draw-do.ts";
 import { auditLog, bookings, companies, deprioritizedEmails, eventCompanies, events, offers, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
@@ -53,6 +54,10 @@ export const adminRoutes = new Hono<AuthedEnv>()
     ]);
     invalidateEventContext();
     await afterVisibleWrite(c, event.id);
+    // The event's DrawDO aims its alarms at the new times (a failure here is caught up by the cron).
+    await drawStub(c.env, event.id)
+      .sync(event.id)
+      .catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "draw sync after a configuration change failed", error: String(err) })));
     return c.json({ event: publicEvent(await activeEvent(db)) });
   })
   .get("/companies", async (c) => {

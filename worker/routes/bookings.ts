@@ -7,7 +7,8 @@ import { configTtlMs, eventContext, findSlot } from "../lib/event-context.ts";
 import { callObject, studentStub } from "../lib/objects.ts";
 import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
-import { currentPhase } from "../domain/rules.ts";
+import { currentPhase, drawHoldsBooking } from "../domain/rules.ts";
+import { nudgeDraw } from "../lib/draw-nudge.ts";
 import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
 
 const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
@@ -32,13 +33,20 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     if (!found) throw notFound("No such slot at this event.");
     const { ctx, slot } = found;
     const e = ctx.event;
+    const phase = currentPhase(ctx.windows, receivedAt);
+    // The phase is the clock's (exact); the draws' statuses are the cached context's (at most
+    // CONFIG_TTL_SECONDS old): the gate closes at the phase's start and reopens that long after.
+    if (e.bookingOpen && drawHoldsBooking(e, ctx.drawStatuses, phase)) {
+      nudgeDraw(c, ctx);
+      throw new ApiError("draw_running", "A draw is allocating this phase's interviews from the students' wishes; booking opens to everyone when it is done.", { phase });
+    }
     const out = await callObject(async () =>
       await studentStub(c.env, e.id, user.id).book({
         slot,
         policy: {
           now: receivedAt,
           bookingCutoffMinutes: ctx.bookingCutoffMinutes,
-          phase: currentPhase(ctx.windows, receivedAt),
+          phase,
           bookingOpen: e.bookingOpen,
           deprioritized: ctx.deprioritized.has(user.email),
           maxBookingsPhase1: e.maxBookingsPhase1,

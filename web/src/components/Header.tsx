@@ -8,9 +8,9 @@ export function Header() {
   const user = useStore(session);
   const { path, route } = useLocation();
   const l = useStore(lang);
-  const link = (href: string, label: string, exact = false) => {
-    // The catalogue's company pages belong to "Offers".
-    const active = exact ? path === href || (href === "/" && path.startsWith("/companies/")) : path === href || path.startsWith(`${href}/`);
+  const link = (href: string, label: string, exact = false, also?: string) => {
+    // The catalogue's company pages belong to "Offers"; `also` is another page of the same tab.
+    const active = (exact ? path === href || (href === "/" && path.startsWith("/companies/")) : path === href || path.startsWith(`${href}/`)) || path === also;
     return (
       <a href={href} class={active ? "active" : undefined} aria-current={active ? "page" : undefined}>
         {label}
@@ -19,10 +19,10 @@ export function Header() {
   };
   const links =
     user?.role === "admin"
-      ? [link("/admin", t("nav.monitor"), true), link("/admin/desk", t("nav.desk")), link("/admin/event", t("nav.config")), link("/admin/companies", t("nav.companies")), link("/admin/accounts", t("nav.accounts")), link("/admin/slots", t("nav.slots")), link("/admin/deprioritized", t("nav.deprioritized")), link("/admin/audit", t("nav.audit"))]
+      ? [link("/admin", t("nav.monitor"), true), link("/admin/desk", t("nav.desk")), link("/admin/event", t("nav.config")), link("/admin/companies", t("nav.companies")), link("/admin/accounts", t("nav.accounts")), link("/admin/slots", t("nav.slots")), link("/admin/deprioritized", t("nav.deprioritized")), link("/admin/fairness", t("nav.fairness")), link("/admin/audit", t("nav.audit"))]
       : user?.role === "company"
         ? [link("/recruiter", t("nav.dashboard"), true), link("/recruiter/checkin", t("nav.checkin")), link("/recruiter/company", t("nav.myCompany"))]
-        : [link("/", t("nav.offers"), true), ...(user ? [link("/schedule", t("nav.schedule")), link("/profile", t("nav.profile"))] : [])];
+        : [link("/", t("nav.offers"), true), ...(user ? [link("/schedule", t("nav.schedule")), link("/wishes", t("nav.wishes"), false, "/draw"), link("/profile", t("nav.profile"))] : [])];
   return (
     <header class="site-header">
       <a class="skip" href="#main">

@@ -1,7 +1,9 @@
 // The phase of the event now, a live countdown to the next change (server clock), and the
 // student's caps used. Its height is fixed so nothing moves when data arrives.
 import { useEffect } from "preact/hooks";
+import { wishesWindow } from "../../../worker/domain/draw-schedule.ts";
 import { bookings } from "../lib/bookings.ts";
+import { draws } from "../lib/use-draw.ts";
 import { event, loadEvent, nextChange, phaseAt, useServerNow } from "../lib/event.ts";
 import { dateTime, duration } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";
@@ -13,6 +15,7 @@ export function PhaseBanner() {
   const e = useStore(event);
   const mine = useStore(bookings);
   const user = useStore(session);
+  const published = useStore(draws);
   const now = useServerNow();
   const phase = e ? phaseAt(e, now) : null;
   const next = e ? nextChange(e, now) : null;
@@ -46,6 +49,11 @@ export function PhaseBanner() {
           </span>
         )}
         {student && user.deprioritized && phase === 1 && !closed && <span class="pill pill-warn">{t("phase.youWait")}</span>}
+        {student && published && wishesWindow(e, Object.fromEntries(published.map((d) => [d.phase, d.status])), now).open && (
+          <a class="pill" href="/wishes">
+            {t("phase.wishesOpen")} →
+          </a>
+        )}
       </div>
       {student && mine && (
         <div class="caps" aria-live="polite">

@@ -8,8 +8,10 @@ import { event as eventStore } from "./event.ts";
 /** The form keeps strings; datetime fields are in the browser's local time. */
 export type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks" | "studentEmailDomains">, string> & { breaks: string; studentEmailDomains: string };
 
-export const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline"] as const;
-export const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "bookingCutoffMinutes", "liveMaxSockets"] as const;
+export const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline", "wishesOpen"] as const;
+export const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "bookingCutoffMinutes", "maxWishes", "liveMaxSockets"] as const;
+/** Checkboxes, kept in the form as "true" / "false". */
+export const BOOLEANS = ["drawPhase1", "drawPhase2"] as const;
 
 const toLocal = (iso: string | null) => {
   if (!iso) return "";
@@ -30,6 +32,7 @@ export function toForm(e: EventConfig): Form {
   f.studentEmailDomains = e.studentEmailDomains.join(", ");
   for (const k of DATETIMES) f[k] = toLocal(e[k]);
   for (const k of NUMBERS) f[k] = String(e[k]);
+  for (const k of BOOLEANS) f[k] = String(e[k]);
   return f;
 }
 
@@ -40,6 +43,7 @@ export function patchOf(f: Form, before: Form): Partial<EventConfig> | string {
     if (f[k] === before[k]) continue;
     if ((DATETIMES as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = fromLocal(f[k]);
     else if ((NUMBERS as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = f[k] === "" ? NaN : Number(f[k]);
+    else if ((BOOLEANS as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = f[k] === "true";
     else if (k === "breaks") {
       const parts = f.breaks.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
       const breaks = parts.map((p) => /^(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(p));

@@ -244,8 +244,11 @@ function OutcomeView({ outcome, tz, onBook, pending }: { outcome: Outcome; tz: s
     case "slot_blocked":
       body = <strong>{t("book.blocked")}</strong>;
       break;
+    case "draw_running":
+      body = <strong>{t("book.drawRunning")}</strong>;
+      break;
     default:
       body = <strong>{errorText(err)}</strong>;
   }
-  return <Alert kind={code === "slot_full" || code === "phase_gate" || code === "booking_closed" ? "warn" : "error"}>{body}</Alert>;
+  return <Alert kind={code === "slot_full" || code === "phase_gate" || code === "booking_closed" || code === "draw_running" ? "warn" : "error"}>{body}</Alert>;
 }

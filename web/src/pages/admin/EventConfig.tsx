@@ -7,7 +7,7 @@ import { useDraft } from "../../lib/draft.ts";
 import { serverNow } from "../../lib/event.ts";
 import { dateTime } from "../../lib/format.ts";
 import { useT, type Key } from "../../lib/i18n.ts";
-import { DATETIMES, type Form, patchOf, toForm, useEventConfig } from "../../lib/use-event-config.ts";
+import { BOOLEANS, DATETIMES, type Form, patchOf, toForm, useEventConfig } from "../../lib/use-event-config.ts";
 
 export function EventConfigPage() {
   const t = useT();
@@ -122,6 +122,23 @@ export function EventConfigPage() {
           </div>
         </fieldset>
         <fieldset class="card">
+          <legend>{t("config.draw")}</legend>
+          <p class="muted small">{t("config.drawLead")}</p>
+          <div class="grid-2">
+            {input("wishesOpen", "datetime-local")}
+            {input("maxWishes", "number", { min: 1, max: 50 })}
+          </div>
+          <div class="checks">
+            {BOOLEANS.map((k) => (
+              <label key={k} class="check" for={`f-${k}`}>
+                <input id={`f-${k}`} type="checkbox" checked={f?.[k] === "true"} disabled={!f} onChange={(ev) => draft.update({ [k]: String(ev.currentTarget.checked) } as Partial<Form>)} />
+                {t(`config.${k}` as Key)}
+              </label>
+            ))}
+          </div>
+          {(fields.drawPhase1 || fields.drawPhase2) && <p class="field-error">{fields.drawPhase1 ?? fields.drawPhase2}</p>}
+        </fieldset>
+        <fieldset class="card">
           <legend>{t("config.caps")}</legend>
           <div class="grid-3">
             {input("maxBookingsPhase1", "number", { min: 0 })}
@@ -178,8 +195,9 @@ function Timeline({ form }: { form: Form }) {
   const p1 = [at("phase1Start"), at("phase1End")] as const;
   const p2 = [at("phase2Start"), at("phase2End")] as const;
   const dl = at("cancelDeadline");
+  const wo = at("wishesOpen");
   const now = serverNow();
-  const points = [p1[0], p1[1], p2[0], p2[1], dl, now].filter((x): x is number => x !== null && !Number.isNaN(x));
+  const points = [p1[0], p1[1], p2[0], p2[1], dl, wo, now].filter((x): x is number => x !== null && !Number.isNaN(x));
   const min = Math.min(...points);
   const max = Math.max(...points);
   const span = Math.max(1, max - min);
@@ -197,6 +215,7 @@ function Timeline({ form }: { form: Form }) {
         {bar(p1, "tl-p1", t("config.phase1"))}
         {bar(p2, "tl-p2", t("config.phase2"))}
         {dl !== null && <span class="tl-mark tl-deadline" style={{ left: pos(dl) }} title={t("config.cancelDeadline")} />}
+        {wo !== null && <span class="tl-mark tl-wishes" style={{ left: pos(wo) }} title={t("config.wishesOpen")} />}
         <span class="tl-mark tl-now" style={{ left: pos(now) }}>
           <span>{t("config.now")}</span>
         </span>
@@ -208,6 +227,8 @@ function Timeline({ form }: { form: Form }) {
         <dd>{p2[0] && p2[1] ? `${dateTime(p2[0])} → ${dateTime(p2[1])}` : "—"}</dd>
         <dt>{t("config.cancelDeadline")}</dt>
         <dd>{dl ? dateTime(dl) : t("config.noDeadline")}</dd>
+        <dt>{t("config.wishes")}</dt>
+        <dd>{wo ? dateTime(wo) : "—"}</dd>
       </dl>
     </section>
   );

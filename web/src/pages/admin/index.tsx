@@ -1,4 +1,4 @@
-// The career office (lazy-loaded): monitoring, the help desk, configuration, companies, accounts, slots, list, audit.
+// The career office (lazy-loaded): monitoring, the help desk, configuration, companies, accounts, slots, list, fairness, audit.
 import { useLocation } from "preact-iso";
 import { Accounts } from "./Accounts.tsx";
 import { Audit } from "./Audit.tsx";
@@ -6,6 +6,7 @@ import { Companies } from "./Companies.tsx";
 import { Deprioritized } from "./Deprioritized.tsx";
 import { Desk } from "./Desk.tsx";
 import { EventConfigPage } from "./EventConfig.tsx";
+import { Fairness } from "./Fairness.tsx";
 import { Monitor } from "./Monitor.tsx";
 import { Slots } from "./Slots.tsx";
 
@@ -17,6 +18,7 @@ const PAGES: Record<string, () => preact.JSX.Element> = {
   "/admin/slots": Slots,
   "/admin/deprioritized": Deprioritized,
   "/admin/audit": Audit,
+  "/admin/fairness": Fairness,
 };
 
 export default function Admin() {
