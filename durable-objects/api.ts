@@ -71,6 +71,8 @@ export type TakeResult =
 /** `take`'s options: the office may seat a student on a blocked slot, explicitly. */
 export interface TakeOptions {
   ignoreBlock?: boolean;
+  /** The slot's event: which live hub the slot tells about the change (live-notify.ts). */
+  eventId?: string;
 }
 
 /** What a StudentDO asks of a SlotDO (its stub; fault tests swap in a failing one). */

@@ -12,6 +12,7 @@
 // herd (`slot_full`, `already_booked`) reads no storage at all.
 import { DurableObject } from "cloudflare:workers";
 import type { AdjustResult, SlotChange, SlotFaultStep, SlotState, TakeOptions, TakeResult } from "./api.ts";
+import { LiveNotifier } from "./live-notify.ts";
 import { type Schema, migrate } from "./sql-migrations.ts";
 
 export const TAKE_TTL_MS = 30_000;
@@ -62,6 +63,8 @@ export class SlotDO extends DurableObject<Env> {
   private blocked = false;
   /** Set by `adjust`; null: the capacity each `take` brings from D1's configuration. */
   private capacity: number | null = null;
+  /** Tells the event's live hub what the slot shows (seats, capacity, block), after it is stored (never awaited). */
+  private readonly live: LiveNotifier;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: SlotFaultStep) => void;
   /**
@@ -75,6 +78,7 @@ export class SlotDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.live = new LiveNotifier(ctx, env, () => ({ taken: this.taken, blocked: this.blocked, ...(this.capacity !== null ? { capacity: this.capacity } : {}) }));
     ctx.blockConcurrencyWhile(async () => {
       if (migrate(ctx.storage, SLOT_SCHEMA)) return;
       for (const r of this.sql.exec<{ booking_id: string; student_id: string; state: Seat["state"]; at: number }>("SELECT * FROM seats").toArray())
@@ -104,6 +108,7 @@ export class SlotDO extends DurableObject<Env> {
     const seat = (): TakeResult => {
       this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, now);
       this.remember(bookingId, { studentId, state: "seated", at: now });
+      this.live.slotChanged(opts?.eventId);
       this.faultHook?.("seated");
       return { ok: true, taken: this.taken };
     };
@@ -118,6 +123,7 @@ export class SlotDO extends DurableObject<Env> {
     if (known?.state === "seated") {
       this.sql.exec("UPDATE seats SET state = 'released', at = ? WHERE booking_id = ?", now, bookingId);
       this.remember(bookingId, { studentId: known.studentId, state: "released", at: now });
+      this.live.slotChanged();
       return { released: true, taken: this.taken };
     }
     if (!known) {
@@ -151,6 +157,7 @@ export class SlotDO extends DurableObject<Env> {
       this.ctx.storage.kv.put(BLOCKED_KEY, change.blocked);
       this.blocked = change.blocked;
     }
+    this.live.slotChanged();
     return { ok: true, taken: this.taken, blocked: this.blocked, capacity: this.capacity };
   }
 

@@ -224,7 +224,7 @@ export class StudentDO extends DurableObject<Env> {
       this.faultHook?.("held");
       let seat: TakeResult;
       try {
-        seat = await this.slot(slot.id).take(id, this.ids.studentId, slot.capacity, now, ignoreBlock ? { ignoreBlock } : undefined);
+        seat = await this.slot(slot.id).take(id, this.ids.studentId, slot.capacity, now, { eventId: this.ids.eventId, ...(ignoreBlock ? { ignoreBlock } : {}) });
       } catch (err) {
         const fault = objectFault(err);
         logLine("error", "SlotDO.take failed", { bookingId: id, fault, ...errorFields(err) });

@@ -54,6 +54,8 @@ const cases: Case[] = [
   { name: "GET /event", call: (w) => api("GET", "/event", as(w)), expect: { _: 200 } },
   { name: "GET /companies", call: (w) => api("GET", "/companies", as(w)), expect: { _: 200 } },
   { name: "GET /companies/:id", call: (w) => api("GET", `/companies/${companyId}`, as(w)), expect: { _: 200 } },
+  // Anonymous allowed (seat counts are public); a plain GET is not a WebSocket upgrade.
+  { name: "GET /live (no upgrade)", call: (w) => api("GET", "/live", as(w)), expect: { _: 426 } },
   { name: "GET /me", call: (w) => api("GET", "/me", as(w)), expect: { _: 200, anonymous: 401 } },
   { name: "GET /bookings", call: (w) => api("GET", "/bookings", as(w)), expect: { anonymous: 401, student: 200, otherStudent: 200, _: 403 } },
   // A refusal (409) means the caller got through to the rules; only students may.

@@ -5,6 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DRAW_SCHEMA } from "../durable-objects/draw-do.ts";
+import { LIVE_SEATS_SCHEMA } from "../durable-objects/live-seats.ts";
 import { SLOT_SCHEMA } from "../durable-objects/slot-do.ts";
 import { type Schema, migrate } from "../durable-objects/sql-migrations.ts";
 import { STUDENT_SCHEMA } from "../durable-objects/student-schema.ts";
@@ -32,7 +33,7 @@ function shape(sql: SqlStorage) {
 const legacy = (storage: DurableObjectStorage, version = 0) => storage.sql.exec(`CREATE TABLE _schema (version INTEGER NOT NULL); INSERT INTO _schema (version) VALUES (${version})`);
 
 describe("an object's schema", () => {
-  for (const [name, schema] of [["StudentDO", STUDENT_SCHEMA], ["SlotDO", SLOT_SCHEMA], ["DrawDO", DRAW_SCHEMA]] as [string, Schema][]) {
+  for (const [name, schema] of [["StudentDO", STUDENT_SCHEMA], ["SlotDO", SLOT_SCHEMA], ["DrawDO", DRAW_SCHEMA], ["LiveDO", LIVE_SEATS_SCHEMA]] as [string, Schema][]) {
     it(`${name}: a new object's schema is exactly what every step gives an old one`, async () => {
       const fresh = await onEmptyStorage((s) => {
         expect(migrate(s, schema)).toBe(true);

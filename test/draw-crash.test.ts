@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { DrawDO, DrawFaultStep } from "../durable-objects/draw-do.ts";
 import type { StudentFaultStep } from "../durable-objects/api.ts";
 import type { StudentDO } from "../durable-objects/student-do.ts";
-import { parseCsv } from "../worker/lib/csv.ts";
+import { parseCsv } from "../worker/domain/csv.ts";
 import { exportCsv, parseExport, verifyExport } from "../worker/lib/draw-export.ts";
 import { api, createUser, d1Bookings, studentDo } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";

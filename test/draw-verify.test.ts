@@ -2,7 +2,7 @@
 // student id, seats, bookings already held); with the revealed seed, recomputing the order and
 // the allocation gives exactly what was booked; a changed file or a wrong seed shows.
 import { describe, expect, it } from "vitest";
-import { parseCsv } from "../worker/lib/csv.ts";
+import { parseCsv } from "../worker/domain/csv.ts";
 import { DrawExportError, bookedMismatches, exportCsv, parseExport, verifyExport } from "../worker/lib/draw-export.ts";
 import { api, createUser, createUsers, d1Bookings, drainAll } from "./helpers.ts";
 import { companiesWithSlots, createDrawEvent, drawRows, exportRows, insertWishes, putWishes } from "./draw-fixtures.ts";

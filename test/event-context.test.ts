@@ -1,12 +1,13 @@
 // The isolate's cache of the event configuration: fresh within its TTL, served stale while one
 // refresh runs (the herd never queues behind D1), served stale through a D1 failure for a while,
-// and a 503 (not a 500) when there is nothing to serve.
+// a 503 (not a 500) when there is nothing to serve, and unknown slot ids cannot make it reload
+// more than once a second.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeDb } from "../worker/db/client.ts";
 import { ApiError } from "../worker/lib/errors.ts";
-import { eventContext, invalidateEventContext } from "../worker/lib/event-context.ts";
-import { createEvent, updateEvent } from "./helpers.ts";
+import { UNKNOWN_SLOT_RELOAD_MS, eventContext, findSlot, invalidateEventContext } from "../worker/lib/event-context.ts";
+import { createCompany, createEvent, createSlots, updateEvent } from "./helpers.ts";
 
 const broken = makeDb({
   prepare() {
@@ -55,6 +56,33 @@ describe("the event context cache", () => {
     await eventContext(db, 0);
     await updateEvent(eventId, { name: "Fresh" });
     expect((await eventContext(db, 0))?.event.name).toBe("Fresh");
+  });
+});
+
+describe("unknown slot ids", () => {
+  it("reload the context at most once per UNKNOWN_SLOT_RELOAD_MS however many are asked, and a new slot is still found", async () => {
+    const eventId = await createEvent();
+    const companyId = await createCompany(eventId);
+    let loads = 0;
+    const counting = makeDb({
+      prepare: (q: string) => env.DB.prepare(q),
+      batch: (s: D1PreparedStatement[]) => {
+        loads++;
+        return env.DB.batch(s);
+      },
+    } as unknown as D1Database);
+    invalidateEventContext();
+    await eventContext(counting, 60_000);
+    expect(loads).toBe(1);
+    await sleep(300);
+    const made = await Promise.all(Array.from({ length: 200 }, () => findSlot(counting, 60_000, crypto.randomUUID())));
+    expect(made.every((f) => f === null)).toBe(true);
+    expect(loads, "one reload for 200 unknown ids").toBe(2);
+    // A slot created since: found once the window has passed.
+    const [fresh] = await createSlots(eventId, companyId, 1);
+    await sleep(UNKNOWN_SLOT_RELOAD_MS + 300);
+    expect((await findSlot(counting, 60_000, fresh!.id))?.slot.id).toBe(fresh!.id);
+    expect(loads).toBe(3);
   });
 });
 

@@ -8,6 +8,7 @@ import type { Role } from "../worker/domain/contract.ts";
 import { type Call, signUpVerified } from "./mailbox.ts";
 import type { SlotState, StudentState } from "../durable-objects/api.ts";
 import { slotStub, studentStub } from "../worker/lib/objects.ts";
+import { purgePublicReads } from "../worker/lib/public-reads.ts";
 
 export const PASSWORD = "correct horse battery";
 const MIN = 60_000;
@@ -105,6 +106,8 @@ export async function createEvent(o: EventOptions = {}): Promise<string> {
       o.bookingOpen === false ? 0 : 1,
     ),
   ]);
+  // The public reads are cached for a few seconds; a test's new event is the active one at once.
+  await purgePublicReads({ req: { url: "http://127.0.0.1/" } });
   return eventId;
 }
 

@@ -21,6 +21,7 @@ import { companyProfileRoutes } from "./routes/company-profile.ts";
 import { deskRoutes } from "./routes/desk.ts";
 import { drawAdminRoutes, drawRoutes } from "./routes/draw.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { liveRoutes } from "./routes/live.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { reconcileRoutes } from "./routes/reconcile.ts";
 import { wishesRoutes } from "./routes/wishes.ts";
@@ -38,6 +39,7 @@ export const app = new Hono<AppEnv>()
   .route("/", invitationRoutes)
   .route("/me", meRoutes)
   .route("/", catalogueRoutes)
+  .route("/", liveRoutes)
   .route("/bookings", bookingRoutes)
   .route("/wishes", wishesRoutes)
   .route("/draw", drawRoutes)

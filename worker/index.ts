@@ -13,6 +13,7 @@ import { handleMailBatch } from "./mail/consumer.ts";
 import { REMINDER_CRON, sendReminders } from "./mail/reminders.ts";
 import type { Mail } from "./mail/types.ts";
 
+export { LiveDO } from "../durable-objects/live-do.ts";
 export { DrawDO } from "../durable-objects/draw-do.ts";
 export { RecorderDO } from "../durable-objects/recorder-do.ts";
 export { SlotDO } from "../durable-objects/slot-do.ts";

@@ -18,7 +18,7 @@ import { Pool, request } from "undici";
 import { type DrawSnapshot, newSeed, runDraw } from "../../worker/domain/allocator.ts";
 import type { DrawSummary } from "../../worker/domain/contract.ts";
 import { maxWithOneInterview } from "../../worker/domain/fairness.ts";
-import { parseCsv } from "../../worker/lib/csv.ts";
+import { parseCsv } from "../../worker/domain/csv.ts";
 import { exportCsv, exportQueries, parseExport, verifyExport } from "../../worker/lib/draw-export.ts";
 import { signSession } from "../../worker/lib/jwt.ts";
 import { insert } from "../../cli/lib/sql.ts";

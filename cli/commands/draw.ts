@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import type { DrawSummary } from "../../worker/domain/contract.ts";
 import { type DrawPhase, drawEnabled, wishesWindow } from "../../worker/domain/draw-schedule.ts";
-import { CsvSyntaxError } from "../../worker/lib/csv.ts";
+import { CsvSyntaxError } from "../../worker/domain/csv.ts";
 import { DrawExportError, bookedMismatches, exportCsv, exportQueries, parseExport, verifyExport } from "../../worker/lib/draw-export.ts";
 import { type Command, Refused, UsageError, note, pairs, print, printJson, progress, table } from "../lib/cli.ts";
 import { readCsv } from "../lib/csv.ts";

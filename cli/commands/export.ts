@@ -1,8 +1,8 @@
-// `export <bookings|attempts|audit>`: CSV (the admin route's writer, worker/lib/csv.ts) of any
+// `export <bookings|attempts|audit>`: CSV (the admin route's writer, worker/domain/csv.ts) of any
 // event, archived ones included. Rows come out in a total order, so the same data gives the
 // same file byte for byte (backup → restore is checked that way).
 import { writeFileSync } from "node:fs";
-import { toCsv } from "../../worker/lib/csv.ts";
+import { toCsv } from "../../worker/domain/csv.ts";
 import { NO_SHOW_COLUMNS, noShowsSql } from "../../worker/lib/day-metrics.ts";
 import { type Command, UsageError, note, printJson, progress } from "../lib/cli.ts";
 import { readWithEvent } from "../lib/d1.ts";

@@ -37,6 +37,7 @@ export const eventColumns = (c: EventConfig) => ({
   booking_cutoff_minutes: c.bookingCutoffMinutes,
   contact_email: c.contactEmail,
   booking_open: c.bookingOpen,
+  live_max_sockets: c.liveMaxSockets,
   draw_phase1: c.drawPhase1,
   draw_phase2: c.drawPhase2,
   wishes_open: c.wishesOpen,

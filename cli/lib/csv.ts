@@ -1,7 +1,7 @@
-// Reading the career office's CSV files (the parser is worker/lib/csv.ts, shared with the draw's
+// Reading the career office's CSV files (the parser is worker/domain/csv.ts, shared with the draw's
 // export). Each record keeps the line it starts on, so every rejection can name it.
 import { readFileSync } from "node:fs";
-import { type CsvRecord, CsvSyntaxError, parseCsv } from "../../worker/lib/csv.ts";
+import { type CsvRecord, CsvSyntaxError, parseCsv } from "../../worker/domain/csv.ts";
 import { UsageError } from "./cli.ts";
 
 export type { CsvRecord };

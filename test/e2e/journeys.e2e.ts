@@ -288,7 +288,17 @@ describe("the site", () => {
     assert.ok(await button(a).isEnabled());
     assert.ok(await button(b).isEnabled());
 
-    await Promise.all([button(a).click(), button(b).click()]);
+    // Both click at the same instant: with live seats, a click even a moment after the other's
+    // booking would find the slot already full and its button disabled.
+    const at = Date.now() + 500;
+    await Promise.all(
+      [a, b].map((p) =>
+        p.evaluate(
+          ({ id, at }) => new Promise<void>((done) => setTimeout(() => (document.querySelector<HTMLButtonElement>(`button[data-slot="${id}"]`)!.click(), done()), at - Date.now())),
+          { id: slot.id, at },
+        ),
+      ),
+    );
     const outcome = async (p: Page) => {
       const box = p.locator(".outcome .alert");
       await box.waitFor();
@@ -307,6 +317,60 @@ describe("the site", () => {
     // An alternative books in one click.
     await loser.locator(".alternatives button").first().click();
     await loser.getByText(/^Réservé ! Entretien à/).waitFor();
+  });
+
+  it("live seats: one browser books, another's count changes without a reload; tabs of one browser share one connection", async () => {
+    const { companies } = await publicApi<{ companies: { id: string }[] }>("/companies");
+    const target = companies[7]!;
+    const { slots } = await publicApi<{ slots: Slot[] }>(`/companies/${target.id}`);
+    const slot = slots.find((s) => s.taken === 0)!;
+    const [booker, watcher] = await Promise.all([newPage(), newPage()]);
+    const sockets = new Map<Page, number>();
+    const watcherTab = await watcher.context().newPage();
+    for (const p of [booker, watcher, watcherTab]) p.on("websocket", () => sockets.set(p, (sockets.get(p) ?? 0) + 1));
+    await login(booker, "student181@example.com", STUDENT_PW);
+    await Promise.all([booker.goto(`/companies/${target.id}`), watcher.goto(`/companies/${target.id}`), watcherTab.goto(`/companies/${target.id}`)]);
+    const seat = (p: Page) => p.locator(`button[data-slot="${slot.id}"]`);
+    for (const p of [watcher, watcherTab]) {
+      await seat(p).getByText("2 places").waitFor();
+      await p.getByRole("status").filter({ hasText: "En direct" }).waitFor();
+    }
+    await seat(booker).click();
+    await booker.getByText(/^Réservé ! Entretien à/).waitFor();
+    // No reload: the count follows in the other browser, in both of its tabs.
+    for (const p of [watcher, watcherTab]) await seat(p).getByText("1 place", { exact: true }).waitFor();
+    assert.equal((sockets.get(watcher) ?? 0) + (sockets.get(watcherTab) ?? 0), 1, "the watcher's two tabs share one socket");
+    await shoot(watcher, "05b-company-live");
+
+    // A second tab of the booker's browser shows the booking as theirs at once, and a cancel in it shows in the first.
+    const bookerTab = await booker.context().newPage();
+    await bookerTab.goto(`/companies/${target.id}`);
+    await seat(bookerTab).getByText("Réservé ✓").waitFor();
+    await bookerTab.goto("/schedule");
+    await bookerTab.locator(".timeline-item").getByRole("button", { name: "Annuler" }).click();
+    await bookerTab.getByRole("button", { name: "Oui, annuler" }).click();
+    await seat(booker).getByText("2 places").waitFor();
+    await seat(watcher).getByText("2 places").waitFor();
+    // Live pages left open would keep the app busy during the next journeys.
+    await Promise.all([booker.context().close(), watcher.context().close()]);
+  });
+
+  it("with WebSockets blocked the page says so, and the seat count still follows by polling", async () => {
+    const { companies } = await publicApi<{ companies: { id: string }[] }>("/companies");
+    const target = companies[8]!;
+    const { slots } = await publicApi<{ slots: Slot[] }>(`/companies/${target.id}`);
+    const slot = slots.find((s) => s.taken === 0)!;
+    const page = await newPage();
+    await page.context().routeWebSocket(/\/api\/live/, (ws) => ws.close());
+    await page.goto(`/companies/${target.id}`);
+    await page.getByRole("status").filter({ hasText: "Actualisé toutes les quelques secondes" }).waitFor();
+    const seat = page.locator(`button[data-slot="${slot.id}"]`);
+    await seat.getByText("2 places").waitFor();
+    const other = await apiAs("student182@example.com", STUDENT_PW);
+    assert.equal((await other("POST", "/bookings", { slotId: slot.id })).status, 201);
+    await seat.getByText("1 place", { exact: true }).waitFor({ timeout: 30_000 });
+    await shoot(page, "05c-company-polling");
+    await page.context().close();
   });
 
   it("a booking whose answer is lost is retried with the same idempotency key: one booking, no error", async () => {

@@ -24,7 +24,7 @@ const get = (path: string, init: RequestInit = {}) => fetch(`${worker.url}${path
 function expectPolicy(res: Response, what: string) {
   const h = res.headers;
   const csp = h.get("content-security-policy") ?? "";
-  for (const d of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(csp, `${what}: CSP ${d}`).toContain(d);
+  for (const d of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "connect-src 'self'"]) expect(csp, `${what}: CSP ${d}`).toContain(d);
   expect(csp, `${what}: nothing inline allowed`).not.toContain("unsafe-inline");
   expect(h.get("strict-transport-security"), `${what}: HSTS`).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
   expect(h.get("x-content-type-options"), `${what}: nosniff`).toBe("nosniff");

@@ -37,6 +37,8 @@ export const events = sqliteTable(
     /** Who may sign up as a student: e-mail domains (lower-cased, e.g. "student.school.be"); empty = any (or the roster only, when there is one). */
     studentEmailDomains: text("student_email_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     bookingOpen: integer("booking_open", { mode: "boolean" }).notNull().default(false),
+    /** Ceiling on the live-seat WebSockets of this event (LiveDO); clients past it poll instead. */
+    liveMaxSockets: integer("live_max_sockets").notNull().default(5000),
     /** Issue #13: each phase opens with a draw over ranked wishes (when wishes_open is set). */
     drawPhase1: integer("draw_phase1", { mode: "boolean" }).notNull().default(true),
     drawPhase2: integer("draw_phase2", { mode: "boolean" }).notNull().default(true),

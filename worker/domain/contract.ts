@@ -36,6 +36,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "unavailable"
   | "internal"
+  | "upgrade_required"
   | "capacity_below_taken"
   | "email_not_allowed"
   | "email_unverified"
@@ -70,6 +71,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_conflict: 422,
+  upgrade_required: 426,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -168,6 +170,8 @@ export interface EventConfig {
   /** The career office's address (deprioritization appeals). */
   contactEmail: string | null;
   bookingOpen: boolean;
+  /** Ceiling on live-seat WebSockets for the event (GET /api/live); past it, clients poll. */
+  liveMaxSockets: number;
   /** Whether each phase opens with a draw over the students' ranked wishes (issue #13). */
   drawPhase1: boolean;
   drawPhase2: boolean;
@@ -338,6 +342,176 @@ export interface AdminCompany {
   slots: number;
 }
 
+/** An entry of `GET /api/companies`: a verified company, its offers and its seats. */
+export interface CatalogueCompany extends CompanyWithOffers {
+  slotCount: number;
+  freeSeats: number;
+}
+
+/** `GET /api/companies/:id`. */
+export interface CompanyDetail {
+  company: Company;
+  offers: Offer[];
+  slots: SlotAvailability[];
+}
+
+/** `GET /api/company`: the recruiter's own company, and whether it is verified for the active event. */
+export interface MyCompany {
+  company: Company;
+  verified: boolean;
+}
+
+// ---- the career office -------------------------------------------------------------------
+
+/** `POST /api/admin/deprioritized`. */
+export interface DeprioritizedImport {
+  flagged: number;
+  added: number;
+  unchanged: number;
+  total: number;
+}
+
+export interface CompanyGeneration {
+  companyId: string;
+  name: string;
+  /** The hours generated within: the company's own, else the event's. */
+  dayStart: string;
+  dayEnd: string;
+  slots: number;
+  created: number;
+  removed: number;
+  reshaped: number;
+  keptBooked: number;
+  skipped: number;
+}
+
+/** `POST /api/admin/slots/generate`. */
+export interface GenerationReport {
+  dryRun: boolean;
+  perCompanySlots: number;
+  created: number;
+  removed: number;
+  reshaped: number;
+  keptBooked: number;
+  skipped: number;
+  companies: CompanyGeneration[];
+}
+
+/** An entry of `GET /api/admin/audit`. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  eventId: string | null;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** Open live-seat sockets of the event, and its ceiling. */
+export interface LiveStats {
+  sockets: number;
+  ceiling: number;
+}
+
+/** `GET /api/admin/metrics`; `live` is null when the hub cannot be reached. */
+export interface MetricsResponse {
+  event: PublicEvent;
+  metrics: Metrics;
+  live: LiveStats | null;
+}
+
+// ---- live seats: GET /api/live (WebSocket, JSON text frames) -----------------------------
+
+/**
+ * The one message a client sends (others are ignored). `companyIds`: the companies whose slots
+ * it shows; an empty list subscribes to the catalogue's per-company free-seat totals, and
+ * `catalogue: true` adds those totals to a list (tabs sharing one socket). `stats` adds the
+ * socket count (the admin monitor). `batch: true` lets a frame carry a JSON array of messages
+ * (changes that come together, fewer frames; the site uses it). Sending it again replaces the
+ * subscription and brings a fresh snapshot.
+ */
+/** At most this many companies per subscription (the hub keeps them in the socket's attachment). */
+export const LIVE_MAX_COMPANIES = 40;
+
+export interface LiveSubscribe {
+  type: "subscribe";
+  companyIds: string[];
+  catalogue?: boolean;
+  stats?: boolean;
+  batch?: boolean;
+}
+
+export interface LiveSlot {
+  slotId: string;
+  companyId: string;
+  taken: number;
+  capacity: number;
+  /**
+   * Blocked by the recruiter or the office: no seats on offer, whatever `capacity - taken` says.
+   * In a snapshot, present only on a blocked slot (the contract's four fields otherwise).
+   */
+  blocked?: boolean;
+}
+
+/** A company's free seats and the `seq` of its last change (0: none since the hub started). */
+export interface LiveCompany {
+  companyId: string;
+  free: number;
+  seq: number;
+}
+
+export interface LivePhase {
+  currentPhase: Phase;
+  bookingOpen: boolean;
+}
+
+/** The state of the subscription at `seq`; every later message has a greater `seq`. */
+export interface LiveSnapshotMessage {
+  type: "snapshot";
+  seq: number;
+  slots: LiveSlot[];
+  companies: LiveCompany[];
+  event: LivePhase;
+}
+
+/**
+ * A seat change. `prevSeq` is the `seq` of the company's previous change: a client whose last
+ * known `seq` for the company differs has missed one and re-reads the snapshot. `free` is the
+ * company's new total. `at` is when the slot changed and `sentAt` when the hub sent it (epoch
+ * ms): the delivery delay, split into the server's part and the network's and client's.
+ */
+export interface LiveSeatMessage extends LiveSlot {
+  type: "seat";
+  /** Always present on a seat message: an unblock is a change too. */
+  blocked: boolean;
+  seq: number;
+  prevSeq: number;
+  free: number;
+  at: number;
+  sentAt: number;
+}
+
+export interface LiveEventMessage extends LivePhase {
+  type: "event";
+  seq: number;
+}
+
+export interface LiveStatsMessage extends LiveStats {
+  type: "stats";
+}
+
+/** Published by other parts of the platform through the hub (e.g. draw progress): `type` is theirs. */
+export interface LivePublishedMessage {
+  type: string;
+  seq: number;
+  [field: string]: unknown;
+}
+
+export type LiveServerMessage = LiveSnapshotMessage | LiveSeatMessage | LiveEventMessage | LiveStatsMessage;
 // ---- the fair opening (issue #13) ----------------------------------------------------------
 
 /** One ranked wish; the window is a time of day in the event's time zone ("HH:MM"). */

@@ -58,6 +58,16 @@ export function currentPhase(w: PhaseWindows, now: number): Phase {
   return 0;
 }
 
+/** The next moment the phase changes after `now`, and what it becomes; null when it never does. */
+export function nextPhaseChange(w: PhaseWindows, now: number): { at: number; to: Phase } | null {
+  const marks = [w.phase1Start, w.phase1End, w.phase2Start, w.phase2End].filter((t): t is number => t !== null && t > now).sort((a, b) => a - b);
+  for (const at of marks) {
+    const to = currentPhase(w, at);
+    if (to !== currentPhase(w, now)) return { at, to };
+  }
+  return null;
+}
+
 export const overlaps = (a: { startsAt: number; endsAt: number }, b: { startsAt: number; endsAt: number }) =>
   a.startsAt < b.endsAt && b.startsAt < a.endsAt;
 
@@ -65,6 +75,13 @@ const MINUTE = 60_000;
 
 /** A slot that has started, or starts within the cutoff, is past for booking and student cancels. */
 export const slotStarted = (startsAt: number, now: number, cutoffMinutes: number) => now >= startsAt - cutoffMinutes * MINUTE;
+
+/**
+ * The seats a slot still offers students: none when it is blocked or has started (within the
+ * cutoff), else the free ones. The catalogue's totals, the live hub's and the polling fallback's.
+ */
+export const seatsOnOffer = (s: { capacity: number; taken: number; blocked: boolean; startsAt: number }, now: number, cutoffMinutes: number) =>
+  s.blocked || slotStarted(s.startsAt, now, cutoffMinutes) ? 0 : Math.max(0, s.capacity - s.taken);
 
 const refuse = (code: BookingRefusal, message: string, details?: ErrorDetails): Refusal => ({
   ok: false,

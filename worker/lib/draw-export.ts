@@ -9,7 +9,7 @@
 import { type Allocation, type DrawSnapshot, commitmentOf, runDraw } from "../domain/allocator.ts";
 import { LOST_REASONS, type LostReason } from "../domain/contract.ts";
 import type { DrawPhase } from "../domain/draw-schedule.ts";
-import { type CsvRecord, toCsv } from "./csv.ts";
+import { type CsvRecord, toCsv } from "../domain/csv.ts";
 
 export const EXPORT_COLUMNS = [
   "kind", "student", "rank", "company", "not_before", "not_after", "eligible", "slot", "starts_at", "ends_at",

@@ -32,17 +32,14 @@ const cache = new IsolateCache<EventContext | null>(30_000);
 
 /** CONFIG_TTL_SECONDS (wrangler.toml [vars]) in milliseconds. */
 export const configTtlMs = (env: Env) => Number(env.CONFIG_TTL_SECONDS || "2") * 1000;
-const invalidations: (() => void)[] = [];
 
-/** Forgets the context (and the caches registered to follow it, like the catalogue's). */
+/** An unknown slot id reloads the context at most this often per isolate, whatever the ids asked. */
+export const UNKNOWN_SLOT_RELOAD_MS = 1_000;
+let lastUnknownSlotReload = 0;
+
+/** Forgets the context: the next request reads D1. */
 export function invalidateEventContext(): void {
   cache.invalidate();
-  for (const f of invalidations) f();
-}
-
-/** Registers another isolate cache to be dropped whenever the event context is. */
-export function onEventContextInvalidated(f: () => void): void {
-  invalidations.push(f);
 }
 
 async function load(db: Db): Promise<EventContext | null> {
@@ -93,12 +90,18 @@ export async function eventContext(db: Db, ttlMs: number): Promise<EventContext 
   }
 }
 
-/** A slot unknown to a context older than `minAgeMs` may be new: reload once before saying 404. */
+/**
+ * A slot unknown to a context older than `minAgeMs` may be new: reload once before saying 404.
+ * Bounded: at most one such reload per UNKNOWN_SLOT_RELOAD_MS, so a flood of made-up ids costs
+ * D1 nothing more (a slot created meanwhile is bookable within that, or the config TTL).
+ */
 export async function findSlot(db: Db, ttlMs: number, slotId: string, minAgeMs = 250): Promise<{ ctx: EventContext; slot: SlotInfo } | null> {
   let ctx = await eventContext(db, ttlMs);
   if (!ctx) return null;
   let slot = ctx.slots.get(slotId);
-  if (!slot && Date.now() - ctx.loadedAt > minAgeMs) {
+  const now = Date.now();
+  if (!slot && now - ctx.loadedAt > minAgeMs && now - lastUnknownSlotReload > UNKNOWN_SLOT_RELOAD_MS) {
+    lastUnknownSlotReload = now;
     invalidateEventContext();
     ctx = await eventContext(db, ttlMs);
     slot = ctx?.slots.get(slotId);

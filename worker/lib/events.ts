@@ -39,6 +39,7 @@ export function toConfig(e: EventRow): EventConfig {
     bookingCutoffMinutes: e.bookingCutoffMinutes,
     contactEmail: e.contactEmail,
     bookingOpen: e.bookingOpen,
+    liveMaxSockets: e.liveMaxSockets,
     drawPhase1: e.drawPhase1,
     drawPhase2: e.drawPhase2,
     wishesOpen: e.wishesOpen,

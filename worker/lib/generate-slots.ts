@@ -2,6 +2,7 @@
 // is unbooked, keeps every booked slot (DESIGN.md: "never duplicates and never silently drops").
 import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { GenerationReport } from "../domain/contract.ts";
 import type { Db } from "../db/client.ts";
 import { slots } from "../db/schema.ts";
 import { planRegeneration, slotTimes, type SlotTimes } from "../domain/slot-generation.ts";
@@ -14,30 +15,6 @@ export interface GenerationTarget {
   name: string;
   dayStart: string | null;
   dayEnd: string | null;
-}
-
-export interface CompanyGeneration {
-  companyId: string;
-  name: string;
-  dayStart: string;
-  dayEnd: string;
-  slots: number;
-  created: number;
-  removed: number;
-  reshaped: number;
-  keptBooked: number;
-  skipped: number;
-}
-
-export interface GenerationReport {
-  dryRun: boolean;
-  perCompanySlots: number;
-  created: number;
-  removed: number;
-  reshaped: number;
-  keptBooked: number;
-  skipped: number;
-  companies: CompanyGeneration[];
 }
 
 const CHUNK = 50;

@@ -4,8 +4,6 @@ import { LATENCY_BUCKETS_MS } from "../../durable-objects/d1-sink.ts";
 import type { Metrics } from "../domain/contract.ts";
 import { dayMetricsOf, dayMetricsSql } from "./day-metrics.ts";
 
-export type { Metrics };
-
 const num = (v: unknown) => Number(v ?? 0);
 
 /**

@@ -8,6 +8,12 @@ import { errorFields, logLine } from "./log.ts";
 export const studentName = (eventId: string, userId: string) => `student:${eventId}:${userId}`;
 export const slotName = (slotId: string) => `slot:${slotId}`;
 export const recorderName = (eventId: string, shard: number) => `recorder:${eventId}:${shard}`;
+/** The live-seats hub of an event (LiveDO, issue #14). */
+export const liveName = (eventId: string) => `live:${eventId}`;
+/** The slot id in a SlotDO's own name, or null. */
+export const slotIdOfName = (name: string | undefined) => (name?.startsWith("slot:") ? name.slice(5) : null);
+/** The event id in a LiveDO's own name, or null. */
+export const eventIdOfLiveName = (name: string | undefined) => (name?.startsWith("live:") ? name.slice(5) : null);
 
 /** Recorder shards per event: the D1 writes of many students spread over this many objects. */
 export const RECORDER_SHARDS = 4;
@@ -29,6 +35,7 @@ export function parseStudentName(name: string | undefined): { eventId: string; s
 export const studentStub = (env: Env, eventId: string, userId: string) => env.STUDENT.getByName(studentName(eventId, userId));
 export const slotStub = (env: Env, slotId: string) => env.SLOT.getByName(slotName(slotId));
 export const recorderStub = (env: Env, eventId: string, shard: number) => env.RECORDER.getByName(recorderName(eventId, shard));
+export const liveStub = (env: Env, eventId: string) => env.LIVE.getByName(liveName(eventId));
 
 /**
  * What a thrown call to an object means (Cloudflare's "Error handling" for Durable Objects):

@@ -4,6 +4,11 @@
 // The built site needs nothing inline: Vite emits external module scripts and stylesheets, Preact
 // sets style properties through the CSSOM (not a `style` attribute), and the only non-self
 // sources are `data:` images (the favicon, one CSS background).
+//
+// The live seats' WebSocket (GET /api/live) is same-origin: CSP Level 3's 'self' matches ws: on an
+// http page and wss: on an https one (Chromium, Firefox, current Safari), so `connect-src 'self'`
+// allows it without opening connections to any other host (a bare `wss:` would). A browser that
+// still reads 'self' the CSP2 way is refused the socket, and the page follows the seats by polling.
 
 /** Content-Security-Policy directives, Hono's camelCase spelling. */
 export const CSP_DIRECTIVES: Record<string, string[]> = {
@@ -12,6 +17,7 @@ export const CSP_DIRECTIVES: Record<string, string[]> = {
   objectSrc: ["'none'"],
   frameAncestors: ["'none'"],
   formAction: ["'self'"],
+  connectSrc: ["'self'"],
   imgSrc: ["'self'", "data:"],
 };
 

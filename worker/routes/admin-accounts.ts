@@ -11,6 +11,7 @@ import { auditStmt } from "../lib/audit.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { invalidateEventContext } from "../lib/event-context.ts";
 import { revokeSessions } from "../lib/revoke-sessions.ts";
+import { purgePublicReads } from "../lib/public-reads.ts";
 import { noteRevoked } from "../lib/sessions.ts";
 import { toUser, type UserRow } from "../lib/users.ts";
 import { valid } from "../lib/validate.ts";
@@ -130,5 +131,7 @@ export const adminAccountRoutes = new Hono<AuthedEnv>()
     ]);
     for (const r of versions) noteRevoked(r.id, r.v);
     invalidateEventContext();
+    // The duplicate leaves the catalogue (it has no slots: the live seats do not change).
+    await purgePublicReads(c);
     return c.json({ company: { id: into, name: target[0].name }, moved });
   });

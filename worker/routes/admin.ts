@@ -2,17 +2,18 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AdminCompany, EventConfig } from "../domain/contract.ts";
+import type { AdminCompany, AuditEntry, DeprioritizedImport, EventConfig, MetricsResponse } from "../domain/contract.ts";
 import { eventConfigPatch, eventConfigSchema, hhmm } from "../domain/event-config.ts";
 import { drawStub } from "../../durable-objects/draw-do.ts";
 import { auditLog, bookings, companies, deprioritizedEmails, eventCompanies, events, offers, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
-import { toCsv } from "../lib/csv.ts";
+import { toCsv } from "../domain/csv.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { invalidateEventContext } from "../lib/event-context.ts";
 import { activeEvent, publicEvent, toConfig } from "../lib/events.ts";
 import { generateSlots } from "../lib/generate-slots.ts";
+import { afterVisibleWrite, liveStats } from "../lib/live.ts";
 import { eventMetrics } from "../lib/metrics.ts";
 import { normalizeEmail } from "../lib/users.ts";
 import { fieldErrors, valid } from "../lib/validate.ts";
@@ -53,6 +54,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
       auditStmt(db, c.var.user, { action: "event.update", eventId: event.id, targetType: "event", targetId: event.id, before, after: checked.data }),
     ]);
     invalidateEventContext();
+    await afterVisibleWrite(c, event.id);
     // The event's DrawDO aims its alarms at the new times (a failure here is caught up by the cron).
     await drawStub(c.env, event.id)
       .sync(event.id)
@@ -120,6 +122,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
       }),
     ]);
     invalidateEventContext();
+    await afterVisibleWrite(c, event.id);
     return c.json({ company: { id, name: company.name, verified, verifiedAt } });
   })
   .post("/slots/generate", valid("json", generateBody), async (c) => {
@@ -160,6 +163,7 @@ export const adminRoutes = new Hono<AuthedEnv>()
         after: { companyIds: targets.map((t) => t.id), created: report.created, removed: report.removed, reshaped: report.reshaped, keptBooked: report.keptBooked },
       });
       invalidateEventContext();
+      await afterVisibleWrite(c, event.id);
     }
     return c.json(report);
   })
@@ -206,12 +210,13 @@ export const adminRoutes = new Hono<AuthedEnv>()
     ]);
     invalidateEventContext();
     const total = await db.$count(deprioritizedEmails, eq(deprioritizedEmails.eventId, event.id));
-    return c.json({ flagged: flagged.length, added: added.length, unchanged: emails.length - added.length, total });
+    return c.json({ flagged: flagged.length, added: added.length, unchanged: emails.length - added.length, total } satisfies DeprioritizedImport);
   })
   .get("/metrics", async (c) => {
     const event = await activeEvent(c.var.db);
+    const [metrics, live] = await Promise.all([eventMetrics(c.env.DB, event.id), liveStats(c.env, event.id)]);
     c.header("Cache-Control", "no-store");
-    return c.json({ event: publicEvent(event), metrics: await eventMetrics(c.env.DB, event.id) });
+    return c.json({ event: publicEvent(event), metrics, live } satisfies MetricsResponse);
   })
   .get("/export/bookings.csv", async (c) => {
     const db = c.var.db;
@@ -251,5 +256,5 @@ export const adminRoutes = new Hono<AuthedEnv>()
       .where(before ? lt(auditLog.id, before) : undefined)
       .orderBy(desc(auditLog.id))
       .limit(limit);
-    return c.json({ entries: rows });
+    return c.json({ entries: rows satisfies AuditEntry[] });
   });

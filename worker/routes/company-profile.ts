@@ -11,6 +11,7 @@ import { publicCompanyColumns, toOffer } from "../lib/catalogue.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { activeEvent } from "../lib/events.ts";
 import { ownCompany } from "../lib/own-company.ts";
+import { purgePublicReads } from "../lib/public-reads.ts";
 import { valid } from "../lib/validate.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { cvResponse } from "./profile.ts";
@@ -60,6 +61,7 @@ export const companyProfileRoutes = new Hono<AuthedEnv>()
         after: patch,
       }),
     ]);
+    await purgePublicReads(c);
     return c.json({ company: after });
   })
   .get("/offers", async (c) => {
@@ -79,6 +81,7 @@ export const companyProfileRoutes = new Hono<AuthedEnv>()
       db.insert(offers).values({ id, eventId: event.id, companyId, ...c.req.valid("json") }).returning(),
       auditStmt(db, c.var.user, { action: "offer.create", eventId: event.id, targetType: "offer", targetId: id, after: c.req.valid("json") }),
     ]);
+    await purgePublicReads(c);
     return c.json({ offer: toOffer(row!) }, 201);
   })
   .patch("/offers/:id", valid("param", idParam), valid("json", offerPatch), async (c) => {
@@ -96,6 +99,7 @@ export const companyProfileRoutes = new Hono<AuthedEnv>()
         .returning(),
       auditStmt(db, c.var.user, { action: "offer.update", eventId: before.eventId, targetType: "offer", targetId: id, before: toOffer(before), after: patch }),
     ]);
+    await purgePublicReads(c);
     return c.json({ offer: toOffer(row!) });
   })
   .delete("/offers/:id", valid("param", idParam), async (c) => {
@@ -108,6 +112,7 @@ export const companyProfileRoutes = new Hono<AuthedEnv>()
       db.delete(offers).where(and(eq(offers.id, id), eq(offers.companyId, companyId))),
       auditStmt(db, c.var.user, { action: "offer.delete", eventId: before.eventId, targetType: "offer", targetId: id, before: toOffer(before) }),
     ]);
+    await purgePublicReads(c);
     return c.body(null, 204);
   })
   .get("/students/:id/cv", valid("param", idParam), async (c) => {

@@ -4,7 +4,7 @@ import { and, asc, eq } from "drizzle-orm";
 
 import { Hono } from "hono";
 import { z } from "zod";
-import { ATTENDANCE, type CompanySlot } from "../domain/contract.ts";
+import { ATTENDANCE, type CompanySlot, type MyCompany } from "../domain/contract.ts";
 import { MAX_SLOT_CAPACITY } from "../domain/event-config.ts";
 import { bookings, companies, slots, users } from "../db/schema.ts";
 import type { AuthedEnv } from "../env.ts";
@@ -15,6 +15,7 @@ import { isVerified, publicCompanyColumns } from "../lib/catalogue.ts";
 import { readCheckIn } from "../lib/checkin-token.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { activeEvent } from "../lib/events.ts";
+import { afterVisibleWrite } from "../lib/live.ts";
 import { ownCompany } from "../lib/own-company.ts";
 import { valid } from "../lib/validate.ts";
 import { requireRole } from "../middleware/auth.ts";
@@ -38,7 +39,7 @@ export const companyRoutes = new Hono<AuthedEnv>()
     const db = c.var.db;
     const [company, event] = await Promise.all([db.select(publicCompanyColumns).from(companies).where(eq(companies.id, companyId)).then((r) => r[0]), activeEvent(db)]);
     if (!company) throw notFound("Company not found.");
-    return c.json({ company, verified: await isVerified(db, event.id, companyId) });
+    return c.json({ company, verified: await isVerified(db, event.id, companyId) } satisfies MyCompany);
   })
   .get("/slots", async (c) => {
     const companyId = ownCompany(c.var.user.companyId);
@@ -103,7 +104,10 @@ export const companyDayRoutes = new Hono<AuthedEnv>()
     const event = await activeEvent(db);
     const slot = await db.query.slots.findFirst({ where: and(eq(slots.id, c.req.valid("param").id), eq(slots.eventId, event.id), eq(slots.companyId, companyId)) });
     if (!slot) throw notFound("No such slot in your company at this event.");
-    return c.json({ slot: await changeSlot(db, c.env, c.var.user, slot, c.req.valid("json")) });
+    const changed = await changeSlot(db, c.env, c.var.user, slot, c.req.valid("json"));
+    // The SlotDO already told the live hub; pages reading the catalogue see it at once too.
+    await afterVisibleWrite(c, event.id);
+    return c.json({ slot: changed });
   })
   // The recruiter gives a booked seat back (the student cannot come, the interview is moved...): the office sees why.
   .post("/bookings/:id/release", valid("param", idParam), valid("json", reasonBody), async (c) => {

@@ -13,6 +13,7 @@ import { auditStmt } from "../lib/audit.ts";
 import { cancelOnBehalf, recordedNow } from "../lib/cancel-for.ts";
 import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, findSlot } from "../lib/event-context.ts";
+import { afterVisibleWrite } from "../lib/live.ts";
 import { callObject, studentStub } from "../lib/objects.ts";
 import { withdrawCompany } from "../lib/withdraw.ts";
 import { toDeskBooking } from "../lib/booking-records.ts";
@@ -132,5 +133,10 @@ export const deskRoutes = new Hono<AuthedEnv>()
     const event = await activeEvent(db);
     const company = await db.query.companies.findFirst({ where: eq(companies.id, c.req.valid("param").id), columns: { id: true, name: true } });
     if (!company) throw notFound("No such company.");
-    return c.json(await withdrawCompany(db, c.env, c.var.user, { eventId: event.id, company, reason: c.req.valid("json").reason }));
+    try {
+      return c.json(await withdrawCompany(db, c.env, c.var.user, { eventId: event.id, company, reason: c.req.valid("json").reason }));
+    } finally {
+      // The company left the catalogue even if some seats are still to cancel: pages and the live hub follow.
+      await afterVisibleWrite(c, event.id);
+    }
   });

@@ -8,6 +8,7 @@ import type { AuthedEnv } from "../env.ts";
 import { auditStmt } from "../lib/audit.ts";
 import { notFound } from "../lib/errors.ts";
 import { invalidateEventContext } from "../lib/event-context.ts";
+import { afterVisibleWrite } from "../lib/live.ts";
 import { activeEvent } from "../lib/events.ts";
 import { reconcileEvent } from "../lib/reconcile.ts";
 import { valid } from "../lib/validate.ts";
@@ -31,6 +32,7 @@ export const reconcileRoutes = new Hono<AuthedEnv>().use(requireRole("admin")).p
       after: { fixed: report.fixed, fixes, remaining: report.remaining },
     });
     invalidateEventContext();
+    await afterVisibleWrite(c, event.id);
   }
   c.header("Cache-Control", "no-store");
   return c.json(report);

@@ -2,7 +2,7 @@
 // student's caps used. Its height is fixed so nothing moves when data arrives.
 import { useEffect } from "preact/hooks";
 import { wishesWindow } from "../../../worker/domain/draw-schedule.ts";
-import { bookings } from "../lib/data.ts";
+import { bookings } from "../lib/bookings.ts";
 import { draws } from "../lib/use-draw.ts";
 import { event, loadEvent, nextChange, phaseAt, useServerNow } from "../lib/event.ts";
 import { dateTime, duration } from "../lib/format.ts";

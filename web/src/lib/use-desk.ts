@@ -1,7 +1,7 @@
 // The office's desk: search students (debounced), and act on a booking: attendance, cancel, move.
 // After every action the same search runs again, so the page shows the stored state.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Attendance, Booking, DeskStudent } from "../../../worker/domain/contract.ts";
+import type { Attendance, Booking, CatalogueCompany, CompanyDetail, DeskStudent, SlotAvailability } from "../../../worker/domain/contract.ts";
 import { api, get } from "./api.ts";
 
 export function useDesk() {
@@ -49,4 +49,18 @@ export function useDesk() {
     move: (bookingId: string, slotId: string, reason: string, override: boolean) =>
       after(api<{ booking: Booking }>("POST", `/admin/bookings/${bookingId}/move`, { slotId, reason, override })).then((r) => r.booking),
   };
+}
+
+/** The move dialog's choices: the catalogue's companies (read when a booking is chosen), then the chosen company's slots. */
+export function useMoveChoices(bookingId: string | null, companyId: string) {
+  const [companies, setCompanies] = useState<CatalogueCompany[]>([]);
+  const [slots, setSlots] = useState<SlotAvailability[] | null>(null);
+  useEffect(() => {
+    if (bookingId) void get<{ companies: CatalogueCompany[] }>("/companies").then((r) => setCompanies(r.companies));
+  }, [bookingId]);
+  useEffect(() => {
+    setSlots(null);
+    if (companyId) void get<CompanyDetail>(`/companies/${companyId}`).then((r) => setSlots(r.slots));
+  }, [companyId]);
+  return { companies, slots };
 }

@@ -2,7 +2,7 @@
 import { useEffect } from "preact/hooks";
 import type { DrawInfo, MyDraw } from "../../../worker/domain/contract.ts";
 import { get } from "./api.ts";
-import { loadBookings } from "./data.ts";
+import { loadBookings } from "./bookings.ts";
 import { store, useStore } from "./store.ts";
 import { useLoad } from "./use-load.ts";
 

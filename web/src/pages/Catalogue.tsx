@@ -1,33 +1,22 @@
 // Students browse the offers: a gallery with filters (tag, company, contract type, free text)
-// and counts. Filtering is local and instant; the list is cached so a return visit paints at once.
-import { useEffect, useMemo, useState } from "preact/hooks";
+// and counts, and the free seats of each company live. Data and filters: lib/use-catalogue.ts.
+import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import type { Offer } from "../../../worker/domain/contract.ts";
-import { CONTRACT_TYPES } from "../../../worker/domain/offers.ts";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
 import { Alert, Empty, usePageTitle } from "../components/ui.tsx";
-import { catalogue, catalogueError, loadCatalogue, type CatalogueCompany } from "../lib/data.ts";
 import { event } from "../lib/event.ts";
 import { eventDay } from "../lib/format.ts";
-import { t, useT, type Key } from "../lib/i18n.ts";
+import { useT } from "../lib/i18n.ts";
+import { contractLabel } from "../lib/labels.ts";
 import { homeOf, session } from "../lib/session.ts";
 import { useStore } from "../lib/store.ts";
+import { useCatalogue, useOfferFilters } from "../lib/use-catalogue.ts";
 import { Icon } from "../components/Icon.tsx";
-
-interface Card {
-  company: CatalogueCompany;
-  offer: Offer | null;
-}
-
-export const contractLabel = (c: string) => ((CONTRACT_TYPES as readonly string[]).includes(c) ? t(`contract.${c}` as Key) : c);
-
-const norm = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
 export function Catalogue() {
   const t = useT();
   usePageTitle(t("catalogue.title"));
-  const list = useStore(catalogue);
-  const failed = useStore(catalogueError);
+  const { list, failed, reload } = useCatalogue();
   const e = useStore(event);
   const user = useStore(session);
   const { route } = useLocation();
@@ -35,37 +24,8 @@ export function Catalogue() {
   useEffect(() => {
     if (user && user.role !== "student") route(homeOf(user), true);
   }, [user?.role]);
-  const [q, setQ] = useState("");
-  const [tag, setTag] = useState("");
-  const [contract, setContract] = useState("");
-  const [company, setCompany] = useState("");
-
-  const cards = useMemo<Card[]>(
-    () => (list ?? []).flatMap<Card>((c) => (c.offers.length ? c.offers.map((o) => ({ company: c, offer: o })) : [{ company: c, offer: null }])),
-    [list],
-  );
-  const matches = (card: Card, skip: "tag" | "contract" | "none" = "none") => {
-    const o = card.offer;
-    if (company && card.company.id !== company) return false;
-    if (skip !== "tag" && tag && !o?.tags.includes(tag)) return false;
-    if (skip !== "contract" && contract && o?.contractType !== contract) return false;
-    if (q) {
-      const needle = norm(q.trim());
-      const hay = [card.company.name, card.company.description, o?.title ?? "", o?.description ?? "", o?.location ?? "", ...(o?.tags ?? [])].map(norm);
-      if (!hay.some((h) => h.includes(needle))) return false;
-    }
-    return true;
-  };
-  const shown = cards.filter((c) => matches(c));
-  // Counts next to each filter value: how many offers you would see by picking it.
-  const tagCounts = new Map<string, number>();
-  for (const c of cards) if (matches(c, "tag")) for (const tg of c.offer?.tags ?? []) tagCounts.set(tg, (tagCounts.get(tg) ?? 0) + 1);
-  const allTags = [...new Set(cards.flatMap((c) => c.offer?.tags ?? []))].sort();
-  const contractCounts = new Map<string, number>();
-  for (const c of cards) if (matches(c, "contract") && c.offer) contractCounts.set(c.offer.contractType, (contractCounts.get(c.offer.contractType) ?? 0) + 1);
-  const contracts = [...new Set(cards.flatMap((c) => (c.offer ? [c.offer.contractType] : [])))].sort();
-  const companiesShown = new Set(shown.map((c) => c.company.id)).size;
-  const filtered = q || tag || contract || company;
+  const f = useOfferFilters(list);
+  const { q, setQ, tag, setTag, contract, setContract, company, setCompany, shown, tagCounts, allTags, contractCounts, contracts, companiesShown, filtered } = f;
 
   return (
     <main id="main" class="page">
@@ -116,19 +76,14 @@ export function Catalogue() {
             <button
               type="button"
               class="link-button"
-              onClick={() => {
-                setQ("");
-                setTag("");
-                setContract("");
-                setCompany("");
-              }}
+              onClick={f.reset}
             >
               {t("catalogue.reset")}
             </button>
           )}
         </p>
       </section>
-      {failed && !list && <Alert onRetry={() => void loadCatalogue()}>{t("catalogue.failed")}</Alert>}
+      {failed && !list && <Alert onRetry={() => void reload()}>{t("catalogue.failed")}</Alert>}
       {list && shown.length === 0 && <Empty title={t("catalogue.none")}>{t("catalogue.noneHint")}</Empty>}
       <ul class="gallery" aria-busy={!list}>
         {!list && !failed && Array.from({ length: 6 }, (_, i) => <li key={i} class="card offer-card skeleton-card" aria-hidden="true" />)}

@@ -1,37 +1,23 @@
-// A company: its offers and its slot grid with free seats. Booking is one click with an
-// optimistic "Booking…" state that settles into a confirmation or a plain-language refusal.
-import { useEffect, useRef, useState } from "preact/hooks";
+// A company: its offers and its slot grid with free seats, live (lib/use-company-page.ts). Booking
+// is one click with an optimistic "Booking…" state that settles into a confirmation or a
+// plain-language refusal.
+import { useEffect, useRef } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import type { Booking, SlotAvailability } from "../../../worker/domain/contract.ts";
+import type { SlotAvailability } from "../../../worker/domain/contract.ts";
+import { LiveBadge } from "../components/LiveBadge.tsx";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
 import { Alert, Empty, Skeleton, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
-import { overlaps, slotStarted } from "../../../worker/domain/rules.ts";
 import { ApiFailure } from "../lib/api.ts";
-import { book, bookings, companyName, loadCompany, type CompanyPage as Data } from "../lib/data.ts";
+import { bookings } from "../lib/bookings.ts";
+import { companyName } from "../lib/catalogue.ts";
 import { event, phaseAt, serverNow, useServerNow } from "../lib/event.ts";
 import { dateTime, duration, eventDay, time } from "../lib/format.ts";
 import { t, useT } from "../lib/i18n.ts";
+import { contractLabel } from "../lib/labels.ts";
 import { session } from "../lib/session.ts";
 import { useStore } from "../lib/store.ts";
-import { contractLabel } from "./Catalogue.tsx";
+import { type Outcome, bookableNow, freeOf, useCompanyPage } from "../lib/use-company-page.ts";
 import { Icon } from "../components/Icon.tsx";
-
-type Outcome = { kind: "ok"; booking: Booking } | { kind: "refused"; error: unknown; slotId: string; alternatives: SlotAvailability[] };
-
-const free = (s: SlotAvailability) => s.capacity - s.taken;
-/** Bookable now: not blocked by the company, not started (nor within the event's cutoff). */
-const open = (s: SlotAvailability, now: number, cutoffMinutes: number) => !s.blocked && !slotStarted(Date.parse(s.startsAt), now, cutoffMinutes);
-const span = (x: { startsAt: string; endsAt: string }) => ({ startsAt: Date.parse(x.startsAt), endsAt: Date.parse(x.endsAt) });
-
-/** The nearest free slots to the one that filled up, that do not collide with the student's bookings. */
-function nearestFree(slots: SlotAvailability[], around: string, mine: Booking[]): SlotAvailability[] {
-  const at = Date.parse(around);
-  return slots
-    .filter((s) => free(s) > 0 && open(s, serverNow(), event.get()?.bookingCutoffMinutes ?? 0) && !mine.some((b) => overlaps(span(b), span(s))))
-    .sort((a, b) => Math.abs(Date.parse(a.startsAt) - at) - Math.abs(Date.parse(b.startsAt) - at))
-    .slice(0, 3)
-    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-}
 
 export function CompanyPage() {
   const t = useT();
@@ -41,51 +27,17 @@ export function CompanyPage() {
   const user = useStore(session);
   const e = useStore(event);
   const mine = useStore(bookings) ?? [];
+  const { data, loadError, refresh, pending, outcome, book } = useCompanyPage(id);
   const now = useServerNow(30_000);
-  const [data, setData] = useState<Data | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [pending, setPending] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const outcomeRef = useRef<HTMLDivElement>(null);
   usePageTitle(data?.company.name ?? t("company.title"));
-
-  const refresh = async () => {
-    try {
-      const d = await loadCompany(id);
-      setData(d);
-      setLoadError(null);
-      return d;
-    } catch (err) {
-      setLoadError(err);
-      return null;
-    }
-  };
-  useEffect(() => {
-    setData(null);
-    setOutcome(null);
-    void refresh();
-    // Seats change while you look: a light poll while the tab is visible.
-    const timer = setInterval(() => document.visibilityState === "visible" && void refresh(), 10_000);
-    return () => clearInterval(timer);
-  }, [id]);
   useEffect(() => {
     if (outcome) outcomeRef.current?.focus();
   }, [outcome]);
 
-  const onBook = async (slot: SlotAvailability) => {
+  const onBook = (slot: SlotAvailability) => {
     if (!user) return route(`/login?next=${encodeURIComponent(url)}`);
-    setPending(slot.id);
-    setOutcome(null);
-    try {
-      const booking = await book(slot.id);
-      setData((d) => d && { ...d, slots: d.slots.map((s) => (s.id === slot.id ? { ...s, taken: Math.min(s.capacity, s.taken + 1) } : s)) });
-      setOutcome({ kind: "ok", booking });
-    } catch (err) {
-      const fresh = err instanceof ApiFailure && err.code === "slot_full" ? await refresh() : null;
-      setOutcome({ kind: "refused", error: err, slotId: slot.id, alternatives: fresh ? nearestFree(fresh.slots, slot.startsAt, bookings.get() ?? []) : [] });
-    } finally {
-      setPending(null);
-    }
+    void book(slot);
   };
 
   if (loadError && !data)
@@ -127,7 +79,10 @@ export function CompanyPage() {
       <PhaseBanner />
       <div class="company-layout">
         <section aria-labelledby="slots-title" class="slots-section">
-          <h2 id="slots-title">{t("company.slots")}</h2>
+          <div class="section-head">
+            <h2 id="slots-title">{t("company.slots")}</h2>
+            <LiveBadge />
+          </div>
           {e && <p class="muted small">{t("company.slotsLead", { date: eventDay(e.date), tz: e.timeZone })}</p>}
           <div ref={outcomeRef} tabIndex={-1} class="outcome" aria-live="assertive">
             {outcome && <OutcomeView outcome={outcome} tz={tz} onBook={onBook} pending={pending} />}
@@ -150,9 +105,9 @@ export function CompanyPage() {
             <ul class="slot-grid">
               {data.slots.map((s) => {
                 const isMine = mine.some((b) => b.slotId === s.id);
-                const left = free(s);
+                const left = freeOf(s);
                 const busy = pending === s.id;
-                const bookable = open(s, now, e?.bookingCutoffMinutes ?? 0);
+                const bookable = bookableNow(s, now, e?.bookingCutoffMinutes ?? 0);
                 const label = isMine
                   ? t("company.yours")
                   : busy
@@ -170,7 +125,7 @@ export function CompanyPage() {
                       disabled={isMine || left === 0 || !bookable || pending !== null}
                       aria-label={`${time(s.startsAt, tz)}–${time(s.endsAt, tz)}, ${label}`}
                       data-slot={s.id}
-                      onClick={() => void onBook(s)}
+                      onClick={() => onBook(s)}
                     >
                       <span class="slot-time">{time(s.startsAt, tz)}</span>
                       <span class="slot-state">{busy ? <Spinner label={label} /> : label}</span>
@@ -246,7 +201,7 @@ function OutcomeView({ outcome, tz, onBook, pending }: { outcome: Outcome; tz: s
               <span>{t("book.alternatives")}</span>
               {outcome.alternatives.map((s) => (
                 <button key={s.id} type="button" class="btn btn-small btn-primary" disabled={pending !== null} onClick={() => onBook(s)}>
-                  {time(s.startsAt, tz)} · {t(free(s) === 1 ? "company.seat" : "company.seats", { n: free(s) })}
+                  {time(s.startsAt, tz)} · {t(freeOf(s) === 1 ? "company.seat" : "company.seats", { n: freeOf(s) })}
                 </button>
               ))}
             </div>

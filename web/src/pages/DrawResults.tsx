@@ -3,7 +3,8 @@
 import type { MyDraw } from "../../../worker/domain/contract.ts";
 import { DrawProof } from "../components/DrawProof.tsx";
 import { Alert, Empty, errorText, usePageTitle } from "../components/ui.tsx";
-import { bookings, catalogue } from "../lib/data.ts";
+import { bookings } from "../lib/bookings.ts";
+import { catalogue } from "../lib/catalogue.ts";
 import { event } from "../lib/event.ts";
 import { time } from "../lib/format.ts";
 import { type Key, useT } from "../lib/i18n.ts";

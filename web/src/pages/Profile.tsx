@@ -1,45 +1,35 @@
-// The student's profile: who they are and their CV (PDF, at most 5 MB), replaceable and deletable.
-import { useEffect, useRef, useState } from "preact/hooks";
-import { CV_MAX_BYTES, PDF_MAGIC, type CvInfo } from "../../../worker/domain/offers.ts";
+// The student's profile: who they are and their CV (PDF, at most 5 MB), replaceable and
+// deletable (lib/use-cv.ts).
+import { useRef, useState } from "preact/hooks";
 import { ChangePassword, MailPreferences } from "../components/AccountSettings.tsx";
 import { Alert, Confirm, Skeleton, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
-import { api, downloadFrom, get } from "../lib/api.ts";
 import { bytes, dateTime } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";
 import { session } from "../lib/session.ts";
 import { usePriority } from "../lib/use-priority.ts";
 import { useStore } from "../lib/store.ts";
+import { checkCv, useCv } from "../lib/use-cv.ts";
 
 export function Profile() {
   const t = useT();
   usePageTitle(t("profile.title"));
   const user = useStore(session);
   const priority = usePriority();
-  const [cv, setCv] = useState<CvInfo | null | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "success" | "error"; text: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    get<{ cv: CvInfo | null }>("/profile/cv")
-      .then((r) => setCv(r.cv))
-      .catch((e) => {
-        setCv(null);
-        setMessage({ kind: "error", text: errorText(e) });
-      });
-  }, []);
+  const { cv, upload: put, remove: del, download } = useCv((e) => setMessage({ kind: "error", text: errorText(e) }));
 
   const upload = async (file: File) => {
     setMessage(null);
-    const head = new Uint8Array(await file.slice(0, PDF_MAGIC.length).arrayBuffer());
-    if (!PDF_MAGIC.every((b, i) => head[i] === b)) return setMessage({ kind: "error", text: t("profile.notPdf") });
-    if (file.size > CV_MAX_BYTES) return setMessage({ kind: "error", text: t("profile.tooBig", { size: bytes(file.size) }) });
+    const check = await checkCv(file);
+    if (!check.ok) return setMessage({ kind: "error", text: check.reason === "notPdf" ? t("profile.notPdf") : t("profile.tooBig", { size: bytes(file.size) }) });
     setBusy(true);
     try {
-      const r = await api<{ cv: CvInfo }>("PUT", "/profile/cv", file, { "content-type": "application/pdf" });
-      setMessage({ kind: "success", text: cv ? t("profile.replaced") : t("profile.uploaded") });
-      setCv(r.cv);
+      const had = cv;
+      await put(file);
+      setMessage({ kind: "success", text: had ? t("profile.replaced") : t("profile.uploaded") });
     } catch (e) {
       setMessage({ kind: "error", text: errorText(e) });
     } finally {
@@ -50,8 +40,7 @@ export function Profile() {
   const remove = async () => {
     setBusy(true);
     try {
-      await api("DELETE", "/profile/cv");
-      setCv(null);
+      await del();
       setMessage({ kind: "success", text: t("profile.deleted") });
     } catch (e) {
       setMessage({ kind: "error", text: errorText(e) });
@@ -104,7 +93,7 @@ export function Profile() {
                 <strong>{t("profile.cvOnFile")}</strong>
                 <p class="muted small">{t("profile.cvMeta", { size: bytes(cv.size), when: dateTime(cv.uploadedAt) })}</p>
               </div>
-              <button type="button" class="btn btn-small" onClick={() => void downloadFrom("/profile/cv/file", "cv.pdf").catch((e) => setMessage({ kind: "error", text: errorText(e) }))}>
+              <button type="button" class="btn btn-small" onClick={() => void download().catch((e) => setMessage({ kind: "error", text: errorText(e) }))}>
                 {t("profile.download")}
               </button>
             </div>

@@ -9,7 +9,7 @@ import { Icon } from "../components/Icon.tsx";
 import { PhaseBanner } from "../components/PhaseBanner.tsx";
 import { Alert, AttendancePill, Confirm, Empty, errorText, usePageTitle } from "../components/ui.tsx";
 import { saveBlob } from "../lib/api.ts";
-import { bookings, cancel, loadHistory } from "../lib/data.ts";
+import { bookings, cancel, loadHistory } from "../lib/bookings.ts";
 import { event, useServerNow } from "../lib/event.ts";
 import { dateTime, eventDay, time } from "../lib/format.ts";
 import { icsCalendar } from "../../../worker/domain/ics.ts";

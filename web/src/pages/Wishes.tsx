@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { nextDraw } from "../../../worker/domain/draw-schedule.ts";
 import { DrawProof } from "../components/DrawProof.tsx";
 import { Alert, Empty, Spinner, errorText, usePageTitle } from "../components/ui.tsx";
-import { catalogue } from "../lib/data.ts";
+import { catalogue } from "../lib/catalogue.ts";
 import { event, useServerNow } from "../lib/event.ts";
 import { dateTime, duration } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";

@@ -1,20 +1,8 @@
-// The audit log: every admin and recruiter write, newest first, with what changed.
-import { useEffect, useState } from "preact/hooks";
+// The audit log: every admin and recruiter write, newest first, with what changed (lib/use-audit.ts).
 import { Alert, Empty, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { get } from "../../lib/api.ts";
 import { dateTime } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
-
-interface Entry {
-  id: number;
-  at: string;
-  actorEmail: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-}
+import { useAudit } from "../../lib/use-audit.ts";
 
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -33,23 +21,7 @@ function changes(before: unknown, after: unknown): string[] {
 export function Audit() {
   const t = useT();
   usePageTitle(t("audit.title"));
-  const [entries, setEntries] = useState<Entry[] | null>(null);
-  const [more, setMore] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const load = async (before?: number) => {
-    setBusy(true);
-    try {
-      const r = await get<{ entries: Entry[] }>(`/admin/audit?limit=50${before ? `&before=${before}` : ""}`);
-      setEntries((prev) => [...(before ? (prev ?? []) : []), ...r.entries]);
-      setMore(r.entries.length === 50);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  useEffect(() => void load(), []);
+  const { entries, more, busy, error, loadMore } = useAudit();
   return (
     <main id="main" class="page">
       <h1>{t("audit.title")}</h1>
@@ -90,8 +62,8 @@ export function Audit() {
           </tbody>
         </table>
       </div>
-      {more && entries && entries.length > 0 && (
-        <button type="button" class="btn" disabled={busy} onClick={() => void load(entries[entries.length - 1]!.id)}>
+      {more && (
+        <button type="button" class="btn" disabled={busy} onClick={loadMore}>
           {busy && <Spinner />}
           {t("audit.more")}
         </button>

@@ -1,35 +1,29 @@
 // Company verification for the active event (the ones awaiting verification come first), recruiter
-// invitations and the merge of a duplicate.
-import { useEffect, useState } from "preact/hooks";
+// invitations, the merge of a duplicate and a withdrawal (lib/use-admin-companies.ts, lib/use-company-admin.ts).
+import { useState } from "preact/hooks";
 import type { AdminCompany } from "../../../../worker/domain/contract.ts";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
 import { Alert, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { api, get } from "../../lib/api.ts";
 import { dateTime } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
+import { useAdminCompanies } from "../../lib/use-admin-companies.ts";
 import { useCompanyAdmin } from "../../lib/use-company-admin.ts";
-
-export const loadAdminCompanies = () => get<{ companies: AdminCompany[] }>("/admin/companies").then((r) => r.companies);
 
 export function Companies() {
   const t = useT();
   usePageTitle(t("companies.title"));
-  const [list, setList] = useState<AdminCompany[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { list, error, setError, reload, verify: setVerified, withdraw: withdrawCompany } = useAdminCompanies();
   const [busy, setBusy] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [withdrawing, setWithdrawing] = useState<AdminCompany | null>(null);
-  const load = () => loadAdminCompanies().then(setList).catch(setError);
-  useEffect(() => void load(), []);
-  const admin = useCompanyAdmin(load);
+  const admin = useCompanyAdmin(reload);
   const [inviteEmail, setInviteEmail] = useState("");
   const [into, setInto] = useState("");
 
   const verify = async (c: AdminCompany, verified: boolean) => {
     setBusy(c.id);
     try {
-      await api("POST", `/admin/companies/${c.id}/verify`, { verified });
-      await load();
+      await setVerified(c, verified);
       setMsg(verified ? t("companies.verifiedMsg", { name: c.name }) : t("companies.unverifiedMsg", { name: c.name }));
     } catch (e) {
       setError(e);
@@ -42,9 +36,8 @@ export function Companies() {
     if (!c) return;
     setBusy(c.id);
     try {
-      const r = await api<{ cancelled: number }>("POST", `/admin/companies/${c.id}/withdraw`, { reason });
-      await load();
-      setMsg(t("companies.withdrawnMsg", { name: c.name, n: r.cancelled }));
+      const cancelled = await withdrawCompany(c, reason);
+      setMsg(t("companies.withdrawnMsg", { name: c.name, n: cancelled }));
       setWithdrawing(null);
     } catch (e) {
       setError(e);

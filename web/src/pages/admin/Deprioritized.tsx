@@ -1,21 +1,18 @@
-// The deprioritized list: paste addresses or load a CSV file, check the count, import.
-import { useEffect, useState } from "preact/hooks";
+// The deprioritized list: paste addresses or load a CSV file, check the count, import
+// (lib/use-deprioritized.ts).
+import { useState } from "preact/hooks";
 import { Alert, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { ApiFailure, api, get } from "../../lib/api.ts";
+import { ApiFailure } from "../../lib/api.ts";
 import { useT } from "../../lib/i18n.ts";
-
-/** Anything that looks like an address, from pasted text or a CSV file of any shape. */
-const emailsIn = (text: string) => [...new Set((text.match(/[^\s,;"'<>]+@[^\s,;"'<>]+\.[^\s,;"'<>]+/g) ?? []).map((e) => e.toLowerCase()))];
+import { emailsIn, useDeprioritized } from "../../lib/use-deprioritized.ts";
 
 export function Deprioritized() {
   const t = useT();
   usePageTitle(t("dep.title"));
-  const [current, setCurrent] = useState<string[] | null>(null);
+  const { current, importEmails } = useDeprioritized();
   const [text, setText] = useState("");
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ kind: "success" | "error"; text: string } | null>(null);
-  const load = () => get<{ emails: string[] }>("/admin/deprioritized").then((r) => setCurrent(r.emails));
-  useEffect(() => void load().catch(() => setCurrent([])), []);
   const found = emailsIn(text);
 
   const submit = async (e: Event) => {
@@ -23,10 +20,9 @@ export function Deprioritized() {
     setBusy(true);
     setMsg(null);
     try {
-      const r = await api<{ flagged: number; added: number; unchanged: number }>("POST", "/admin/deprioritized", { emails: found });
+      const r = await importEmails(found);
       setMsg({ kind: "success", text: t("dep.done", { added: r.added, unchanged: r.unchanged, flagged: r.flagged }) });
       setText("");
-      await load();
     } catch (err) {
       const extra = err instanceof ApiFailure && Array.isArray(err.details) ? ` ${(err.details as { message: string }[]).slice(0, 3).map((d) => d.message).join("; ")}` : "";
       setMsg({ kind: "error", text: errorText(err) + extra });

@@ -5,14 +5,12 @@ import type { DeskBooking, DeskStudent, SlotAvailability } from "../../../../wor
 import { Icon } from "../../components/Icon.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
 import { Alert, AttendancePill, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { get } from "../../lib/api.ts";
-import { type CatalogueCompany, type CompanyPage } from "../../lib/data.ts";
 import { event } from "../../lib/event.ts";
 import { dateTime, time } from "../../lib/format.ts";
 import { type Key, useT } from "../../lib/i18n.ts";
 import { useStore } from "../../lib/store.ts";
-import { useDesk } from "../../lib/use-desk.ts";
-import { codeLabel } from "./Monitor.tsx";
+import { useDesk, useMoveChoices } from "../../lib/use-desk.ts";
+import { codeLabel } from "../../lib/labels.ts";
 
 type Target = { student: DeskStudent; booking: DeskBooking };
 
@@ -160,9 +158,8 @@ function setQQuiet(setQ: (v: string) => void, v: string, setMsg: (m: null) => vo
 /** Choose a company, then one of its free slots; a reason; caps overridden only when ticked. */
 function MoveDialog(props: { target: Target | null; tz: string | undefined; busy: boolean; onClose: () => void; onMove: (slot: SlotAvailability, reason: string, override: boolean) => void }) {
   const t = useT();
-  const [companies, setCompanies] = useState<CatalogueCompany[]>([]);
   const [companyId, setCompanyId] = useState("");
-  const [slots, setSlots] = useState<SlotAvailability[] | null>(null);
+  const { companies, slots } = useMoveChoices(props.target?.booking.id ?? null, companyId);
   const [slotId, setSlotId] = useState("");
   const [reason, setReason] = useState("");
   const [override, setOverride] = useState(false);
@@ -174,13 +171,7 @@ function MoveDialog(props: { target: Target | null; tz: string | undefined; busy
     setReason("");
     setOverride(false);
     setMissing(false);
-    void get<{ companies: CatalogueCompany[] }>("/companies").then((r) => setCompanies(r.companies));
   }, [props.target?.booking.id]);
-  useEffect(() => {
-    if (!companyId) return setSlots(null);
-    setSlots(null);
-    void get<CompanyPage>(`/companies/${companyId}`).then((r) => setSlots(r.slots));
-  }, [companyId]);
   const free = (slots ?? []).filter((s) => s.taken < s.capacity && s.id !== props.target?.booking.slotId && (override || !s.blocked));
   const chosen = free.find((s) => s.id === slotId);
   return (

@@ -1,88 +1,24 @@
 // The yearly configuration: one form (validated by the API's single schema, messages per field),
 // a phase timeline preview, and the booking kill switch behind a confirmation.
-import { useEffect, useState } from "preact/hooks";
-import type { EventConfig, PublicEvent } from "../../../../worker/domain/contract.ts";
+import { useState } from "preact/hooks";
 import { Alert, Confirm, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { api, fieldMessages, get } from "../../lib/api.ts";
+import { fieldMessages } from "../../lib/api.ts";
 import { useDraft } from "../../lib/draft.ts";
-import { event as eventStore, serverNow } from "../../lib/event.ts";
+import { serverNow } from "../../lib/event.ts";
 import { dateTime } from "../../lib/format.ts";
 import { useT, type Key } from "../../lib/i18n.ts";
-
-/** The form keeps strings; datetime fields are in the browser's local time. */
-type Form = Record<Exclude<keyof EventConfig, "bookingOpen" | "breaks" | "studentEmailDomains">, string> & { breaks: string; studentEmailDomains: string };
-
-const DATETIMES = ["phase1Start", "phase1End", "phase2Start", "phase2End", "cancelDeadline", "wishesOpen"] as const;
-const NUMBERS = ["slotDurationMinutes", "bufferMinutes", "slotCapacity", "maxBookingsPhase1", "maxBookingsTotal", "maxBookingsPerCompany", "bookingCutoffMinutes", "maxWishes"] as const;
-/** Checkboxes, kept in the form as "true" / "false". */
-const BOOLEANS = ["drawPhase1", "drawPhase2"] as const;
-
-const toLocal = (iso: string | null) => {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
-const fromLocal = (v: string) => (v ? new Date(v).toISOString() : null);
-
-function toForm(e: EventConfig): Form {
-  const f = {} as Form;
-  f.name = e.name;
-  f.date = e.date;
-  f.timeZone = e.timeZone;
-  f.dayStart = e.dayStart;
-  f.dayEnd = e.dayEnd;
-  f.breaks = e.breaks.map((b) => `${b.start}-${b.end}`).join(", ");
-  f.contactEmail = e.contactEmail ?? "";
-  f.studentEmailDomains = e.studentEmailDomains.join(", ");
-  for (const k of DATETIMES) f[k] = toLocal(e[k]);
-  for (const k of NUMBERS) f[k] = String(e[k]);
-  for (const k of BOOLEANS) f[k] = String(e[k]);
-  return f;
-}
-
-/** Only what changed goes to the API (PATCH), converted back to the contract's types. */
-function patchOf(f: Form, before: Form): Partial<EventConfig> | string {
-  const out: Partial<EventConfig> = {};
-  for (const k of Object.keys(f) as (keyof Form)[]) {
-    if (f[k] === before[k]) continue;
-    if ((DATETIMES as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = fromLocal(f[k]);
-    else if ((NUMBERS as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = f[k] === "" ? NaN : Number(f[k]);
-    else if ((BOOLEANS as readonly string[]).includes(k)) (out as Record<string, unknown>)[k] = f[k] === "true";
-    else if (k === "breaks") {
-      const parts = f.breaks.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
-      const breaks = parts.map((p) => /^(\d\d:\d\d)\s*-\s*(\d\d:\d\d)$/.exec(p));
-      if (breaks.some((b) => !b)) return "breaks";
-      out.breaks = breaks.map((b) => ({ start: b![1]!, end: b![2]! }));
-    } else if (k === "contactEmail") out.contactEmail = f.contactEmail.trim() || null;
-    else if (k === "studentEmailDomains") out.studentEmailDomains = f.studentEmailDomains.split(/[,;\s]+/).map((d) => d.trim()).filter(Boolean);
-    else (out as Record<string, unknown>)[k] = f[k];
-  }
-  return out;
-}
+import { BOOLEANS, DATETIMES, type Form, patchOf, toForm, useEventConfig } from "../../lib/use-event-config.ts";
 
 export function EventConfigPage() {
   const t = useT();
   usePageTitle(t("config.title"));
-  const [current, setCurrent] = useState<PublicEvent | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [base, setBase] = useState<Form | null>(null);
+  const { current, base, loadError, save: patchEvent, setBookingOpen } = useEventConfig();
   const draft = useDraft<Form>("event-config", base);
   const [saving, setSaving] = useState(false);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [msg, setMsg] = useState<{ kind: "success" | "error"; text: string } | null>(null);
   const [switching, setSwitching] = useState(false);
   const [busySwitch, setBusySwitch] = useState(false);
-
-  const accept = (e: PublicEvent) => {
-    setCurrent(e);
-    eventStore.set(e);
-    setBase(toForm(e));
-  };
-  useEffect(() => {
-    get<{ event: PublicEvent }>("/admin/event")
-      .then((r) => accept(r.event))
-      .catch(setLoadError);
-  }, []);
 
   const f = draft.value;
   const set = (k: keyof Form) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => draft.update({ [k]: e.currentTarget.value } as Partial<Form>);
@@ -99,9 +35,7 @@ export function EventConfigPage() {
     if (!Object.keys(patch).length) return setMsg({ kind: "success", text: t("config.nothing") });
     setSaving(true);
     try {
-      const r = await api<{ event: PublicEvent }>("PATCH", "/admin/event", patch);
-      accept(r.event);
-      draft.clear(toForm(r.event));
+      draft.clear(toForm(await patchEvent(patch)));
       setMsg({ kind: "success", text: t("config.saved") });
     } catch (err) {
       const fm = fieldMessages(err);
@@ -115,10 +49,8 @@ export function EventConfigPage() {
     if (!current) return;
     setBusySwitch(true);
     try {
-      const r = await api<{ event: PublicEvent }>("PATCH", "/admin/event", { bookingOpen: !current.bookingOpen });
-      setCurrent(r.event);
-      eventStore.set(r.event);
-      setMsg({ kind: "success", text: r.event.bookingOpen ? t("config.opened") : t("config.closed") });
+      const e = await setBookingOpen(!current.bookingOpen);
+      setMsg({ kind: "success", text: e.bookingOpen ? t("config.opened") : t("config.closed") });
     } catch (err) {
       setMsg({ kind: "error", text: errorText(err) });
     } finally {
@@ -220,6 +152,11 @@ export function EventConfigPage() {
             {input("bookingCutoffMinutes", "number", { min: 0 })}
             {input("contactEmail", "email", { placeholder: "career@school.example" })}
           </div>
+        </fieldset>
+        <fieldset class="card">
+          <legend>{t("config.live")}</legend>
+          <p class="muted small">{t("config.liveLead")}</p>
+          <div class="grid-3 grid-fill">{input("liveMaxSockets", "number", { min: 1 })}</div>
         </fieldset>
         <fieldset class="card">
           <legend>{t("nav.accounts")}</legend>

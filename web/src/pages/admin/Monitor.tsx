@@ -1,43 +1,20 @@
-// Live monitoring: fill rate, bookings per minute, attempts by refusal code, p95 (refreshed every
-// 5 s); then the alerts (AlertsPanel.tsx).
-import { useEffect, useState } from "preact/hooks";
-import type { Metrics, PublicEvent } from "../../../../worker/domain/contract.ts";
+// Live monitoring: fill rate, bookings per minute, attempts by refusal code, p95, live
+// connections, updated through the live channel (lib/use-monitor.ts), not a 5 s poll; then the
+// alerts (AlertsPanel.tsx).
 import { Alert, errorText, usePageTitle } from "../../components/ui.tsx";
-import { downloadFrom, get } from "../../lib/api.ts";
+import { LiveBadge } from "../../components/LiveBadge.tsx";
+import { downloadFrom } from "../../lib/api.ts";
 import { time } from "../../lib/format.ts";
-import { t, useT, type Key } from "../../lib/i18n.ts";
+import { useT } from "../../lib/i18n.ts";
+import { codeLabel } from "../../lib/labels.ts";
+import { useMonitor } from "../../lib/use-monitor.ts";
 import { Icon } from "../../components/Icon.tsx";
 import { AlertsPanel } from "./AlertsPanel.tsx";
-
-export const codeLabel = (c: string) => {
-  const k = `code.${c}` as Key;
-  const s = t(k);
-  return s === k ? c : s;
-};
 
 export function Monitor() {
   const t = useT();
   usePageTitle(t("monitor.title"));
-  const [data, setData] = useState<{ event: PublicEvent; metrics: Metrics } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let stop = false;
-    const load = () =>
-      get<{ event: PublicEvent; metrics: Metrics }>("/admin/metrics")
-        .then((d) => {
-          if (!stop) {
-            setData(d);
-            setError(null);
-          }
-        })
-        .catch((e) => !stop && setError(e));
-    void load();
-    const id = setInterval(load, 5000);
-    return () => {
-      stop = true;
-      clearInterval(id);
-    };
-  }, []);
+  const { data, error, live } = useMonitor();
   const m = data?.metrics;
   const peak = Math.max(1, ...(m?.perMinute.map((p) => p.attempts) ?? [1]));
   const codes = Object.entries(m?.attempts.byCode ?? {}).sort((a, b) => b[1] - a[1]);
@@ -50,7 +27,7 @@ export function Monitor() {
           <p class="muted">
             {data ? (
               <>
-                {data.event.name} · {data.event.bookingOpen ? (phase ? t("phase.open", { n: phase }) : t("phase.notOpen")) : t("phase.killed")} · <span class="live-dot" aria-hidden="true" /> {t("monitor.updated", { time: time(data.metrics.generatedAt) })}
+                {data.event.name} · {data.event.bookingOpen ? (phase ? t("phase.open", { n: phase }) : t("phase.notOpen")) : t("phase.killed")} · {t("monitor.updated", { time: time(data.metrics.generatedAt) })}
               </>
             ) : (
               "\u00a0"
@@ -64,6 +41,10 @@ export function Monitor() {
         </div>
       </div>
       {error ? <Alert>{errorText(error)}</Alert> : null}
+      <p class="monitor-live">
+        <LiveBadge />
+        {live && <span class="muted small">{t("monitor.connections", { n: live.sockets, max: live.ceiling })}</span>}
+      </p>
       <div class="stats stats-4">
         <Stat value={m ? `${Math.round(m.fillRate * 100)} %` : "–"} label={t("monitor.fill", { taken: m?.slots.taken ?? 0, seats: m?.slots.seats ?? 0 })} meter={m?.fillRate} />
         <Stat value={m ? String(m.bookings.confirmed) : "–"} label={t("monitor.confirmed", { n: m?.bookings.cancelled ?? 0 })} />

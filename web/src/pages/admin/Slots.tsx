@@ -1,75 +1,15 @@
-// Slot generation: a dry run shows how many slots each company gets, then one click creates them.
-import { useEffect, useState } from "preact/hooks";
+// Slot generation: a dry run shows how many slots each company gets, then one click creates them
+// (lib/use-slot-generation.ts).
+import { useState } from "preact/hooks";
 import { Alert, Confirm, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { api } from "../../lib/api.ts";
 import { useT } from "../../lib/i18n.ts";
-import type { AdminCompany } from "../../../../worker/domain/contract.ts";
-import { loadAdminCompanies } from "./Companies.tsx";
-
-interface Report {
-  dryRun: boolean;
-  perCompanySlots: number;
-  created: number;
-  removed: number;
-  reshaped: number;
-  keptBooked: number;
-  skipped: number;
-  companies: { companyId: string; name: string; dayStart: string; dayEnd: string; slots: number; created: number; removed: number; reshaped: number; keptBooked: number; skipped: number }[];
-}
+import { useSlotGeneration } from "../../lib/use-slot-generation.ts";
 
 export function Slots() {
   const t = useT();
   usePageTitle(t("slots.title"));
-  const [companies, setCompanies] = useState<AdminCompany[] | null>(null);
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [preview, setPreview] = useState<Report | null>(null);
-  const [done, setDone] = useState<Report | null>(null);
-  const [busy, setBusy] = useState<"preview" | "generate" | null>(null);
+  const { companies, chosen, preview, done, busy, error, generate, toggle, chooseAll, chooseNone, rowOf: row, hours, setHours } = useSlotGeneration();
   const [asking, setAsking] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  /** Own hours for the selected companies: unset (keep theirs), the event's, or a custom day. */
-  const [hours, setHours] = useState<{ dayStart: string; dayEnd: string } | null | undefined>(undefined);
-
-  useEffect(() => {
-    loadAdminCompanies()
-      .then((list) => {
-        const verified = list.filter((c) => c.verified);
-        setCompanies(verified);
-        setChosen(new Set(verified.map((c) => c.id)));
-      })
-      .catch(setError);
-  }, []);
-  const run = async (dryRun: boolean) => {
-    setBusy(dryRun ? "preview" : "generate");
-    setError(null);
-    try {
-      const r = await api<Report>("POST", "/admin/slots/generate", { companyIds: [...chosen], dryRun, ...(hours !== undefined ? { hours } : {}) });
-      if (dryRun) setPreview(r);
-      else {
-        setDone(r);
-        setPreview(null);
-        setCompanies(await loadAdminCompanies().then((l) => l.filter((c) => c.verified)));
-      }
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-      setAsking(false);
-    }
-  };
-  useEffect(() => {
-    if (companies && chosen.size) void run(true);
-    else setPreview(null);
-  }, [chosen, companies === null, JSON.stringify(hours)]);
-
-  const toggle = (id: string) => {
-    const next = new Set(chosen);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setChosen(next);
-    setDone(null);
-  };
-  const row = (id: string) => preview?.companies.find((c) => c.companyId === id);
   return (
     <main id="main" class="page">
       <h1>{t("slots.title")}</h1>
@@ -82,10 +22,10 @@ export function Slots() {
         <div class="page-head">
           <h2>{t("slots.preview")}</h2>
           <div class="actions">
-            <button type="button" class="link-button" onClick={() => setChosen(new Set(companies?.map((c) => c.id) ?? []))}>
+            <button type="button" class="link-button" onClick={chooseAll}>
               {t("slots.all")}
             </button>
-            <button type="button" class="link-button" onClick={() => setChosen(new Set())}>
+            <button type="button" class="link-button" onClick={chooseNone}>
               {t("slots.none")}
             </button>
           </div>
@@ -158,7 +98,7 @@ export function Slots() {
           </button>
         </div>
       </section>
-      <Confirm open={asking} title={t("slots.confirmTitle")} confirm={t("slots.confirm")} busy={busy === "generate"} onConfirm={() => void run(false)} onClose={() => setAsking(false)}>
+      <Confirm open={asking} title={t("slots.confirmTitle")} confirm={t("slots.confirm")} busy={busy === "generate"} onConfirm={() => void generate().finally(() => setAsking(false))} onClose={() => setAsking(false)}>
         <p>{preview ? t("slots.summary", { per: preview.perCompanySlots, created: preview.created, removed: preview.removed, kept: preview.keptBooked }) : ""}</p>
       </Confirm>
     </main>

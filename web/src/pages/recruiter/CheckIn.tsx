@@ -9,6 +9,7 @@ import { ApiFailure } from "../../lib/api.ts";
 import { event, useServerNow } from "../../lib/event.ts";
 import { time } from "../../lib/format.ts";
 import { type Key, useT } from "../../lib/i18n.ts";
+import { session } from "../../lib/session.ts";
 import { useStore } from "../../lib/store.ts";
 import { studentOf, useCompanySlots } from "../../lib/use-company-slots.ts";
 import { useQrScanner } from "../../lib/use-qr-scanner.ts";
@@ -20,7 +21,8 @@ export function CheckIn() {
   usePageTitle(t("checkin.title"));
   const e = useStore(event);
   const now = useServerNow(30_000);
-  const day = useCompanySlots(10_000);
+  const me = useStore(session);
+  const day = useCompanySlots(me?.companyId ?? null, 10_000);
   const [code, setCode] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
   const [result, setResult] = useState<{ kind: "success" | "error"; text: string } | null>(null);

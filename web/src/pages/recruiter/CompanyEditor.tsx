@@ -1,13 +1,13 @@
 // The recruiter's company profile and offers. Both forms keep a local draft across reloads.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Company, Offer } from "../../../../worker/domain/contract.ts";
 import { CONTRACT_TYPES, MAX_TAGS } from "../../../../worker/domain/offers.ts";
 import { Alert, Confirm, Empty, Field, Spinner, errorText, usePageTitle } from "../../components/ui.tsx";
-import { api, fieldMessages, get } from "../../lib/api.ts";
+import { fieldMessages } from "../../lib/api.ts";
 import { useDraft } from "../../lib/draft.ts";
 import { useT } from "../../lib/i18n.ts";
-import { contractLabel } from "../Catalogue.tsx";
-import { useCompany } from "./Dashboard.tsx";
+import { contractLabel } from "../../lib/labels.ts";
+import { useMyCompany, useOffers } from "../../lib/use-my-company.ts";
 import { Icon } from "../../components/Icon.tsx";
 
 type ProfileForm = { name: string; description: string; website: string; booth: string; note: string };
@@ -18,8 +18,8 @@ const blankOffer: OfferForm = { id: null, title: "", description: "", tags: "", 
 export function CompanyEditor() {
   const t = useT();
   usePageTitle(t("editor.title"));
-  const { me, error, setMe } = useCompany();
-  const [offers, setOffers] = useState<Offer[] | null>(null);
+  const { me, error, saveProfile: save } = useMyCompany();
+  const { offers, save: putOffer, remove } = useOffers();
   const initial = me ? profileForm(me.company) : null;
   const profile = useDraft<ProfileForm>("company-profile", initial);
   const offer = useDraft<OfferForm>("offer", blankOffer);
@@ -28,8 +28,6 @@ export function CompanyEditor() {
   const [fields, setFields] = useState<Record<string, string>>({});
   const [deleting, setDeleting] = useState<Offer | null>(null);
 
-  const loadOffers = () => get<{ offers: Offer[] }>("/company/offers").then((r) => setOffers(r.offers));
-  useEffect(() => void loadOffers().catch(() => setOffers([])), []);
 
   const saveProfile = async (e: Event) => {
     e.preventDefault();
@@ -37,9 +35,8 @@ export function CompanyEditor() {
     setSaving("profile");
     setFields({});
     try {
-      const r = await api<{ company: Company }>("PATCH", "/company", profile.value);
-      setMe(me && { ...me, company: r.company });
-      profile.clear(profileForm(r.company));
+      const company = await save(profile.value);
+      profile.clear(profileForm(company));
       setMsg({ where: "profile", kind: "success", text: t("editor.saved") });
     } catch (err) {
       setFields(fieldMessages(err));
@@ -55,10 +52,8 @@ export function CompanyEditor() {
     setFields({});
     const body = { title: v.title, description: v.description, location: v.location, contractType: v.contractType, tags: v.tags.split(",").map((s) => s.trim()).filter(Boolean) };
     try {
-      if (v.id) await api("PATCH", `/company/offers/${v.id}`, body);
-      else await api("POST", "/company/offers", body);
+      await putOffer(v.id, body);
       offer.clear(blankOffer);
-      await loadOffers();
       setMsg({ where: "offer", kind: "success", text: v.id ? t("editor.offerUpdated") : t("editor.offerCreated") });
     } catch (err) {
       setFields(Object.fromEntries(Object.entries(fieldMessages(err)).map(([k, m]) => [`offer.${k.split(".")[0]}`, m])));
@@ -70,8 +65,7 @@ export function CompanyEditor() {
   const removeOffer = async () => {
     if (!deleting) return;
     try {
-      await api("DELETE", `/company/offers/${deleting.id}`);
-      await loadOffers();
+      await remove(deleting.id);
       setMsg({ where: "offer", kind: "success", text: t("editor.offerDeleted") });
     } catch (err) {
       setMsg({ where: "offer", kind: "error", text: errorText(err) });

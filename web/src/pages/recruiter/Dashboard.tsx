@@ -1,37 +1,26 @@
 // The recruiter's day: every slot with the students who booked it (name, e-mail, CV, attendance),
 // fill rate, CSV; block a slot, add or remove a seat, release a booked seat with a reason.
-import { useEffect, useState } from "preact/hooks";
-import type { Company, CompanySlot, CompanySlotStudent } from "../../../../worker/domain/contract.ts";
+// Data: lib/use-my-company.ts, lib/use-company-slots.ts (re-read as the live seats change).
+import { useState } from "preact/hooks";
+import type { CompanySlot, CompanySlotStudent } from "../../../../worker/domain/contract.ts";
 import { Icon } from "../../components/Icon.tsx";
+import { LiveBadge } from "../../components/LiveBadge.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
 import { Alert, AttendancePill, Empty, Skeleton, errorText, usePageTitle } from "../../components/ui.tsx";
-import { downloadFrom, get, saveBlob } from "../../lib/api.ts";
 import { event, useServerNow } from "../../lib/event.ts";
 import { eventDay, time } from "../../lib/format.ts";
 import { useT } from "../../lib/i18n.ts";
 import { useStore } from "../../lib/store.ts";
 import { useCompanySlots } from "../../lib/use-company-slots.ts";
-
-export const useCompany = () => {
-  const [me, setMe] = useState<{ company: Company; verified: boolean } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = () =>
-    get<{ company: Company; verified: boolean }>("/company")
-      .then(setMe)
-      .catch(setError);
-  useEffect(() => void load(), []);
-  return { me, error, setMe, reload: load };
-};
-
-const csvCell = (v: string) => (/[",\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+import { useMyCompany } from "../../lib/use-my-company.ts";
 
 export function Dashboard() {
   const t = useT();
   usePageTitle(t("recruiter.title"));
   const e = useStore(event);
   const now = useServerNow(30_000);
-  const { me, error } = useCompany();
-  const day = useCompanySlots();
+  const { me, error } = useMyCompany();
+  const day = useCompanySlots(me?.verified ? me.company.id : null);
   const slots = day.slots;
   const [notice, setNotice] = useState<{ kind: "success" | "error"; text: string } | null>(null);
   const [releasing, setReleasing] = useState<{ slot: CompanySlot; student: CompanySlotStudent } | null>(null);
@@ -41,16 +30,11 @@ export function Dashboard() {
   const seats = slots?.reduce((a, s) => a + s.capacity, 0) ?? 0;
   const taken = slots?.reduce((a, s) => a + s.students.length, 0) ?? 0;
   const students = new Set(slots?.flatMap((s) => s.students.map((x) => x.id)) ?? []).size;
-  const exportCsv = () => {
-    if (!slots) return;
-    const rows = [["start", "end", "student", "email", "attendance"], ...slots.flatMap((s) => s.students.map((st) => [time(s.startsAt, tz), time(s.endsAt, tz), st.fullName, st.email, st.attendance ?? ""]))];
-    const name = (me?.company.name ?? "company").replace(/[^\w-]+/g, "-").toLowerCase();
-    saveBlob(new Blob([rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" }), `interviews-${name}.csv`);
-  };
   const cv = (id: string, name: string) =>
-    void downloadFrom(`/company/students/${id}/cv`, `cv-${name}.pdf`)
+    void day
+      .cv(id, name)
       .then(() => setNotice(null))
-      .catch((err) => setNotice({ kind: "error", text: err?.code === "not_found" ? t("recruiter.noCv", { name }) : errorText(err) }));
+      .catch((err: { code?: string }) => setNotice({ kind: "error", text: err?.code === "not_found" ? t("recruiter.noCv", { name }) : errorText(err) }));
   const act = async (key: string, run: () => Promise<unknown>, done: string) => {
     setBusy(key);
     try {
@@ -73,13 +57,15 @@ export function Dashboard() {
       <div class="page-head">
         <div>
           <h1>{me?.company.name ?? <Skeleton h="1em" w="10ch" />}</h1>
-          <p class="muted">{e ? `${t("recruiter.title")} · ${eventDay(e.date)}${me?.company.booth ? ` · ${me.company.booth}` : ""}` : "\u00a0"}</p>
+          <p class="muted">
+            {e ? `${t("recruiter.title")} · ${eventDay(e.date)}${me?.company.booth ? ` · ${me.company.booth}` : ""}` : "\u00a0"} {me?.verified && <LiveBadge />}
+          </p>
         </div>
         <div class="actions">
           <a class="btn btn-primary" href="/recruiter/checkin">
             <Icon name="qr" /> {t("checkin.title")}
           </a>
-          <button type="button" class="btn" onClick={exportCsv} disabled={!taken}>
+          <button type="button" class="btn" onClick={() => day.exportCsv(me?.company.name ?? "company", tz)} disabled={!taken}>
             <Icon name="download" /> {t("recruiter.csv")}
           </button>
           <a class="btn btn-ghost" href="/recruiter/company">

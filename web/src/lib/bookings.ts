@@ -1,44 +1,30 @@
-// Shared data of the student pages: the catalogue and the student's own bookings.
-import type { Booking, Company, CompanyWithOffers, Offer, ScheduleEntry, SlotAvailability } from "../../../worker/domain/contract.ts";
+// The student's own bookings: loaded once, changed by booking and cancelling, and the same in
+// every tab of the browser at once (the tabs' channel).
+import type { Booking, ScheduleEntry } from "../../../worker/domain/contract.ts";
 import { ApiFailure, api, get } from "./api.ts";
-import { saved, store } from "./store.ts";
-
-export interface CatalogueCompany extends CompanyWithOffers {
-  slotCount: number;
-  freeSeats: number;
-}
-
-const CAT = "inf.catalogue";
-export const catalogue = store<CatalogueCompany[] | null>(saved.get<CatalogueCompany[]>(CAT));
-export const catalogueError = store(false);
-
-export async function loadCatalogue() {
-  try {
-    const list = (await get<{ companies: CatalogueCompany[] }>("/companies")).companies;
-    saved.set(CAT, list);
-    catalogue.set(list);
-    catalogueError.set(false);
-  } catch {
-    catalogueError.set(true);
-  }
-}
-
-export const companyName = (id: string) => catalogue.get()?.find((c) => c.id === id)?.name ?? "";
-
-export interface CompanyPage {
-  company: Company;
-  offers: Offer[];
-  slots: SlotAvailability[];
-}
-export const loadCompany = (id: string) => get<CompanyPage>(`/companies/${id}`);
+import { companyName } from "./catalogue.ts";
+import { seatsChangedHere } from "./live.ts";
+import { store } from "./store.ts";
+import { onTabs, tellTabs } from "./tabs.ts";
 
 /** The student's confirmed bookings, as their schedule shows them. */
 export const bookings = store<ScheduleEntry[] | null>(null);
 
+const byTime = (list: ScheduleEntry[]) => [...list].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+
+function share(list: ScheduleEntry[]): void {
+  bookings.set(list);
+  tellTabs({ kind: "bookings", list });
+  seatsChangedHere();
+}
+
+onTabs((m) => {
+  if (m.kind === "bookings") bookings.set(m.list);
+});
+
 export async function loadBookings() {
   try {
-    const list = (await get<{ bookings: ScheduleEntry[] }>("/bookings")).bookings;
-    bookings.set([...list].sort((a, b) => a.startsAt.localeCompare(b.startsAt)));
+    bookings.set(byTime((await get<{ bookings: ScheduleEntry[] }>("/bookings")).bookings));
   } catch {
     /* the page shows what it had; the banner's counts wait */
   }
@@ -59,7 +45,7 @@ export async function book(slotId: string, tries = 4): Promise<Booking> {
       const { booking } = await api<{ booking: Booking }>("POST", "/bookings", { slotId }, { "Idempotency-Key": key });
       // Shown at once; the schedule's own view (company, booth, check-in code) follows.
       const entry: ScheduleEntry = { ...booking, companyName: companyName(booking.companyId), booth: null, note: null, checkInToken: null, cancelledBy: null, cancelReason: null };
-      bookings.set([...(bookings.get() ?? []).filter((b) => b.id !== booking.id), entry].sort((a, b) => a.startsAt.localeCompare(b.startsAt)));
+      share(byTime([...(bookings.get() ?? []).filter((b) => b.id !== booking.id), entry]));
       void loadBookings();
       return booking;
     } catch (e) {
@@ -71,7 +57,7 @@ export async function book(slotId: string, tries = 4): Promise<Booking> {
 
 export async function cancel(id: string): Promise<void> {
   await api("DELETE", `/bookings/${id}`);
-  bookings.set((bookings.get() ?? []).filter((b) => b.id !== id));
+  share((bookings.get() ?? []).filter((b) => b.id !== id));
 }
 
 /** The student's cancelled bookings, with who cancelled and why (the schedule's history). */

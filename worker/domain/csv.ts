@@ -1,6 +1,7 @@
 // RFC 4180 CSV, written and read. Writing: cells that a spreadsheet would run as a formula are
 // prefixed with a quote. Reading: quotes, doubled quotes, commas and line breaks inside quotes;
-// a UTF-8 BOM and `;` separators from spreadsheets are accepted.
+// a UTF-8 BOM and `;` separators from spreadsheets are accepted. Pure: the Worker's exports, the
+// CLI and the site all use it.
 const cell = (v: unknown): string => {
   let s = v === null || v === undefined ? "" : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

@@ -1,0 +1,1 @@
+ALTER TABLE `events` ADD `live_max_sockets` integer DEFAULT 5000 NOT NULL;
