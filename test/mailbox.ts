@@ -1,17 +1,11 @@
 // Reading the local inbox (GET /api/dev/mail) the way a person follows a link: shared by the workerd
 // tests, the CLI tests and the browser journeys, each passing its own way of calling the API.
+import type { DevMailMessage } from "../worker/domain/contract.ts";
+
 export type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
-export interface InboxMessage {
-  id: string;
-  kind: string;
-  to: string;
-  subject: string;
-  text: string;
-  links: string[];
-  attachments: { filename: string; type: string; url: string }[];
-  sentAt: string;
-}
+/** A message of the local inbox: the contract's shape (`GET /api/dev/mail`). */
+export type InboxMessage = DevMailMessage;
 
 /** The newest message to `to` that matches, once the mail queue has delivered it. */
 export async function waitForMail(call: Call, to: string, match: (m: InboxMessage) => boolean = () => true, timeoutMs = 30_000): Promise<InboxMessage> {

@@ -90,9 +90,9 @@ phase2End = "${iso(now + 2 * HOUR)}"
 ${extra}`;
 }
 
-/** A free port in 8780-8786, starting from this vitest worker's own, so parallel files do not collide. */
-async function freePort(): Promise<number> {
-  const first = 8780 + ((Number(process.env.VITEST_POOL_ID ?? 1) - 1) % 7);
+/** A free port in 8780-8786, starting from this vitest worker's own (plus `skip`), so parallel files do not collide. */
+async function freePort(skip = 0): Promise<number> {
+  const first = 8780 + ((Number(process.env.VITEST_POOL_ID ?? 1) - 1 + skip) % 7);
   for (let i = 0; i < 7; i++) {
     const port = 8780 + ((first - 8780 + i) % 7);
     const free = await new Promise<boolean>((ok) => {
@@ -112,10 +112,24 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` on the same state (D1, Durable Objects, R2); /cdn-cgi/handler/scheduled fires the cron. */
+/**
+ * `wrangler dev` on the same state (D1, Durable Objects, R2); /cdn-cgi/handler/scheduled fires the cron.
+ * A port found free can be taken before wrangler binds it (a parallel file, a worker still closing):
+ * then it starts again on another.
+ */
 export async function startWorker(state: State): Promise<Worker> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await startWorkerOnce(state, tries - 1);
+    } catch (err) {
+      if (tries >= 3 || !(err instanceof Error && /Address already in use/.test(err.message))) throw err;
+    }
+  }
+}
+
+async function startWorkerOnce(state: State, skip: number): Promise<Worker> {
   mkdirSync(join(ROOT, "web/dist"), { recursive: true });
-  const port = await freePort();
+  const port = await freePort(skip);
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--local", "--persist-to", state.target.persistTo!,
