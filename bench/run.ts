@@ -19,6 +19,7 @@ import {
   memorySampler,
   migrationStatements,
   startApp,
+  startCeiling,
   startWranglerDev,
   versions,
   type RunningApp,
@@ -159,7 +160,7 @@ let starting: Promise<unknown> = Promise.resolve();
 
 async function seededApp(persistDir: string, appBundle = bundle): Promise<{ app: RunningApp; seeded: Awaited<ReturnType<typeof seed>> }> {
   // The ceiling runs beside our own Worker only.
-  const started = starting.then(() => startApp({ bundle: appBundle, ...(appBundle === bundle && ceilingBundle ? { ceilingBundle } : {}), persistDir, jwtSecret: JWT_SECRET }));
+  const started = starting.then(() => startApp({ bundle: appBundle, persistDir, jwtSecret: JWT_SECRET }));
   starting = started.catch(() => undefined);
   const app = await started;
   open.push(app);
@@ -181,7 +182,7 @@ async function miniflareRun(i: number, appBundle = bundle, runLoader = loader, t
     afterLoad: async () => undefined,
     peakMemory: mem,
     cpu: new CpuMeter(() => app.workerdPids()),
-    ceilingUrl: app.ceilingUrl,
+    ceiling: appBundle === bundle && ceilingBundle ? () => startCeiling(ceilingBundle, JWT_SECRET, freshDir(join(dir, "ceiling"))) : null,
     liveD1: () => app.d1(),
     d1: () => app.d1(),
     inspect: (p, b) => app.inspect(p, b),
@@ -246,7 +247,7 @@ async function wranglerRun(): Promise<ScenarioRun[]> {
     },
     peakMemory: mem,
     cpu: new CpuMeter(() => dev?.pids() ?? []),
-    ceilingUrl: null,
+    ceiling: null,
     liveD1: async () => null,
     d1: () => checkerApp().d1(),
     inspect: (p, b) => checkerApp().inspect(p, b),

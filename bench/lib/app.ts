@@ -82,8 +82,6 @@ const CEILING = "bench-ceiling";
 
 export interface AppOptions {
   bundle: string;
-  /** The ceiling Worker's bundle, run in the same workerd (bench/ceiling/worker.ts). */
-  ceilingBundle?: string;
   /** Persistence root (Miniflare's resourcePersistencePath; wrangler's `<persist-to>/v3`). */
   persistDir: string;
   jwtSecret: string;
@@ -95,8 +93,6 @@ export interface AppOptions {
 export interface RunningApp {
   /** The app's own socket (no Miniflare entry Worker in front, as in production). */
   url: string;
-  /** The ceiling Worker's socket, when it was given. */
-  ceilingUrl: string | null;
   mf: Miniflare;
   /** The bench-only inspector (see bench/inspector/worker.js). */
   inspect<T>(path: string, body: unknown): Promise<T>;
@@ -133,16 +129,6 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       RECORDER: { className: "RecorderDO", scriptName: WORKER_NAME, useSQLite: true },
     },
   };
-  const ceiling = o.ceilingBundle
-    ? {
-        ...unstable_getMiniflareWorkerOptions(CEILING_CONFIG).workerOptions,
-        name: CEILING,
-        modules: [{ type: "ESModule" as const, path: o.ceilingBundle }],
-        modulesRoot: resolve(o.ceilingBundle, ".."),
-        bindings: { JWT_SECRET: o.jwtSecret },
-        unsafeDirectSockets: direct,
-      }
-    : null;
   // wrangler hands out Miniflare 4-shaped worker options; Miniflare 5 converts them itself.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -157,20 +143,18 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       handleStructuredLogs: (log: { level: string; message: string }) => {
         if (log.level === "warn" || log.level === "error") process.stderr.write(`${log.message}\n`);
       },
-      workers: ceiling ? [app, inspector, ceiling] : [app, inspector],
+      workers: [app, inspector],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   await mf.ready;
   const bare = (u: URL) => u.toString().replace(/\/$/, "");
   const url = bare(await mf.unsafeGetDirectURL(WORKER_NAME));
-  const ceilingUrl = ceiling ? bare(await mf.unsafeGetDirectURL(CEILING)) : null;
   const inspectorWorker = await mf.getWorker(INSPECTOR);
   // Only this instance's workerd: the ones already running belong to earlier instances.
   const before = new Set(workerdsBefore);
   const pids = descendants(process.pid, "workerd").filter((p) => !before.has(p));
   return {
     url,
-    ceilingUrl,
     mf,
     async inspect<T>(path: string, body: unknown): Promise<T> {
       const res = await inspectorWorker.fetch(`http://inspector${path}`, { method: "POST", body: JSON.stringify(body) });
@@ -185,6 +169,49 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
 }
 
 /** The descendant processes whose command name is `name` (every one without it), from Linux's /proc. */
+export interface CeilingApp {
+  url: string;
+  workerdPids(): number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The ceiling Worker (bench/ceiling/) in a workerd process of its own, same binary, started after
+ * our scenarios: in the app's process it would share the open-files limit with our ~4 000 objects
+ * (workerd keeps each SQLite-backed object's database and WAL open), and past 20 000 descriptors
+ * the runtime fails requests with SQLITE_CANTOPEN.
+ */
+export async function startCeiling(bundle: string, jwtSecret: string, persistDir: string): Promise<CeilingApp> {
+  const workerdsBefore = new Set(descendants(process.pid, "workerd"));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      // Where ours keep theirs (tmpfs): a commit to the disk costs several times more.
+      resourcePersistencePath: persistDir,
+      cf: false,
+      logRequests: false,
+      handleStructuredLogs: (log: { level: string; message: string }) => {
+        if (log.level === "warn" || log.level === "error") process.stderr.write(`${log.message}\n`);
+      },
+      workers: [
+        {
+          ...unstable_getMiniflareWorkerOptions(CEILING_CONFIG).workerOptions,
+          name: CEILING,
+          modules: [{ type: "ESModule" as const, path: bundle }],
+          modulesRoot: resolve(bundle, ".."),
+          bindings: { JWT_SECRET: jwtSecret },
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  await mf.ready;
+  const url = (await mf.unsafeGetDirectURL(CEILING)).toString().replace(/\/$/, "");
+  const pids = descendants(process.pid, "workerd").filter((p) => !workerdsBefore.has(p));
+  return { url, workerdPids: () => pids, stop: () => mf.dispose() };
+}
+
 export function descendants(root: number, name?: string): number[] {
   const queue = [root];
   const seen = new Set<number>();
