@@ -19,8 +19,21 @@ function format(lang: Lang, timeZone: string, shape: "when" | "hour"): Intl.Date
   }
   return f;
 }
-const when = (lang: Lang, iso: string, timeZone: string) => format(lang, timeZone, "when").format(new Date(iso));
-const hour = (lang: Lang, iso: string, timeZone: string) => format(lang, timeZone, "hour").format(new Date(iso));
+// Formatting a date costs too (~0.1 ms each, two per booking mail), and a herd's mails name the
+// same few slot times over and over: the strings are kept, a bounded set (cleared when full).
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 4096;
+function formatAt(lang: Lang, iso: string, timeZone: string, shape: "when" | "hour"): string {
+  const key = `${shape}|${lang}|${timeZone}|${iso}`;
+  let s = formatted.get(key);
+  if (s === undefined) {
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(key, (s = format(lang, timeZone, shape).format(new Date(iso))));
+  }
+  return s;
+}
+const when = (lang: Lang, iso: string, timeZone: string) => formatAt(lang, iso, timeZone, "when");
+const hour = (lang: Lang, iso: string, timeZone: string) => formatAt(lang, iso, timeZone, "hour");
 
 const SIGN: Record<Lang, string> = { fr: "— Le service carrières (INF)", en: "— The career office (INF)" };
 
