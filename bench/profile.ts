@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp } from "./lib/app.ts";
 import { CpuMeter } from "./lib/cpu.ts";
-import { seed } from "./lib/seed.ts";
+import { openPhase2, seed } from "./lib/seed.ts";
 import { demandOf, herdOps, rng } from "./lib/workload.ts";
 
 const { values: a } = parseArgs({
@@ -18,6 +18,7 @@ const { values: a } = parseArgs({
     students: { type: "string" },
     "state-dir": { type: "string" },
     "no-d1-writes": { type: "boolean" },
+    phase2: { type: "boolean" },
     port: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
@@ -28,6 +29,7 @@ if (a.help) {
   --students N      students in the herd, 6 bookings each (default 600)
   --state-dir DIR   where the throw-away local state goes (default /dev/shm/inf-bench-profile-<pid>)
   --no-d1-writes    stub the outbox sink's D1 write (an experiment: the difference is the cost of D1 writes)
+  --phase2          profile the phase-2 herd instead (after an unprofiled phase-1 herd: warm objects, mostly full slots)
   --port N          workerd inspector port (default 9229)
   -h, --help        this text`);
   process.exit(0);
@@ -49,6 +51,7 @@ if (a["no-d1-writes"]) {
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 interface Profile {
@@ -86,24 +89,35 @@ try {
         return { id: t.id, call, ws };
       }),
   );
-  const ops = herdOps(rng(1), students, 6, demandOf(seeded.slots, 60));
   const pool = new Pool(app.url, { connections: 128 });
-  for (const s of sessions) await s.call("Profiler.start");
   const cpu = new CpuMeter(() => app.workerdPids());
+  const herd = (ops: ReturnType<typeof herdOps>) =>
+    Promise.all(
+      ops.map(async (op) => {
+        if (op.kind !== "book") return;
+        const r = await pool.request({
+          method: "POST",
+          path: "/api/bookings",
+          headers: { "content-type": "application/json", authorization: `Bearer ${seeded.students[op.student]!.token}` },
+          body: JSON.stringify({ slotId: op.slotId }),
+        });
+        await r.body.text();
+      }),
+    );
+  const r = rng(1);
+  if (a.phase2) {
+    await herd(herdOps(r, students, 6, demandOf(seeded.slots, 60)));
+    await cpu.settled();
+    await openPhase2(d1, seeded.eventId);
+    const ttl = Number((await app.mf.getBindings<{ CONFIG_TTL_SECONDS: string }>()).CONFIG_TTL_SECONDS) * 1000;
+    await new Promise((res) => setTimeout(res, ttl + 500));
+    console.log("phase-1 herd done (not profiled); phase 2 open");
+  }
+  const ops = herdOps(r, students, 6, demandOf(seeded.slots, 60));
+  for (const s of sessions) await s.call("Profiler.start");
   const cpu0 = cpu.now();
   const t0 = performance.now();
-  await Promise.all(
-    ops.map(async (op) => {
-      if (op.kind !== "book") return;
-      const r = await pool.request({
-        method: "POST",
-        path: "/api/bookings",
-        headers: { "content-type": "application/json", authorization: `Bearer ${seeded.students[op.student]!.token}` },
-        body: JSON.stringify({ slotId: op.slotId }),
-      });
-      await r.body.text();
-    }),
-  );
+  await herd(ops);
   const wall = performance.now() - t0;
   const cpuMs = (await cpu.settled()) - cpu0;
   console.log(
@@ -124,6 +138,22 @@ try {
     });
     console.log(`\n== isolate ${s.id}: ${(total / 1000).toFixed(0)} ms sampled, of which idle ${((self.get("(idle) :0") ?? 0) / 1000).toFixed(0)} ms`);
     for (const [k, us] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+    // Inclusive time (the function and what it called, once per stack): where whole paths go.
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const incl = new Map<string, number>();
+    profile.samples.forEach((id, i) => {
+      const seen = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const cf = nodes.get(cur)!.callFrame;
+        const key = `${cf.functionName || "(anonymous)"} ${cf.url.split("/").pop()}:${cf.lineNumber + 1}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        incl.set(key, (incl.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+      }
+    });
+    console.log("  -- inclusive");
+    for (const [k, us] of [...incl].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((x, y) => y[1] - x[1]).slice(0, 30)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
     s.ws.close();
   }
   console.log(`\nCPU profiles (open in Chrome DevTools): ${STATE_DIR}/*.cpuprofile; line numbers refer to ${bundle}`);
