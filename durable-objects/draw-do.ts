@@ -390,8 +390,8 @@ export class DrawDO extends DurableObject<Env> {
   /** Each drawn student's bookings (in time order) and unmet wishes, for the results mail. */
   private results(phase: DrawPhase): DrawResult[] {
     const rows = this.sql
-      .exec<{ student_id: string; company_id: string; booked: number; starts_at: number | null; ends_at: number | null }>(
-        `SELECT e.student_id, e.company_id, e.outcome = 'won' AND e.commit_code = 'ok' AS booked, s.starts_at, s.ends_at FROM entries e
+      .exec<{ student_id: string; company_id: string; booked: number; booking_id: string | null; starts_at: number | null; ends_at: number | null }>(
+        `SELECT e.student_id, e.company_id, e.outcome = 'won' AND e.commit_code = 'ok' AS booked, e.booking_id, s.starts_at, s.ends_at FROM entries e
          LEFT JOIN seats s ON s.phase = e.phase AND s.slot_id = e.slot_id
          WHERE e.phase = ? AND e.position IS NOT NULL ORDER BY e.student_id, s.starts_at`,
         phase,
@@ -402,7 +402,7 @@ export class DrawDO extends DurableObject<Env> {
       let res = out.get(r.student_id);
       if (!res) out.set(r.student_id, (res = { studentId: r.student_id, won: [], unmatched: 0 }));
       if (r.booked && r.starts_at !== null && r.ends_at !== null)
-        res.won.push({ companyId: r.company_id, startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString() });
+        res.won.push({ bookingId: r.booking_id ?? undefined, companyId: r.company_id, startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString() });
       else res.unmatched++;
     }
     return [...out.values()];

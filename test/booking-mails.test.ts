@@ -45,4 +45,22 @@ describe("booking mails", () => {
     const mails = await bookingMails(env.DB, "https://inf.example.org", states);
     expect(mails.map((m) => [m.kind, m.lang, m.to, m.dedupeKey])).toEqual([["booking_cancelled", "en", s.email, `booking:${row.id}:cancelled`]]);
   });
+
+  it("a booking the draw made gets no mail of its own (the draw's results mail confirms it); a draw booking the office moved elsewhere does", async () => {
+    const eventId = await createEvent({ phase: 2 });
+    const companyId = await createCompany(eventId, { name: "Hooli" });
+    const [won, other] = await createSlots(eventId, companyId, 2);
+    const s = await createUser();
+    await env.DB.prepare("INSERT INTO draw_entries (event_id, phase, student_id, rank, company_id, eligible, position, outcome, slot_id) VALUES (?, 1, ?, 1, ?, 1, 1, 'won', ?)")
+      .bind(eventId, s.id, companyId, won!.id)
+      .run();
+    const row = (slot: typeof won): BookingRow => ({ id: crypto.randomUUID(), eventId, slotId: slot!.id, studentId: s.id, companyId, startsAt: slot!.startsAt, endsAt: slot!.endsAt, phase: 1, status: "confirmed", createdAt: "", updatedAt: "", cancelledAt: null, cancelReason: null, cancelledBy: null, origin: "draw" });
+    const drawn = row(won);
+    const moved = row(other);
+    const mails = await bookingMails(env.DB, "https://inf.example.org", [drawn, moved]);
+    expect(mails.map((m) => m.dedupeKey)).toEqual([`booking:${moved.id}:confirmed`]);
+    // Its cancellation is mailed like any other.
+    const later = await bookingMails(env.DB, "https://inf.example.org", [{ ...drawn, status: "cancelled" }]);
+    expect(later.map((m) => m.kind)).toEqual(["booking_cancelled"]);
+  });
 });

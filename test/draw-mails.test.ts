@@ -1,6 +1,7 @@
 // The "draw results" mail (issue #13): when a phase's draw is done, each student it drew gets one
-// mail, in their language, with the interviews the draw booked for them and the number of wishes
-// it could not meet; a student it did not draw gets none. The DrawDO queues them, never a request;
+// mail, in their language, with the interviews the draw booked for them (one .ics with all of them)
+// and the number of wishes it could not meet; a student it did not draw gets none, and the draw's
+// bookings get no confirmation mail each. The DrawDO queues them, never a request;
 // a crash after queueing them and before the draw is recorded as done queues them again on resume,
 // and the dedupe key `draw:<eventId>:<phase>:<studentId>` keeps that to one mail.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
@@ -31,6 +32,8 @@ async function expectOneMailEach(ev: Awaited<ReturnType<typeof drawnEvent>>, eng
   // Every queue message has been handled by now (the last mails arrived): still one each.
   await new Promise((r) => setTimeout(r, 2_500));
   for (const s of drawn) expect(await inbox(s.email, "draw_results")).toHaveLength(1);
+  // The results mail is the draw's bookings' confirmation: none of them gets a mail of its own.
+  for (const s of ev.students) expect(await inbox(s.email, "booking_confirmed")).toEqual([]);
   for (const s of ev.deprioritized) expect(await inbox(s.email, "draw_results")).toEqual([]);
   const keys = await env.DB.prepare("SELECT dedupe_key FROM mail_log WHERE kind = 'draw_results' AND dedupe_key LIKE ?").bind(`draw:${ev.eventId}:%`).all<{ dedupe_key: string }>();
   expect(keys.results.map((k) => k.dedupe_key).sort()).toEqual(drawn.map((s) => drawMailKey(ev.eventId, 1, s.id)).sort());

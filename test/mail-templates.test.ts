@@ -67,6 +67,22 @@ describe("templates", () => {
     expect(renderMail(mailOf("booking_cancelled", "en")).attachments).toEqual([]);
   });
 
+  it("the draw results carry one .ics with every interview drawn, each under its booking's UID; none when nothing was drawn", () => {
+    const r = renderMail({ kind: "draw_results", to: "ada@school.test", lang: "en", dedupeKey: "t:draw", data: { ...SAMPLES.draw_results, interviews: [{ ...interview, bookingId: "b-1" }, { ...second, bookingId: "b-2" }] } });
+    expect(r.attachments).toHaveLength(1);
+    const ics = r.attachments[0]!;
+    expect(ics).toMatchObject({ filename: "interviews.ics", type: "text/calendar" });
+    expect(ics.content.match(/BEGIN:VEVENT/g)).toHaveLength(2);
+    expect(ics.content).toContain("UID:b-1@inf-booking");
+    expect(ics.content).toContain("UID:b-2@inf-booking");
+    expect(ics.content).toContain("SUMMARY:INF interview — Globex");
+    expect(ics.content).toContain("LOCATION:B12");
+    expect(r.text).toContain("(.ics)");
+    const none = renderMail({ kind: "draw_results", to: "ada@school.test", lang: "fr", dedupeKey: "t:draw", data: { ...SAMPLES.draw_results, interviews: [], unmatched: 3 } });
+    expect(none.attachments).toEqual([]);
+    expect(none.text).not.toContain(".ics");
+  });
+
   it("interview times read in the event's time zone, and the booth only when there is one", () => {
     const fr = renderMail(mailOf("interview_reminder", "fr")).text;
     expect(fr).toContain("09:00");

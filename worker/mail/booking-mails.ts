@@ -61,11 +61,32 @@ export async function mailFacts(d1: D1Database, ids: { students: string[]; compa
   };
 }
 
-/** The mails for these booking states: one per booking's last state in the batch. */
+/**
+ * The bookings a draw made, among these: the draw's results mail confirms them all at once (one
+ * mail and one .ics per student, worker/mail/draw-mails.ts), so they get no mail each. D1 has the
+ * draw's entries before its bookings exist (the draw publishes, then books). A booking the office
+ * later moves to another slot keeps its origin but is on no won entry: it is confirmed as usual.
+ */
+const MADE_BY_A_DRAW = `SELECT student_id || ' ' || slot_id AS k FROM draw_entries
+  WHERE event_id = ?1 AND outcome = 'won' AND student_id || ' ' || slot_id IN (SELECT value FROM json_each(?2))`;
+
+async function madeByADraw(d1: D1Database, rows: BookingRow[]): Promise<Set<string>> {
+  const drawn = rows.filter((b) => b.status === "confirmed" && b.origin === "draw");
+  const keys = new Set<string>();
+  for (const eventId of new Set(drawn.map((b) => b.eventId))) {
+    const mine = drawn.filter((b) => b.eventId === eventId).map((b) => `${b.studentId} ${b.slotId}`);
+    const found = await d1.prepare(MADE_BY_A_DRAW).bind(eventId, JSON.stringify(mine)).all<{ k: string }>();
+    for (const r of found.results) keys.add(`${eventId} ${r.k}`);
+  }
+  return keys;
+}
+
+/** The mails for these booking states: one per booking's last state in the batch (a draw's bookings excepted). */
 export async function bookingMails(d1: D1Database, appUrl: string, states: readonly BookingRow[]): Promise<Mail[]> {
   const last = new Map<string, BookingRow>();
   for (const r of states) last.set(r.id!, r);
-  const rows = [...last.values()];
+  const drawMade = await madeByADraw(d1, [...last.values()]);
+  const rows = [...last.values()].filter((b) => !drawMade.has(`${b.eventId} ${b.studentId} ${b.slotId}`) || b.status !== "confirmed");
   if (!rows.length) return [];
   const moves = rows.filter((b) => b.status === "cancelled" && b.cancelledBy === "move" && b.cancelledAt);
   const f = await mailFacts(d1, { students: rows.map((b) => b.studentId), companies: rows.map((b) => b.companyId), events: rows.map((b) => b.eventId) }, moves);

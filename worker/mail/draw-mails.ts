@@ -1,5 +1,7 @@
 // The "draw results" mail (issue #13): when a phase's draw is done, each student it drew gets one
-// mail with the interviews it booked for them and how many of their wishes it could not meet. The
+// mail with the interviews it booked for them (and one .ics with all of them) and how many of their
+// wishes it could not meet. It is those bookings' confirmation: they get no mail each
+// (booking-mails.ts), so a student the draw gave six interviews gets one mail, not seven. The
 // DrawDO queues them before it records the draw as done, so a crash queues them again when the draw
 // resumes; the dedupe key `draw:<eventId>:<phase>:<studentId>` (a draw is an event's phase) makes
 // that, and every queue retry, one mail per student and draw.
@@ -10,7 +12,7 @@ import type { Mail } from "./types.ts";
 export interface DrawResult {
   studentId: string;
   /** The bookings the draw made, in time order. */
-  won: { companyId: string; startsAt: string; endsAt: string }[];
+  won: { bookingId?: string; companyId: string; startsAt: string; endsAt: string }[];
   /** Wishes not met (lost at the draw's turn, or refused when booked). */
   unmatched: number;
 }
@@ -28,7 +30,7 @@ export async function drawResultMails(d1: D1Database, appUrl: string, eventId: s
     if (!user || erased(user.email)) continue;
     const interviews = r.won.map((w) => {
       const company = f.companies.get(w.companyId);
-      return { companyName: company?.name ?? "", startsAt: w.startsAt, endsAt: w.endsAt, booth: company?.booth ?? null };
+      return { companyName: company?.name ?? "", startsAt: w.startsAt, endsAt: w.endsAt, booth: company?.booth ?? null, ...(w.bookingId ? { bookingId: w.bookingId } : {}) };
     });
     mails.push({
       kind: "draw_results",

@@ -74,8 +74,8 @@ const T: { [K in MailKind]: Template<K> } = {
       : { subject: `Interview cancelled: ${d.interview.companyName}`, lines: [`Hello ${d.name},`, "", `Your interview at ${d.eventName} is cancelled:`, interviewLine(lang, d.interview, d.timeZone), "", `Your schedule: ${d.link}`] },
   draw_results: (lang, d) =>
     lang === "fr"
-      ? { subject: `Résultats du tirage : ${d.interviews.length} entretien(s)`, lines: [`Bonjour ${d.name},`, "", `Le tirage de l'${d.eventName} vous a attribué :`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• aucun entretien", ...(d.unmatched ? ["", `Souhaits non servis : ${d.unmatched}. Les créneaux encore libres restent réservables.`] : []), "", `Votre planning : ${d.link}`] }
-      : { subject: `Draw results: ${d.interviews.length} interview(s)`, lines: [`Hello ${d.name},`, "", `The ${d.eventName} draw gave you:`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• no interview", ...(d.unmatched ? ["", `Wishes not served: ${d.unmatched}. Slots still free can be booked.`] : []), "", `Your schedule: ${d.link}`] },
+      ? { subject: `Résultats du tirage : ${d.interviews.length} entretien(s)`, lines: [`Bonjour ${d.name},`, "", `Le tirage de l'${d.eventName} vous a attribué :`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• aucun entretien", ...(d.unmatched ? ["", `Souhaits non servis : ${d.unmatched}. Les créneaux encore libres restent réservables.`] : []), "", ...(d.interviews.length ? ["Les invitations pour votre agenda sont jointes (.ics)."] : []), `Votre planning : ${d.link}`] }
+      : { subject: `Draw results: ${d.interviews.length} interview(s)`, lines: [`Hello ${d.name},`, "", `The ${d.eventName} draw gave you:`, d.interviews.length ? list(lang, d.interviews, d.timeZone) : "• no interview", ...(d.unmatched ? ["", `Wishes not served: ${d.unmatched}. Slots still free can be booked.`] : []), "", ...(d.interviews.length ? ["The calendar invitations are attached (.ics)."] : []), `Your schedule: ${d.link}`] },
   phase_reminder: (lang, d) =>
     lang === "fr"
       ? { subject: `La phase ${d.phase} des réservations ouvre demain`, lines: [`Bonjour ${d.name},`, "", `Les réservations de l'${d.eventName} (phase ${d.phase}) ouvrent le ${when(lang, d.opensAt, d.timeZone)}.`, `Préparez vos choix : ${d.link}`, "", "Vous pouvez désactiver ces rappels dans votre profil."] }
@@ -127,28 +127,34 @@ const T: { [K in MailKind]: Template<K> } = {
 
 const LINK = /https?:\/\/[^\s]+/g;
 
+/** Interviews as an .ics: each VEVENT's UID is its booking's (the same in every mail: a calendar keeps one entry). */
+function calendar(filename: string, lang: Lang, eventName: string, interviews: Interview[], dedupeKey: string) {
+  return {
+    filename,
+    type: "text/calendar",
+    content: icsCalendar(
+      eventName,
+      interviews.map((i, k) => ({
+        uid: i.bookingId ?? `${dedupeKey}-${k}`,
+        startsAt: i.startsAt,
+        endsAt: i.endsAt,
+        summary: `${lang === "fr" ? "Entretien INF" : "INF interview"} — ${i.companyName}`,
+        description: eventName,
+        location: i.booth ?? null,
+      })),
+    ),
+  };
+}
+
 export function renderMail(mail: Mail): Rendered {
   const template = T[mail.kind] as Template<typeof mail.kind>;
   const body = template(mail.lang, mail.data as never);
   const text = [...body.lines, "", SIGN[mail.lang]].join("\n");
   const attachments =
     mail.kind === "booking_confirmed"
-      ? [
-          {
-            filename: "interview.ics",
-            type: "text/calendar",
-            content: icsCalendar(mail.data.eventName, [
-              {
-                uid: mail.data.bookingId,
-                startsAt: mail.data.interview.startsAt,
-                endsAt: mail.data.interview.endsAt,
-                summary: `${mail.lang === "fr" ? "Entretien INF" : "INF interview"} — ${mail.data.interview.companyName}`,
-                description: mail.data.eventName,
-                location: mail.data.interview.booth ?? null,
-              },
-            ]),
-          },
-        ]
-      : [];
+      ? [calendar("interview.ics", mail.lang, mail.data.eventName, [{ ...mail.data.interview, bookingId: mail.data.bookingId }], mail.dedupeKey)]
+      : mail.kind === "draw_results" && mail.data.interviews.length
+        ? [calendar("interviews.ics", mail.lang, mail.data.eventName, mail.data.interviews, mail.dedupeKey)]
+        : [];
   return { subject: body.subject, text, links: [...new Set(text.match(LINK) ?? [])], attachments };
 }

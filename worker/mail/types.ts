@@ -8,6 +8,8 @@ export interface Interview {
   endsAt: string;
   /** The company's booth or room, when it has one. */
   booth?: string | null;
+  /** The booking, when the mail carries its calendar entry (the .ics UID, the same in every mail). */
+  bookingId?: string;
 }
 
 export interface MailData {
