@@ -54,6 +54,9 @@ interface ProfileNode {
   children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
+/** A profile frame as printed: function, file, line (1-based). */
+const frameKey = (cf: ProfileNode["callFrame"]) => `${cf.functionName || "(anonymous)"} ${cf.url.split("/").pop()}:${cf.lineNumber + 1}`;
+
 interface Profile {
   nodes: ProfileNode[];
   samples: number[];
@@ -131,7 +134,7 @@ try {
     let total = 0;
     profile.samples.forEach((id, i) => {
       const cf = nodes.get(id)!.callFrame;
-      const key = `${cf.functionName || "(anonymous)"} ${cf.url.split("/").pop()}:${cf.lineNumber + 1}`;
+      const key = frameKey(cf);
       const us = profile.timeDeltas[i] ?? 0;
       self.set(key, (self.get(key) ?? 0) + us);
       total += us;
@@ -146,7 +149,7 @@ try {
       const seen = new Set<string>();
       for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
         const cf = nodes.get(cur)!.callFrame;
-        const key = `${cf.functionName || "(anonymous)"} ${cf.url.split("/").pop()}:${cf.lineNumber + 1}`;
+        const key = frameKey(cf);
         if (seen.has(key)) continue;
         seen.add(key);
         incl.set(key, (incl.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));

@@ -80,6 +80,17 @@ export function migrationStatements(): string[] {
 export const CEILING_CONFIG = join(ROOT, "bench/ceiling/wrangler.toml");
 const CEILING = "bench-ceiling";
 
+/**
+ * The Workers' console, as this process shows it: warnings and errors only. The app's access log
+ * (one line per request, #11) is work workerd does, as in production; printing 100 000 lines
+ * through this process is not.
+ */
+const warningsOnly = (log: { level: string; message: string }) => {
+  if (log.level === "warn" || log.level === "error") process.stderr.write(`${log.message}\n`);
+};
+/** A Miniflare socket's URL without the trailing slash. */
+const bare = (u: URL) => u.toString().replace(/\/$/, "");
+
 export interface AppOptions {
   bundle: string;
   /** Persistence root (Miniflare's resourcePersistencePath; wrangler's `<persist-to>/v3`). */
@@ -138,16 +149,11 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       resourcePersistencePath: o.persistDir,
       cf: false,
       logRequests: false,
-      // The Worker's access log (one line per request, #11) is work workerd does, as in production;
-      // printing 100 000 lines through this process is not: only warnings and errors are shown.
-      handleStructuredLogs: (log: { level: string; message: string }) => {
-        if (log.level === "warn" || log.level === "error") process.stderr.write(`${log.message}\n`);
-      },
+      handleStructuredLogs: warningsOnly,
       workers: [app, inspector],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   await mf.ready;
-  const bare = (u: URL) => u.toString().replace(/\/$/, "");
   const url = bare(await mf.unsafeGetDirectURL(WORKER_NAME));
   const inspectorWorker = await mf.getWorker(INSPECTOR);
   // Only this instance's workerd: the ones already running belong to earlier instances.
@@ -168,7 +174,6 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   };
 }
 
-/** The descendant processes whose command name is `name` (every one without it), from Linux's /proc. */
 export interface CeilingApp {
   url: string;
   workerdPids(): number[];
@@ -191,9 +196,7 @@ export async function startCeiling(bundle: string, jwtSecret: string, persistDir
       resourcePersistencePath: persistDir,
       cf: false,
       logRequests: false,
-      handleStructuredLogs: (log: { level: string; message: string }) => {
-        if (log.level === "warn" || log.level === "error") process.stderr.write(`${log.message}\n`);
-      },
+      handleStructuredLogs: warningsOnly,
       workers: [
         {
           ...unstable_getMiniflareWorkerOptions(CEILING_CONFIG).workerOptions,
@@ -207,11 +210,12 @@ export async function startCeiling(bundle: string, jwtSecret: string, persistDir
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   await mf.ready;
-  const url = (await mf.unsafeGetDirectURL(CEILING)).toString().replace(/\/$/, "");
+  const url = bare(await mf.unsafeGetDirectURL(CEILING));
   const pids = descendants(process.pid, "workerd").filter((p) => !workerdsBefore.has(p));
   return { url, workerdPids: () => pids, stop: () => mf.dispose() };
 }
 
+/** The descendant processes whose command name is `name` (every one without it), from Linux's /proc. */
 export function descendants(root: number, name?: string): number[] {
   const queue = [root];
   const seen = new Set<number>();

@@ -67,26 +67,29 @@ export async function mailFacts(d1: D1Database, ids: { students: string[]; compa
  * draw's entries before its bookings exist (the draw publishes, then books). A booking the office
  * later moves to another slot keeps its origin but is on no won entry: it is confirmed as usual.
  */
-const MADE_BY_A_DRAW = `SELECT student_id || ' ' || slot_id AS k FROM draw_entries
-  WHERE event_id = ?1 AND outcome = 'won' AND student_id || ' ' || slot_id IN (SELECT value FROM json_each(?2))`;
+const MADE_BY_A_DRAW = `SELECT e.event_id, e.student_id, e.slot_id FROM json_each(?1) j
+  JOIN draw_entries e ON e.event_id = json_extract(j.value, '$[0]') AND e.phase IN (1, 2) AND e.student_id = json_extract(j.value, '$[1]')
+  WHERE e.outcome = 'won' AND e.slot_id = json_extract(j.value, '$[2]')`;
+const drawKey = (eventId: string, studentId: string, slotId: string) => `${eventId} ${studentId} ${slotId}`;
 
+/** Keys (drawKey) of the confirmed bookings here that a draw made: one indexed lookup each (the phases are 1 and 2). */
 async function madeByADraw(d1: D1Database, rows: BookingRow[]): Promise<Set<string>> {
   const drawn = rows.filter((b) => b.status === "confirmed" && b.origin === "draw");
-  const keys = new Set<string>();
-  for (const eventId of new Set(drawn.map((b) => b.eventId))) {
-    const mine = drawn.filter((b) => b.eventId === eventId).map((b) => `${b.studentId} ${b.slotId}`);
-    const found = await d1.prepare(MADE_BY_A_DRAW).bind(eventId, JSON.stringify(mine)).all<{ k: string }>();
-    for (const r of found.results) keys.add(`${eventId} ${r.k}`);
-  }
-  return keys;
+  if (!drawn.length) return new Set();
+  const found = await d1
+    .prepare(MADE_BY_A_DRAW)
+    .bind(JSON.stringify(drawn.map((b) => [b.eventId, b.studentId, b.slotId])))
+    .all<{ event_id: string; student_id: string; slot_id: string }>();
+  return new Set(found.results.map((r) => drawKey(r.event_id, r.student_id, r.slot_id)));
 }
 
 /** The mails for these booking states: one per booking's last state in the batch (a draw's bookings excepted). */
 export async function bookingMails(d1: D1Database, appUrl: string, states: readonly BookingRow[]): Promise<Mail[]> {
   const last = new Map<string, BookingRow>();
   for (const r of states) last.set(r.id!, r);
-  const drawMade = await madeByADraw(d1, [...last.values()]);
-  const rows = [...last.values()].filter((b) => !drawMade.has(`${b.eventId} ${b.studentId} ${b.slotId}`) || b.status !== "confirmed");
+  const latest = [...last.values()];
+  const drawMade = await madeByADraw(d1, latest);
+  const rows = latest.filter((b) => b.status !== "confirmed" || !drawMade.has(drawKey(b.eventId, b.studentId, b.slotId)));
   if (!rows.length) return [];
   const moves = rows.filter((b) => b.status === "cancelled" && b.cancelledBy === "move" && b.cancelledAt);
   const f = await mailFacts(d1, { students: rows.map((b) => b.studentId), companies: rows.map((b) => b.companyId), events: rows.map((b) => b.eventId) }, moves);
