@@ -42,7 +42,10 @@ export interface OutboxOptions<R extends { id: string }> {
   /** The owner was created just now: no failure count to read. */
   fresh: boolean;
   batch: number;
-  /** How long a new record waits for the others its burst brings (a student fires ~6 bookings at once). */
+  /**
+   * How long a new record waits for the others its burst brings; 0: the flush starts as soon as the
+   * current call returns, and what the burst brings meanwhile goes in the next parcel.
+   */
   gatherMs: number;
   /** Called after each flush: the owner's alarm follows what is still owed. */
   settled(): void;
@@ -57,6 +60,8 @@ export class Outbox<R extends { id: string }> {
   private flushing: Promise<void> | null = null;
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** A flush is scheduled (timer or microtask) and has not started. */
+  private scheduled = false;
   /** Consecutive failed deliveries. */
   failures: number;
 
@@ -75,14 +80,21 @@ export class Outbox<R extends { id: string }> {
       this.again = true;
       return;
     }
-    this.timer ??= setTimeout(() => {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const go = () => {
       this.timer = null;
+      if (!this.scheduled) return;
       this.flush().catch((err) => logLine("error", "outbox flush crashed", errorFields(err)));
-    }, this.o.gatherMs);
+    };
+    // No timer when not gathering: a timer per record costs more than the parcel it might save.
+    if (this.o.gatherMs > 0) this.timer = setTimeout(go, this.o.gatherMs);
+    else queueMicrotask(go);
   }
 
   /** Delivers until nothing is due or a delivery fails; a kick meanwhile makes it go round again. */
   flush(): Promise<void> {
+    this.scheduled = false;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;

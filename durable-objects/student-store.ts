@@ -72,6 +72,7 @@ export interface Outcome {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const parseDetails = (details: string | null) => (details === null ? null : (JSON.parse(details) as ErrorDetails));
 
 export class StudentStore implements OutboxSource<OutRecord> {
   private readonly sql: SqlStorage;
@@ -79,8 +80,13 @@ export class StudentStore implements OutboxSource<OutRecord> {
   private readonly studentId: string;
   private readonly bookings = new Map<string, BookingRec>();
   private readonly owedAttempts = new Map<string, AttemptRec>();
-  /** Holds whose attempt row was written with them (keyed holds), by booking id. */
-  private readonly undecided = new Set<string>();
+  /** Holds whose attempt row was written with them (keyed holds): booking id → the key. */
+  private readonly undecided = new Map<string, string | null>();
+  /**
+   * The newest attempt under each idempotency key (its row in `attempts`), so that a retry is
+   * answered from memory: a student keeps a few dozen a day, and every keyed booking asks.
+   */
+  private readonly keys = new Map<string, { attempt: KeyedAttempt; receivedAt: number }>();
   /** Created just now: nothing to load, nothing owed from before. */
   readonly fresh: boolean;
   /** The oldest attempt kept only for its idempotency key (null: none), for pruning. */
@@ -93,15 +99,19 @@ export class StudentStore implements OutboxSource<OutRecord> {
     this.fresh = migrate(storage, STUDENT_SCHEMA);
     if (this.fresh) return;
     for (const r of this.sql.exec<BookingRec>("SELECT * FROM bookings ORDER BY created_at").toArray()) this.bookings.set(r.id, { ...r });
+    // Oldest first: a later use of a key replaces an earlier one in `keys`.
     for (const a of this.sql
-      .exec<{ id: string; slot_id: string; booking_id: string | null; code: string | null; message: string | null; received_at: number; answered_at: number | null; keyed: number; out: number; tries: number; retry_at: number | null }>(
-        "SELECT id, slot_id, booking_id, code, message, received_at, answered_at, idem_key IS NOT NULL AS keyed, out, tries, retry_at FROM attempts WHERE out IN (0, 1)",
+      .exec<{ id: string; idem_key: string | null; slot_id: string; booking_id: string | null; code: string | null; message: string | null; details: string | null; received_at: number; answered_at: number | null; out: number; tries: number; retry_at: number | null }>(
+        "SELECT id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out, tries, retry_at FROM attempts WHERE out IN (0, 1) OR idem_key IS NOT NULL ORDER BY rowid",
       )
       .toArray()) {
-      if (a.out === 0 && a.booking_id) this.undecided.add(a.booking_id);
-      else if (a.out === OWED && a.code) this.owedAttempts.set(a.id, { ...a, code: a.code, answered_at: a.answered_at ?? a.received_at, keyed: a.keyed === 1 });
+      if (a.idem_key !== null)
+        this.keys.set(a.idem_key, { attempt: { slotId: a.slot_id, bookingId: a.booking_id, code: a.code, message: a.message, details: parseDetails(a.details) }, receivedAt: a.received_at });
+      if (a.out === SENT) this.oldestKept = Math.min(this.oldestKept ?? a.received_at, a.received_at);
+      if (a.out === 0 && a.booking_id) this.undecided.set(a.booking_id, a.idem_key);
+      else if (a.out === OWED && a.code)
+        this.owedAttempts.set(a.id, { id: a.id, slot_id: a.slot_id, code: a.code, message: a.message, received_at: a.received_at, answered_at: a.answered_at ?? a.received_at, keyed: a.idem_key !== null, tries: a.tries, retry_at: a.retry_at });
     }
-    this.oldestKept = this.sql.exec<{ at: number | null }>(`SELECT min(received_at) AS at FROM attempts WHERE out = ${SENT}`).one().at;
   }
 
   // ---- reads (memory) ----------------------------------------------------------------------
@@ -132,16 +142,10 @@ export class StudentStore implements OutboxSource<OutRecord> {
     return false;
   }
 
+  /** The newest use of the key within its lifetime (an expired one may linger until pruned). */
   findKey(key: string, now: number): KeyedAttempt | undefined {
-    const r = this.sql
-      .exec<{ slot_id: string; booking_id: string | null; code: string | null; message: string | null; details: string | null }>(
-        // The newest within the key's lifetime: an expired use of the same key may linger until pruned.
-        "SELECT slot_id, booking_id, code, message, details FROM attempts WHERE idem_key = ? AND received_at >= ? ORDER BY rowid DESC LIMIT 1",
-        key,
-        now - KEY_TTL_MS,
-      )
-      .toArray()[0];
-    return r && { slotId: r.slot_id, bookingId: r.booking_id, code: r.code, message: r.message, details: r.details === null ? null : (JSON.parse(r.details) as ErrorDetails) };
+    const k = this.keys.get(key);
+    return k && k.receivedAt >= now - KEY_TTL_MS ? k.attempt : undefined;
   }
 
   // ---- writes (SQL first, then memory) -------------------------------------------------------
@@ -161,7 +165,8 @@ export class StudentStore implements OutboxSource<OutRecord> {
         "INSERT INTO attempts (id, idem_key, slot_id, booking_id, received_at) VALUES (?, ?, ?, ?, ?)",
         crypto.randomUUID(), key, slot.id, id, receivedAt,
       );
-      this.undecided.add(id);
+      this.undecided.set(id, key);
+      this.keys.set(key, { attempt: { slotId: slot.id, bookingId: id, code: null, message: null, details: null }, receivedAt });
     }
     this.bookings.set(id, r);
   }
@@ -172,18 +177,36 @@ export class StudentStore implements OutboxSource<OutRecord> {
     const message = o.out.ok ? null : o.out.message;
     const details = !o.out.ok && o.out.details && o.key ? JSON.stringify(o.out.details) : null;
     const id = crypto.randomUUID();
-    if (o.bookingId && this.undecided.delete(o.bookingId))
+    const heldKey = o.bookingId ? this.undecided.get(o.bookingId) : undefined;
+    if (heldKey !== undefined) {
+      this.undecided.delete(o.bookingId!);
       this.sql.exec(
         `UPDATE attempts SET id = ?, code = ?, message = ?, details = ?, answered_at = ?, out = ${OWED}, idem_key = CASE WHEN ? THEN NULL ELSE idem_key END
          WHERE booking_id = ? AND out = 0`,
         id, code, message, details, now, o.transient ? 1 : 0, o.bookingId,
       );
-    else
+      if (heldKey !== null) this.remember(heldKey, o, code, message, details);
+    } else {
       this.sql.exec(
         `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${OWED})`,
         id, o.transient ? null : o.key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
       );
-    this.owedAttempts.set(id, { id, slot_id: o.slotId, code, message, received_at: o.receivedAt, answered_at: now, keyed: !!o.key && !o.transient, tries: 0, retry_at: null });
+      if (o.key) this.remember(o.key, o, code, message, details);
+    }
+    // Keyed: the row keeps a key (the hold's, even when a recovery decides without knowing it).
+    const keyed = (heldKey !== undefined ? heldKey !== null : !!o.key) && !o.transient;
+    this.owedAttempts.set(id, { id, slot_id: o.slotId, code, message, received_at: o.receivedAt, answered_at: now, keyed, tries: 0, retry_at: null });
+  }
+
+  /** The key's entry after a decision: its answer, or gone when the answer was a fault (the row's key is cleared). */
+  private remember(key: string, o: Outcome, code: string, message: string | null, details: string | null): void {
+    if (o.transient) {
+      if (this.keys.get(key)?.attempt.bookingId === o.bookingId) this.keys.delete(key);
+      return;
+    }
+    const held = this.keys.get(key);
+    const attempt = { slotId: o.slotId, bookingId: o.bookingId, code, message, details: parseDetails(details) };
+    this.keys.set(key, { attempt, receivedAt: held && held.attempt.bookingId === o.bookingId ? held.receivedAt : o.receivedAt });
   }
 
   /** pending → confirmed, owed to D1. */
@@ -280,6 +303,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
     if (kept.length) this.sql.exec(`UPDATE attempts SET out = ${SENT} WHERE id IN (${list(kept)})`, ...kept);
     if (this.oldestKept !== null && this.oldestKept < now - KEY_TTL_MS) {
       this.sql.exec(`DELETE FROM attempts WHERE out = ${SENT} AND received_at < ?`, now - KEY_TTL_MS);
+      for (const [key, k] of this.keys) if (k.receivedAt < now - KEY_TTL_MS) this.keys.delete(key);
       this.oldestKept = this.sql.exec<{ at: number | null }>(`SELECT min(received_at) AS at FROM attempts WHERE out = ${SENT}`).one().at;
     }
   }

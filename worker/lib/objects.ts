@@ -32,10 +32,29 @@ export function parseStudentName(name: string | undefined): { eventId: string; s
   return { eventId, studentId };
 }
 
-export const studentStub = (env: Env, eventId: string, userId: string) => env.STUDENT.getByName(studentName(eventId, userId));
-export const slotStub = (env: Env, slotId: string) => env.SLOT.getByName(slotName(slotId));
-export const recorderStub = (env: Env, eventId: string, shard: number) => env.RECORDER.getByName(recorderName(eventId, shard));
-export const liveStub = (env: Env, eventId: string) => env.LIVE.getByName(liveName(eventId));
+/**
+ * Object ids by name (each name's kind is its prefix, so one map serves every namespace): deriving
+ * an id hashes the name, and a herd asks for the same few thousand again and again. Ids are plain
+ * values, safe to share between requests; the stub stays one per call (a stub that saw its object
+ * reset stays broken).
+ */
+const ids = new Map<string, DurableObjectId>();
+const ID_CACHE_MAX = 50_000;
+
+function stubByName<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, name: string): DurableObjectStub<T> {
+  let id = ids.get(name);
+  if (!id) {
+    if (ids.size >= ID_CACHE_MAX) ids.clear();
+    id = ns.idFromName(name);
+    ids.set(name, id);
+  }
+  return ns.get(id);
+}
+
+export const studentStub = (env: Env, eventId: string, userId: string) => stubByName(env.STUDENT, studentName(eventId, userId));
+export const slotStub = (env: Env, slotId: string) => stubByName(env.SLOT, slotName(slotId));
+export const recorderStub = (env: Env, eventId: string, shard: number) => stubByName(env.RECORDER, recorderName(eventId, shard));
+export const liveStub = (env: Env, eventId: string) => stubByName(env.LIVE, liveName(eventId));
 
 /**
  * What a thrown call to an object means (Cloudflare's "Error handling" for Durable Objects):
