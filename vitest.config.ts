@@ -20,6 +20,9 @@ export default defineConfig({
           // Revocations written straight into D1 (as the CLI does) count at once; the cache's own
           // bound is tested with its TTL set (sessions-cache.test.ts).
           SESSION_TTL_SECONDS: "0",
+          // Objects sleep when idle as usual: evictDurableObject (restart tests) waits for an object
+          // with no pending timer, and keep-warm holds one for a minute (keep-warm.test.ts tests it).
+          OBJECT_KEEP_WARM_SECONDS: "0",
           // Mails land in the local inbox (D1 dev_mail), read through GET /api/dev/mail.
           DEV_MAILBOX: "1",
           APP_URL: "http://127.0.0.1",

@@ -12,6 +12,7 @@
 // herd (`slot_full`, `already_booked`) reads no storage at all.
 import { DurableObject } from "cloudflare:workers";
 import type { AdjustResult, SlotChange, SlotFaultStep, SlotState, TakeOptions, TakeResult } from "./api.ts";
+import { KeepWarm, keepWarmMs } from "./keep-warm.ts";
 import { LiveNotifier } from "./live-notify.ts";
 import { type Schema, migrate } from "./sql-migrations.ts";
 
@@ -65,6 +66,8 @@ export class SlotDO extends DurableObject<Env> {
   private capacity: number | null = null;
   /** Tells the event's live hub what the slot shows (seats, capacity, block), after it is stored (never awaited). */
   private readonly live: LiveNotifier;
+  /** A popular slot is asked many times a second in an opening: stay in memory meanwhile (keep-warm.ts). */
+  private readonly warm: KeepWarm;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: SlotFaultStep) => void;
   /**
@@ -77,6 +80,7 @@ export class SlotDO extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.warm = new KeepWarm(keepWarmMs(env));
     this.sql = ctx.storage.sql;
     this.live = new LiveNotifier(ctx, env, () => ({ taken: this.taken, blocked: this.blocked, ...(this.capacity !== null ? { capacity: this.capacity } : {}) }));
     ctx.blockConcurrencyWhile(async () => {
@@ -96,6 +100,7 @@ export class SlotDO extends DurableObject<Env> {
    * overrides the block. `heldAt` is when the caller's hold was written (see the tombstones' bound above).
    */
   take(bookingId: string, studentId: string, capacity: number, heldAt: number, opts?: TakeOptions): TakeResult | Promise<TakeResult> {
+    this.warm.touch();
     const known = this.seats.get(bookingId);
     if (known) return known.state === "seated" ? { ok: true, taken: this.taken } : { ok: false, code: "released", taken: this.taken };
     const now = Date.now();
@@ -117,6 +122,7 @@ export class SlotDO extends DurableObject<Env> {
 
   /** Frees the seat of `bookingId`; leaves a tombstone either way. */
   release(bookingId: string, studentId: string): { released: boolean; taken: number } {
+    this.warm.touch();
     const now = Date.now();
     const known = this.seats.get(bookingId);
     this.prune(now);

@@ -27,6 +27,7 @@ import type {
 } from "./api.ts";
 import { Outbox, backoffMs } from "./outbox.ts";
 import { type BookingRec, type KeyedAttempt, type OutRecord, StudentStore } from "./student-store.ts";
+import { KeepWarm, keepWarmMs } from "./keep-warm.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { errorFields, logLine } from "../worker/lib/log.ts";
 
@@ -53,6 +54,8 @@ export class StudentDO extends DurableObject<Env> {
   private outbox!: Outbox<OutRecord>;
   /** Per-account ceiling on booking calls: a burst of 30, then one a second. */
   private readonly bucket = new TokenBucket(30, 1);
+  /** A student clicks again within a minute: stay in memory meanwhile (keep-warm.ts). */
+  private readonly warm: KeepWarm;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: StudentFaultStep) => void;
   /** Where the outbox's parcels go; a field so fault tests can make them fail. */
@@ -70,6 +73,7 @@ export class StudentDO extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.warm = new KeepWarm(keepWarmMs(env));
     this.ids = parseStudentName(ctx.id.name);
     // A stub per call: a stub that saw its object reset stays broken (Cloudflare's "Error handling").
     this.send = (parcel) => recorderStub(env, this.ids.eventId, recorderShard(this.ids.studentId)).append(parcel, this.ids.studentId);
@@ -93,6 +97,7 @@ export class StudentDO extends DurableObject<Env> {
 
   /** Steps 2 to 4 of the booking path. Refusals are values; only faults throw. */
   async book(input: BookInput): Promise<BookingOutcome> {
+    this.warm.touch();
     const now = Date.now();
     const wait = this.bucket.take(now);
     if (wait) return fail("rate_limited", "Too many booking requests; wait a few seconds.", undefined, wait);
@@ -125,6 +130,7 @@ export class StudentDO extends DurableObject<Env> {
   }
 
   async cancel(input: CancelInput): Promise<BookingOutcome> {
+    this.warm.touch();
     const wait = this.bucket.take(Date.now());
     if (wait) return fail("rate_limited", "Too many requests; wait a few seconds.", undefined, wait);
     return this.cancelOnce(input.bookingId, () => this.runCancel(input.bookingId, "student", null, input.policy));

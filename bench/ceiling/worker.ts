@@ -4,6 +4,7 @@
 // SQLite insert, → a JSON answer. No rules, no outbox, no D1: ours ÷ this is what our code costs.
 // Bench-only; bundled by wrangler from bench/ceiling/wrangler.toml, never part of the app.
 import { DurableObject } from "cloudflare:workers";
+import { KeepWarm } from "../../durable-objects/keep-warm.ts";
 import { readSession } from "../../worker/lib/jwt.ts";
 
 interface CeilingEnv {
@@ -14,6 +15,8 @@ interface CeilingEnv {
 
 abstract class OneTable extends DurableObject<CeilingEnv> {
   protected readonly sql: SqlStorage;
+  /** Kept in memory while called, as the app's objects are (durable-objects/keep-warm.ts): the same runtime technique on both sides. */
+  protected readonly warm = new KeepWarm(60_000);
   constructor(ctx: DurableObjectState, env: CeilingEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
@@ -23,6 +26,7 @@ abstract class OneTable extends DurableObject<CeilingEnv> {
   }
 
   protected insert(id: string, other: string): void {
+    this.warm.touch();
     this.sql.exec("INSERT INTO rows (id, other, at) VALUES (?, ?, ?)", id, other, Date.now());
   }
 }
