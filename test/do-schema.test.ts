@@ -1,8 +1,6 @@
 // The objects' schemas (durable-objects/sql-migrations.ts): a new object's one-statement schema
 // is exactly what the append-only steps give an old object, and an object of the first outbox
 // design keeps everything it owed D1 and every idempotency key's answer when it migrates.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DRAW_SCHEMA } from "../durable-objects/draw-do.ts";
 import { LIVE_SEATS_SCHEMA } from "../durable-objects/live-seats.ts";
@@ -10,13 +8,10 @@ import { SLOT_SCHEMA } from "../durable-objects/slot-do.ts";
 import { type Schema, migrate } from "../durable-objects/sql-migrations.ts";
 import { STUDENT_SCHEMA } from "../durable-objects/student-schema.ts";
 import { StudentStore } from "../durable-objects/student-store.ts";
-import { recorderStub } from "../worker/lib/objects.ts";
+import { onEmptyStorage } from "./helpers.ts";
 
 const OURS = "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'";
 
-/** Runs `fn` on the storage of a new object that has no tables of its own (a RecorderDO keeps none). */
-const onEmptyStorage = <T>(fn: (storage: DurableObjectStorage) => T): Promise<T> =>
-  runInDurableObject(recorderStub(env, crypto.randomUUID(), 0), (_o: unknown, state) => fn(state.storage));
 
 /** Tables, their columns and their indexes, as SQLite describes them (not SQLite's or the runtime's own). */
 function shape(sql: SqlStorage) {

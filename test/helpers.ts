@@ -1,13 +1,14 @@
 // Test fixtures: events, companies, slots and users written straight into the local D1 (the way
 // the CLI does), tokens minted with the test secret, and views of the stored state in the
 // Durable Objects and D1 so that tests assert on what was kept, not only on what was answered.
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { hashPassword } from "../worker/lib/password.ts";
 import { signSession } from "../worker/lib/jwt.ts";
 import type { Role } from "../worker/domain/contract.ts";
 import { type Call, signUpVerified } from "./mailbox.ts";
 import type { SlotState, StudentState } from "../durable-objects/api.ts";
-import { slotStub, studentStub } from "../worker/lib/objects.ts";
+import { recorderStub, slotStub, studentStub } from "../worker/lib/objects.ts";
 import { purgePublicReads } from "../worker/lib/public-reads.ts";
 
 export const PASSWORD = "correct horse battery";
@@ -210,6 +211,10 @@ export const slotDo = (slotId: string) => slotStub(env, slotId);
 
 export const studentState = (eventId: string, userId: string): Promise<StudentState> => studentDo(eventId, userId).inspect();
 export const slotState = (slotId: string): Promise<SlotState> => slotDo(slotId).inspect();
+
+/** Runs `fn` on the storage of a new object that has no tables of its own (a RecorderDO keeps none). */
+export const onEmptyStorage = <T>(fn: (storage: DurableObjectStorage) => T): Promise<T> =>
+  runInDurableObject(recorderStub(env, crypto.randomUUID(), 0), (_o: unknown, state) => fn(state.storage));
 
 /** Writes every listed student's outbox to D1 and checks nothing is left behind. */
 export async function drainAll(eventId: string, userIds: string[]): Promise<void> {

@@ -2,16 +2,11 @@
 // answers must be exactly what its rows say, so that an object re-created after eviction answers
 // the same. Each kind of decision is made on a store, delivered, then read back by a new store on
 // the same storage.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SlotInfo } from "../durable-objects/api.ts";
 import { KEY_TTL_MS, StudentStore } from "../durable-objects/student-store.ts";
-import { recorderStub } from "../worker/lib/objects.ts";
+import { onEmptyStorage } from "./helpers.ts";
 
-/** Runs `fn` on the storage of a new object with no tables of its own (a RecorderDO keeps none). */
-const onEmptyStorage = <T>(fn: (storage: DurableObjectStorage) => T): Promise<T> =>
-  runInDurableObject(recorderStub(env, crypto.randomUUID(), 0), (_o: unknown, state) => fn(state.storage));
 
 const slot = (n: number): SlotInfo => ({ id: `00000000-0000-4000-8000-00000000000${n}`, companyId: "c", startsAt: 1_000 * n, endsAt: 1_000 * n + 600, capacity: 2 });
 const KEYS = ["k-ok", "k-full", "k-fault", "k-rules", "k-open", "k-recovered", "k-unused"];
