@@ -417,6 +417,25 @@ describe("the site", () => {
     assert.equal((await api<{ bookings: unknown[] }>("GET", "/bookings")).body.bookings.length, 1);
   });
 
+  it("a slow answer from before the login does not log the student out", async () => {
+    const page = await newPage();
+    // The login page asks /me (no session yet: 401); on a slow network that answer arrives after
+    // the login succeeded. It used to log the student out at once (three CI flakes of this suite).
+    let held = 0;
+    await page.route("**/api/me", async (route) => {
+      if (held++ > 0) return route.continue();
+      const answer = await route.fetch();
+      await new Promise((r) => setTimeout(r, 2_500));
+      await route.fulfill({ response: answer });
+    });
+    await login(page, "student184@example.com", STUDENT_PW);
+    await page.waitForTimeout(3_000);
+    assert.ok(held >= 1, "the first /me was held");
+    await page.getByRole("navigation").getByRole("link", { name: "Mon planning" }).click();
+    await page.waitForURL(/\/schedule$/);
+    assert.equal(await page.getByRole("button", { name: "Se connecter" }).count(), 0);
+  });
+
   it("a deprioritized student in phase 1 is told when phase 2 opens", async () => {
     const page = await newPage();
     await login(page, "student1@example.com", STUDENT_PW);

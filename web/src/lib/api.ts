@@ -12,9 +12,17 @@ export class ApiFailure extends Error {
   }
 }
 
-/** Called on any 401, so the session store can forget a stale user. */
+/** Called on a 401, so the session store can forget a stale user. */
 let onUnauthenticated: () => void = () => {};
 export const setUnauthenticatedHandler = (f: () => void) => (onUnauthenticated = f);
+
+/**
+ * Counts the sessions this page started (logins). A 401 to a request sent before the newest one
+ * says nothing about it: the login page's own `/me`, sent before the login and answered after it
+ * on a slow network, used to log the person out right after they logged in.
+ */
+let sessionEpoch = 0;
+export const sessionStarted = () => void sessionEpoch++;
 
 export async function request(method: string, path: string, body?: BodyInit | object, headers: Record<string, string> = {}): Promise<Response> {
   const h: Record<string, string> = { accept: "application/json", ...headers };
@@ -24,6 +32,7 @@ export async function request(method: string, path: string, body?: BodyInit | ob
     payload = JSON.stringify(body);
     h["content-type"] = "application/json";
   }
+  const epoch = sessionEpoch;
   let res: Response;
   try {
     res = await fetch(`/api${path}`, { method, headers: h, body: payload, credentials: "same-origin" });
@@ -32,7 +41,7 @@ export async function request(method: string, path: string, body?: BodyInit | ob
   }
   if (!res.ok) {
     const data = (await res.json().catch(() => null)) as { error?: { code?: ErrorCode; message?: string; details?: unknown } } | null;
-    if (res.status === 401) onUnauthenticated();
+    if (res.status === 401 && epoch === sessionEpoch) onUnauthenticated();
     throw new ApiFailure(res.status, data?.error?.code ?? "internal", data?.error?.message ?? res.statusText, data?.error?.details);
   }
   return res;

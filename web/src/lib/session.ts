@@ -1,7 +1,7 @@
 // Who is logged in. The last known user is kept in localStorage so the first render never waits
 // for the API; /api/me confirms it (the session itself is the httpOnly cookie).
 import type { AcceptedResponse, AuthResponse, Lang, User } from "../../../worker/domain/contract.ts";
-import { api, setUnauthenticatedHandler } from "./api.ts";
+import { api, sessionStarted, setUnauthenticatedHandler } from "./api.ts";
 import { saved, store } from "./store.ts";
 
 const KEY = "inf.user";
@@ -14,6 +14,12 @@ function remember(u: User | null) {
 
 setUnauthenticatedHandler(() => remember(null));
 
+/** A new session (the server set its cookie): answers to requests sent before it no longer speak for it. */
+function started(u: User) {
+  sessionStarted();
+  remember(u);
+}
+
 /** Asks the server who the cookie belongs to (the cached user may be stale, or missing). */
 export async function refreshSession(): Promise<void> {
   try {
@@ -25,7 +31,7 @@ export async function refreshSession(): Promise<void> {
 
 export async function login(email: string, password: string): Promise<User> {
   const r = await api<AuthResponse>("POST", "/auth/login", { email, password });
-  remember(r.user);
+  started(r.user);
   return r.user;
 }
 
@@ -37,7 +43,7 @@ export async function signup(body: { email: string; password: string; fullName: 
 /** The routes that answer `{user, token}` log the person in (the cookie is set by the server). */
 async function sessionFrom(path: string, body: object): Promise<User> {
   const r = await api<AuthResponse>("POST", path, body);
-  remember(r.user);
+  started(r.user);
   return r.user;
 }
 
