@@ -42,11 +42,6 @@ export interface OutboxOptions<R extends { id: string }> {
   /** The owner was created just now: no failure count to read. */
   fresh: boolean;
   batch: number;
-  /**
-   * How long a new record waits for the others its burst brings; 0: the flush starts as soon as the
-   * current call returns, and what the burst brings meanwhile goes in the next parcel.
-   */
-  gatherMs: number;
   /** Called after each flush: the owner's alarm follows what is still owed. */
   settled(): void;
   /** Test seam: called when D1 holds a delivery, before it is marked delivered. */
@@ -59,8 +54,7 @@ export class Outbox<R extends { id: string }> {
   private readonly o: OutboxOptions<R>;
   private flushing: Promise<void> | null = null;
   private again = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  /** A flush is scheduled (timer or microtask) and has not started. */
+  /** A flush is due in a microtask and has not started. */
   private scheduled = false;
   /** Consecutive failed deliveries. */
   failures: number;
@@ -71,8 +65,10 @@ export class Outbox<R extends { id: string }> {
   }
 
   /**
-   * New records were written (call after their write): deliver them with the rest of their burst,
-   * unless backing off (then the alarm will). If the object goes away first, its alarm delivers.
+   * New records were written (call after their write): deliver them once the current call's
+   * synchronous part is done (what it writes after this kick rides along; a burst's later clicks
+   * take the next parcel: no timer waits for them, a timer per record cost more than the parcels it
+   * saved), unless backing off (then the alarm will). If the object goes away first, its alarm delivers.
    */
   kick(): void {
     if (this.failures > 0) return;
@@ -82,23 +78,16 @@ export class Outbox<R extends { id: string }> {
     }
     if (this.scheduled) return;
     this.scheduled = true;
-    const go = () => {
-      this.timer = null;
+    queueMicrotask(() => {
+      // A flush started meanwhile (drain, the alarm) took these records.
       if (!this.scheduled) return;
       this.flush().catch((err) => logLine("error", "outbox flush crashed", errorFields(err)));
-    };
-    // No timer when not gathering: a timer per record costs more than the parcel it might save.
-    if (this.o.gatherMs > 0) this.timer = setTimeout(go, this.o.gatherMs);
-    else queueMicrotask(go);
+    });
   }
 
   /** Delivers until nothing is due or a delivery fails; a kick meanwhile makes it go round again. */
   flush(): Promise<void> {
     this.scheduled = false;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
     if (this.flushing) {
       this.again = true;
       return this.flushing;

@@ -22,15 +22,12 @@ export interface Schema {
 export function migrate(storage: DurableObjectStorage, schema: Schema): boolean {
   const { sql } = storage;
   const last = schema.steps.length;
-  // One statement for an object that exists (every activation runs this); a new one has no `_schema`.
-  let version: number;
-  try {
-    version = sql.exec<{ version: number }>("SELECT version FROM _schema").toArray()[0]?.version ?? 0;
-  } catch (err) {
-    if (!/no such table/i.test(err instanceof Error ? err.message : String(err))) throw err;
+  const known = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_schema'").toArray().length > 0;
+  if (!known) {
     sql.exec(`${schema.fresh ? `${schema.fresh};` : ""} CREATE TABLE _schema (version INTEGER NOT NULL); INSERT INTO _schema (version) VALUES (${last})`);
     return true;
   }
+  const version = sql.exec<{ version: number }>("SELECT version FROM _schema").toArray()[0]?.version ?? 0;
   for (let i = version; i < last; i++) {
     const step = schema.steps[i]!;
     if (typeof step === "string") sql.exec(step);

@@ -34,8 +34,6 @@ import { errorFields, logLine } from "../worker/lib/log.ts";
 /** A hold or cancellation left unresolved this long (a crash between the objects) is settled by the alarm. */
 export const RECOVERY_DELAY_MS = 5_000;
 const OUTBOX_BATCH = 64;
-/** No wait: in a herd a student's clicks arrive seconds apart, and a burst's later records take the next parcel. */
-const OUTBOX_GATHER_MS = 0;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const fail = (code: ErrorCode, message: string, details?: ErrorDetails, retryAfter?: number): Failure => ({
@@ -86,7 +84,6 @@ export class StudentDO extends DurableObject<Env> {
         kv: ctx.storage.kv,
         fresh: this.store.fresh,
         batch: OUTBOX_BATCH,
-        gatherMs: OUTBOX_GATHER_MS,
         settled: () => this.schedule(),
         onWritten: () => this.faultHook?.("delivered"),
       });

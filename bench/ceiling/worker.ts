@@ -6,6 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { KeepWarm } from "../../durable-objects/keep-warm.ts";
 import { readSession } from "../../worker/lib/jwt.ts";
+import { nameHash } from "../../worker/lib/objects.ts";
 
 interface CeilingEnv {
   JWT_SECRET: string;
@@ -49,11 +50,6 @@ export class CeilingStudent extends OneTable {
 
 /** The bench's event has 960 slots. */
 const PATH_OBJECTS = 960;
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-  return h;
-}
 
 export default {
   async fetch(request, env) {
@@ -65,7 +61,7 @@ export default {
     // picked by the path (a cancellation's booking id, a catalogue read): one object per cancelled
     // booking would open thousands of SQLite files the app never opens (kept warm, they ran this
     // process out of file descriptors).
-    let target = `path:${hash(url.pathname) % PATH_OBJECTS}`;
+    let target = `path:${nameHash(url.pathname) % PATH_OBJECTS}`;
     if (request.method === "POST") target = ((await request.json()) as { slotId?: string }).slotId ?? target;
     const booking = await env.CEILING_STUDENT.getByName(user?.id ?? url.pathname).book(target);
     return Response.json({ booking }, { status: request.method === "POST" ? 201 : 200 });

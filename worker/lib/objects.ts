@@ -18,12 +18,15 @@ export const eventIdOfLiveName = (name: string | undefined) => (name?.startsWith
 /** Recorder shards per event: the D1 writes of many students spread over this many objects. */
 export const RECORDER_SHARDS = 4;
 
-/** The recorder a student's records go through: always the same one, so they stay in order. */
-export function recorderShard(studentId: string): number {
+/** A stable, cheap hash of a string (not for secrets): spreads names over a fixed set of objects. */
+export function nameHash(s: string): number {
   let h = 0;
-  for (let i = 0; i < studentId.length; i++) h = (h * 31 + studentId.charCodeAt(i)) >>> 0;
-  return h % RECORDER_SHARDS;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
+  return h;
 }
+
+/** The recorder a student's records go through: always the same one, so they stay in order. */
+export const recorderShard = (studentId: string) => nameHash(studentId) % RECORDER_SHARDS;
 
 /** The event and student a StudentDO serves, from its own name (`ctx.id.name`). */
 export function parseStudentName(name: string | undefined): { eventId: string; studentId: string } {

@@ -17,12 +17,13 @@ let onUnauthenticated: () => void = () => {};
 export const setUnauthenticatedHandler = (f: () => void) => (onUnauthenticated = f);
 
 /**
- * Counts the sessions this page started (logins). A 401 to a request sent before the newest one
- * says nothing about it: the login page's own `/me`, sent before the login and answered after it
- * on a slow network, used to log the person out right after they logged in.
+ * Counts the session changes this page made (login, logout). An answer to a request sent before
+ * the latest says nothing about the session now: the login page's own `/me`, sent before the login
+ * and answered 401 after it on a slow network, used to log the person out right after they logged in.
  */
 let sessionEpoch = 0;
-export const sessionStarted = () => void sessionEpoch++;
+export const sessionChanged = () => void sessionEpoch++;
+export const currentSessionEpoch = () => sessionEpoch;
 
 export async function request(method: string, path: string, body?: BodyInit | object, headers: Record<string, string> = {}): Promise<Response> {
   const h: Record<string, string> = { accept: "application/json", ...headers };

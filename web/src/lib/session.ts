@@ -1,7 +1,7 @@
 // Who is logged in. The last known user is kept in localStorage so the first render never waits
 // for the API; /api/me confirms it (the session itself is the httpOnly cookie).
 import type { AcceptedResponse, AuthResponse, Lang, User } from "../../../worker/domain/contract.ts";
-import { api, sessionStarted, setUnauthenticatedHandler } from "./api.ts";
+import { api, currentSessionEpoch, sessionChanged, setUnauthenticatedHandler } from "./api.ts";
 import { saved, store } from "./store.ts";
 
 const KEY = "inf.user";
@@ -14,16 +14,18 @@ function remember(u: User | null) {
 
 setUnauthenticatedHandler(() => remember(null));
 
-/** A new session (the server set its cookie): answers to requests sent before it no longer speak for it. */
-function started(u: User) {
-  sessionStarted();
+/** The server set or cleared the session cookie: answers to requests sent before no longer speak for it. */
+function changed(u: User | null) {
+  sessionChanged();
   remember(u);
 }
 
 /** Asks the server who the cookie belongs to (the cached user may be stale, or missing). */
 export async function refreshSession(): Promise<void> {
   try {
-    remember((await api<{ user: User }>("GET", "/me")).user);
+    const epoch = currentSessionEpoch();
+    const { user } = await api<{ user: User }>("GET", "/me");
+    if (epoch === currentSessionEpoch()) remember(user);
   } catch {
     /* 401 already forgot the user; a network error keeps the cached one */
   }
@@ -31,7 +33,7 @@ export async function refreshSession(): Promise<void> {
 
 export async function login(email: string, password: string): Promise<User> {
   const r = await api<AuthResponse>("POST", "/auth/login", { email, password });
-  started(r.user);
+  changed(r.user);
   return r.user;
 }
 
@@ -43,7 +45,7 @@ export async function signup(body: { email: string; password: string; fullName: 
 /** The routes that answer `{user, token}` log the person in (the cookie is set by the server). */
 async function sessionFrom(path: string, body: object): Promise<User> {
   const r = await api<AuthResponse>("POST", path, body);
-  started(r.user);
+  changed(r.user);
   return r.user;
 }
 
@@ -56,7 +58,7 @@ export const resendVerification = () => api<AcceptedResponse>("POST", "/auth/ver
 
 export async function logout(): Promise<void> {
   await api("POST", "/auth/logout").catch(() => {});
-  remember(null);
+  changed(null);
 }
 
 export const homeOf = (u: User | null) => (u?.role === "admin" ? "/admin" : u?.role === "company" ? "/recruiter" : "/");
