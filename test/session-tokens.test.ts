@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AUDIENCE, COOKIE, ISSUER, signSession } from "../worker/lib/jwt.ts";
+import { AUDIENCE, COOKIE, ISSUER, readSession, signSession } from "../worker/lib/jwt.ts";
 import { api, createCompany, createEvent, createSlots, createUser, type UserFixture } from "./helpers.ts";
 
 const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -79,6 +79,18 @@ describe("session tokens", () => {
   it("expired by one second: 401; one that still has seconds to live works", async () => {
     await expectRefused(await signSession({ ...student, role: "student" }, env.JWT_SECRET, -1), "expired 1 s ago");
     expect((await api("GET", "/me", { token: await signSession({ ...student, role: "student" }, env.JWT_SECRET, 5) })).status).toBe(200);
+  });
+
+  it("a token already verified (the isolate keeps it) still dies the second its exp passes, and only opens under its own secret", async () => {
+    const token = await signSession({ ...student, role: "student" }, env.JWT_SECRET, 2);
+    const expMs = (JSON.parse(fromB64url(token.split(".")[1]!)) as { exp: number }).exp * 1000;
+    expect((await readSession(token, env.JWT_SECRET))?.id).toBe(student.id);
+    expect((await readSession(token, env.JWT_SECRET))?.id, "read again: served as verified").toBe(student.id);
+    expect(await readSession(token, "another-secret-0123456789-0123456789-0123"), "same token, other secret").toBeNull();
+    expect((await api("GET", "/me", { token })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, Math.max(0, expMs - Date.now()) + 20));
+    expect(await readSession(token, env.JWT_SECRET), "past exp").toBeNull();
+    await expectRefused(token, "verified, then expired");
   });
 
   it("the tokens we issue carry iss, aud and exp", async () => {

@@ -10,6 +10,7 @@ import { valid } from "../lib/validate.ts";
 import { currentPhase, drawHoldsBooking } from "../domain/rules.ts";
 import { nudgeDraw } from "../lib/draw-nudge.ts";
 import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
+import { errorResponse } from "../middleware/request.ts";
 
 const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
@@ -57,7 +58,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         receivedAt,
       }),
     );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+    if (!out.ok) return errorResponse(c, out);
     return c.json({ booking: out.booking }, 201);
   })
   .get("/", valid("query", listQuery), async (c) => {
@@ -80,6 +81,6 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         policy: { now: Date.now(), cancelDeadline: ctx.cancelDeadline, bookingCutoffMinutes: ctx.bookingCutoffMinutes },
       }),
     );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+    if (!out.ok) return errorResponse(c, out);
     return c.json({ booking: out.booking });
   });
