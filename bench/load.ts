@@ -35,6 +35,9 @@ async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
     method = "DELETE";
     path = `/api/bookings/${op.bookingId}`;
     headers.authorization = `Bearer ${tokens[op.student]}`;
+  } else if (op.kind === "ready") {
+    path = "/api/bookings/ready";
+    headers.authorization = `Bearer ${tokens[op.student]}`;
   } else path = op.path;
   try {
     const res = await pool!.request({ method, path, headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
@@ -42,7 +45,7 @@ async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
     const endMs = performance.now() - t0;
     let code = res.statusCode < 300 ? "ok" : `http_${res.statusCode}`;
     let bookingId: string | undefined;
-    if (op.kind !== "read") {
+    if (op.kind === "book" || op.kind === "cancel") {
       try {
         const json = JSON.parse(text) as { booking?: { id: string }; error?: { code: string } };
         if (json.error?.code) code = json.error.code;

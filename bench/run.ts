@@ -150,6 +150,7 @@ const workload = {
   connections: opts.connections,
   timeoutMs: opts.timeoutMs,
   seed: opts.seed,
+  pagesOpen: opts.pagesOpen,
   configTtlMs: 0,
   only: opts.only,
 };

@@ -126,6 +126,15 @@ export class StudentDO extends DurableObject<Env> {
     }
   }
 
+  /**
+   * The student's page says a phase opens within the minute: be loaded (a new object creates its
+   * tables now) and stay in memory through the opening, so the first click finds the object ready
+   * instead of paying for its activation in the middle of the herd. Reads and writes nothing.
+   */
+  ready(): void {
+    this.warm.touch();
+  }
+
   async cancel(input: CancelInput): Promise<BookingOutcome> {
     this.warm.touch();
     const wait = this.bucket.take(Date.now());

@@ -40,6 +40,11 @@ export class CeilingSlot extends OneTable {
 }
 
 export class CeilingStudent extends OneTable {
+  /** The app's GET /api/bookings/ready: the object is created (its table with it) and kept warm before the herd. */
+  ready(): void {
+    this.warm.touch();
+  }
+
   async book(target: string): Promise<{ id: string; target: string }> {
     const id = crypto.randomUUID();
     this.insert(id, target);
@@ -57,6 +62,10 @@ export default {
     const header = request.headers.get("authorization");
     const user = header?.startsWith("Bearer ") ? await readSession(header.slice(7), env.JWT_SECRET) : null;
     if (header && !user) return Response.json({ error: { code: "unauthenticated" } }, { status: 401 });
+    if (user && request.method === "GET" && url.pathname === "/api/bookings/ready") {
+      await env.CEILING_STUDENT.getByName(user.id).ready();
+      return new Response(null, { status: 204 });
+    }
     // The second object: the slot of a booking; else one of as many objects as the app has slots,
     // picked by the path (a cancellation's booking id, a catalogue read): one object per cancelled
     // booking would open thousands of SQLite files the app never opens (kept warm, they ran this

@@ -17,6 +17,7 @@ export const WORKLOAD_OPTIONS = {
   only: { type: "string" },
   seed: { type: "string" },
   "state-dir": { type: "string" },
+  cold: { type: "boolean" },
 } as const;
 
 export const WORKLOAD_HELP = `  --companies N         companies (default 60)
@@ -28,6 +29,9 @@ export const WORKLOAD_HELP = `  --companies N         companies (default 60)
   --steady-clients N    concurrent clients in steady (default 64)
   --only a,b            run only these scenarios (the others' state changes still happen)
   --seed N              random seed of the demand (default 1)
+  --cold                no page says ready before a herd (the site does, 5-40 s before a phase
+                        opens: GET /api/bookings/ready); every student's object is new or
+                        asleep when the herd starts, as before 2026-12-02
   --state-dir DIR       where the throw-away state lives (default: a fresh directory on
                         /dev/shm when it exists, else bench/.state; deleted after)
 `;
@@ -39,7 +43,7 @@ export const int = (v: string | undefined, dflt: number, name: string) => {
   return n;
 };
 
-type Values = { [K in keyof typeof WORKLOAD_OPTIONS]?: string };
+type Values = { [K in keyof typeof WORKLOAD_OPTIONS]?: (typeof WORKLOAD_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
 
 /** The workload's sizes; `smoke` gives the test suite's tiny defaults. */
 export function workloadOptions(a: Values, smoke: boolean) {
@@ -56,6 +60,7 @@ export function workloadOptions(a: Values, smoke: boolean) {
     steadySeconds: int(a["steady-seconds"], smoke ? 3 : 20, "steady-seconds"),
     steadyClients: int(a["steady-clients"], smoke ? 16 : 64, "steady-clients"),
     seed: int(a.seed, 1, "seed"),
+    pagesOpen: a.cold !== true,
     only,
   };
 }

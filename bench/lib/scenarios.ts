@@ -9,7 +9,7 @@ import { CpuMeter } from "./cpu.ts";
 import { type Expectation, type SlotSnapshot, type StudentBooking, type StudentSnapshot, checkInvariants } from "./invariants.ts";
 import { openPhase2, type Seeded } from "./seed.ts";
 import { type RunFigures, type Latency, cdf, figures, latency, round, throughputSeries } from "./stats.ts";
-import { type Demand, type Result, type SteadyPlan, demandOf, herdOps, hotSlotOps, rng } from "./workload.ts";
+import { type Demand, type Op, type Result, type SteadyPlan, demandOf, herdOps, hotSlotOps, rng } from "./workload.ts";
 
 export const SCENARIOS = ["hotSlot", "herdPhase1", "herdPhase2", "steady"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -22,6 +22,11 @@ export interface WorkloadOptions {
   connections: number;
   timeoutMs: number;
   seed: number;
+  /**
+   * Before each herd, every student in it says ready (GET /api/bookings/ready), as the site does
+   * 5-40 s before a phase opens; measured apart (`ready`). false (`--cold`): objects new or asleep.
+   */
+  pagesOpen: boolean;
   configTtlMs: number;
   /** Scenarios to run (all by default; bench/lib/draw-scenarios.ts's names too). */
   only: readonly string[];
@@ -53,6 +58,16 @@ export interface CeilingRun {
   cpuMsPerRequest: number;
 }
 
+/** The ready calls of a herd's students, before it. */
+export interface ReadyRun {
+  students: number;
+  /** Answers other than 204 (an older Worker has no such route: 404). */
+  failed: number;
+  wallMs: number;
+  cpuMs: number;
+  cpuMsPerStudent: number;
+}
+
 export interface ScenarioRun {
   name: ScenarioName;
   figures: RunFigures;
@@ -62,6 +77,8 @@ export interface ScenarioRun {
   cpuMs: number;
   cpuMsPerAttempt: number;
   ceiling: CeilingRun | null;
+  /** The pages' ready calls before the herd (not in the figures above); null: none (steady, --cold). */
+  ready: ReadyRun | null;
   /** Time from the last response until D1 held exactly the acknowledged bookings (no drain forced). */
   outboxLagMs: number | null;
   workerPeakRssMb: number;
@@ -106,7 +123,7 @@ export async function runWorkload(
 
   const account = (results: Result[]) => {
     for (const x of results) {
-      if (x.kind === "read") continue;
+      if (x.kind !== "book" && x.kind !== "cancel") continue;
       touchedStudents.add(x.student);
       const studentId = seeded.students[x.student]!.id;
       if (x.kind === "book") {
@@ -120,7 +137,8 @@ export async function runWorkload(
     }
   };
 
-  const ceilingLoads: ((baseUrl: string) => Promise<Extract<LoadReply, { type: "done" }>>)[] = [];
+  type Done = Extract<LoadReply, { type: "done" }>;
+  const ceilingLoads: { prepare(baseUrl: string): Promise<Done | null>; load(): Promise<Done> }[] = [];
   for (const name of SCENARIOS) {
     if (name === "herdPhase2") {
       await openPhase2(await target.d1(), seeded.eventId);
@@ -138,16 +156,28 @@ export async function runWorkload(
     const loadAvg = Math.round(loadavg()[0]! * 100) / 100;
     const steadyPlan = name === "steady" ? steadyPlanOf(o, demand, seeded, exp, owner) : null;
     const ops = name === "hotSlot" ? hotSlotOps(seeded.students.map((s) => s.deprioritized), o.hotSlotStudents, demand) : name === "steady" ? [] : herdOps(r, seeded.students.length, o.perStudent, demand);
-    const load = async (baseUrl: string): Promise<Extract<LoadReply, { type: "done" }>> => {
+    const readyOps: Op[] = o.pagesOpen && !steadyPlan ? [...new Set(ops.flatMap((op) => (op.kind === "book" ? [op.student] : [])))].map((student) => ({ kind: "ready", student })) : [];
+    /** Connects, then (pages open) the herd's students say ready; resolves with those answers. */
+    const prepare = async (baseUrl: string): Promise<Done | null> => {
       await loader.call({ type: "init", baseUrl, tokens, connections: o.connections, timeoutMs: o.timeoutMs });
+      if (!readyOps.length) return null;
+      const reply = await loader.call({ type: "burst", ops: readyOps, deadlineMs: o.timeoutMs * 4 });
+      if (reply.type !== "done") throw new Error("load process answered out of turn");
+      return reply;
+    };
+    const load = async (): Promise<Done> => {
       const reply = await loader.call(steadyPlan ? { type: "steady", ...steadyPlan } : { type: "burst", ops, deadlineMs: o.timeoutMs * 4 });
       if (reply.type !== "done") throw new Error("load process answered out of turn");
       return reply;
     };
-    ceilingLoads.push(load);
+    ceilingLoads.push({ prepare, load });
+    const readyStart = target.cpu.now();
+    const readied = await prepare(url);
+    const ready = readied ? readyRun(readied, Math.round((await target.cpu.settled()) - readyStart)) : null;
+    if (ready) log(`  ${name.padEnd(10)} pages open: ${ready.students} students ready in ${ready.wallMs} ms, CPU ${ready.cpuMsPerStudent} ms/student${ready.failed ? `, ${ready.failed} not 204` : ""}`);
     target.peakMemory.reset();
     const cpuStart = target.cpu.now();
-    const reply = await load(url);
+    const reply = await load();
     const workerPeakRssMb = target.peakMemory.peakMb();
     const results = reply.results;
     const lastEnd = reply.startedAt + Math.max(...results.map((x) => x.endMs));
@@ -170,6 +200,7 @@ export async function runWorkload(
       cpuMs,
       cpuMsPerAttempt: round(cpuMs / Math.max(1, f.attempts), 3),
       ceiling: null,
+      ready,
       outboxLagMs,
       workerPeakRssMb,
       server,
@@ -190,8 +221,11 @@ export async function runWorkload(
     try {
       const cpu = new CpuMeter(() => ceiling.workerdPids());
       for (const [k, run] of out.entries()) {
+        const pass = ceilingLoads[k]!;
+        // The ceiling's students say ready too (its objects are created then, as ours are).
+        if (await pass.prepare(ceiling.url)) await cpu.settled();
         const c0 = cpu.now();
-        const results = (await ceilingLoads[k]!(ceiling.url)).results;
+        const results = (await pass.load()).results;
         const c = figures(results);
         const cMs = Math.round((await cpu.settled()) - c0);
         // A failed request costs the runtime next to nothing: a pass with failures would flatter the
@@ -208,6 +242,17 @@ export async function runWorkload(
       await ceiling.stop();
     }
   return out;
+}
+
+function readyRun(d: Extract<LoadReply, { type: "done" }>, cpuMs: number): ReadyRun {
+  const r = d.results;
+  return {
+    students: r.length,
+    failed: r.filter((x) => x.status !== 204).length,
+    wallMs: Math.round(Math.max(0, ...r.map((x) => x.endMs))),
+    cpuMs,
+    cpuMsPerStudent: round(cpuMs / Math.max(1, r.length), 3),
+  };
 }
 
 /** Steady's plan: the confirmed bookings held now are the ones its clients may cancel. */

@@ -5,7 +5,9 @@ export type Op =
   /** `delayMs`: the client waits that long before sending (a slower student, bench/lib/draw-scenarios.ts). */
   | { kind: "book"; student: number; slotId: string; delayMs?: number }
   | { kind: "cancel"; student: number; bookingId: string }
-  | { kind: "read"; path: string };
+  | { kind: "read"; path: string }
+  /** The student's page says a phase opens soon (GET /api/bookings/ready): before the herd, not part of it. */
+  | { kind: "ready"; student: number };
 
 export interface Outcome {
   /** ms since the scenario's start, in the load process. */

@@ -143,6 +143,8 @@ async function send(db: pg.Pool, bookFn: string, studentIds: string[], op: Op, t
     } else if (op.kind === "cancel") {
       const { rows } = await db.query<{ code: string }>({ name: "cancel", text: "SELECT fn_cancel_booking($1, $2) AS code", values: [studentIds[op.student], op.bookingId] });
       code = rows[0]!.code;
+    } else if (op.kind === "ready") {
+      // The seed's design has no per-student object to get ready: nothing to do.
     } else if (op.path === "/api/companies") await db.query({ name: "companies", text: LIST_COMPANIES });
     else await db.query({ name: "company", text: COMPANY_SLOTS, values: [op.path.slice("/api/companies/".length)] });
     const status = code !== "ok" ? ERROR_STATUS[code as ErrorCode] : op.kind === "book" ? 201 : 200;

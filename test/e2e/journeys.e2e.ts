@@ -436,6 +436,30 @@ describe("the site", () => {
     assert.equal(await page.getByRole("button", { name: "Se connecter" }).count(), 0);
   });
 
+  it("a student's open page gets their booking object ready in the seconds before a phase opens, once", async () => {
+    const page = await newPage();
+    // The page is told phase 2 opens 12 s after the server's time (the answer only; the event stays as it is).
+    await page.route("**/api/event", async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { event: Record<string, string> };
+      const opens = new Date(Date.parse(body.event.serverTime!) + 12_000).toISOString();
+      await route.fulfill({ response: res, json: { event: { ...body.event, phase1End: opens, phase2Start: opens } } });
+    });
+    const readies: number[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/bookings/ready") readies.push(Date.now());
+    });
+    await login(page, "student190@example.com", STUDENT_PW);
+    const loggedIn = Date.now();
+    const ready = await page.waitForResponse((r) => new URL(r.url()).pathname === "/api/bookings/ready", { timeout: 15_000 });
+    assert.equal(ready.status(), 204);
+    // Between 40 and 5 seconds before the opening: here within the first 7 s (and a second of slack).
+    assert.ok(readies[0]! - loggedIn < 8_000, `ready ${readies[0]! - loggedIn} ms after the login`);
+    await page.getByRole("link", { name: "Mon planning" }).click();
+    await page.waitForTimeout(1_000);
+    assert.equal(readies.length, 1, "once per opening, whatever the page");
+  });
+
   it("a deprioritized student in phase 1 is told when phase 2 opens", async () => {
     const page = await newPage();
     await login(page, "student1@example.com", STUDENT_PW);

@@ -61,6 +61,19 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     if (!out.ok) return errorResponse(c, out);
     return c.json({ booking: out.booking }, 201);
   })
+  // A phase opens within the minute and this student's page is open (the site calls this once, at
+  // a random moment 5-40 s before): their StudentDO is loaded now and held through the opening, so
+  // the herd's first clicks do not pay for creating thousands of objects at once. Reads only the
+  // cached configuration.
+  .get("/ready", async (c) => {
+    const ctx = await eventContext(c.var.db, configTtlMs(c.env));
+    if (ctx) {
+      const eventId = ctx.event.id;
+      await callObject(() => studentStub(c.env, eventId, c.var.user.id).ready());
+    }
+    c.header("Cache-Control", "no-store");
+    return c.body(null, 204);
+  })
   .get("/", valid("query", listQuery), async (c) => {
     const all = ["1", "true"].includes(c.req.valid("query").all ?? "");
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));

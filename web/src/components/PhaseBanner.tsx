@@ -4,7 +4,8 @@ import { useEffect } from "preact/hooks";
 import { wishesWindow } from "../../../worker/domain/draw-schedule.ts";
 import { bookings } from "../lib/bookings.ts";
 import { draws } from "../lib/use-draw.ts";
-import { event, loadEvent, nextChange, phaseAt, useServerNow } from "../lib/event.ts";
+import { event, loadEvent, nextChange, phaseAt, serverNow, useServerNow } from "../lib/event.ts";
+import { READY_HORIZON_MS, readyDelay, sayReady } from "../lib/ready.ts";
 import { dateTime, duration } from "../lib/format.ts";
 import { useT } from "../lib/i18n.ts";
 import { session } from "../lib/session.ts";
@@ -23,6 +24,17 @@ export function PhaseBanner() {
   useEffect(() => {
     if (e && phase !== e.currentPhase) void loadEvent();
   }, [phase]);
+  // A phase this student may book in opens within the minute: get their booking object ready (lib/ready.ts).
+  const mayBook = user?.role === "student" && user.emailVerified !== false && e?.bookingOpen === true;
+  const opening = mayBook && next && next.to !== 0 && !(next.to === 1 && user.deprioritized) ? next.at : null;
+  const soon = opening !== null && opening - now <= READY_HORIZON_MS;
+  useEffect(() => {
+    if (!soon || opening === null) return;
+    const delay = readyDelay(opening, serverNow(), Math.random());
+    if (delay === null) return;
+    const timer = setTimeout(() => sayReady(opening), delay);
+    return () => clearTimeout(timer);
+  }, [soon, opening]);
 
   if (!e)
     return (
