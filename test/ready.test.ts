@@ -4,7 +4,7 @@
 import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { StudentDO } from "../durable-objects/student-do.ts";
-import { READY_EARLIEST_MS, READY_HORIZON_MS, READY_LATEST_MS, readyDelay } from "../web/src/lib/ready.ts";
+import { READY_EARLIEST_MS, READY_HORIZON_MS, READY_LATEST_MS, readyDelay } from "../worker/domain/ready.ts";
 import { studentName } from "../worker/lib/objects.ts";
 import { api, createCompany, createEvent, createUser, studentDo } from "./helpers.ts";
 
@@ -46,7 +46,7 @@ describe("GET /api/bookings/ready", () => {
   });
 });
 
-describe("the site's moment to say ready (web/src/lib/ready.ts)", () => {
+describe("the site's moment to say ready (worker/domain/ready.ts)", () => {
   it("between 40 and 5 seconds before the opening, spread by the random draw; never too late or too early", () => {
     const at = 1_000_000;
     for (const lead of [5_001, 6_000, 20_000, 39_000, 40_000, 45_000, 60_000])

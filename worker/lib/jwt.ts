@@ -47,8 +47,9 @@ const isRole = (r: unknown): r is Role => typeof r === "string" && (ROLES as rea
 // Tokens this isolate has verified, with their user and expiry: a student sends the same token
 // with every click, and a herd would otherwise pay the signature check (HMAC, base64, JSON) each
 // time. A token is a fixed string: verified once, it stays valid until its `exp` under the same
-// secret (revocation is checked per request apart, worker/lib/sessions.ts). Bounded: oldest out first.
-const VERIFIED_MAX = 20_000;
+// secret (revocation is checked per request apart, worker/lib/sessions.ts). Bounded, oldest out
+// first: ~700 bytes an entry, so at most ~3.5 MB of the isolate's 128 MB.
+const VERIFIED_MAX = 5_000;
 const verified = new Map<string, { secret: string; user: AuthUser; expMs: number }>();
 
 /** The user a token speaks for, or null if it is invalid, expired, or lacks `iss`, `aud` or `exp`. */
@@ -64,7 +65,8 @@ export async function readSession(token: string, secret: string): Promise<AuthUs
     const { payload } = await jwtVerify(token, await verifyKeyOf(secret), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ["exp", "sub"] });
     const { sub, email, role, name, cid, tv, ev, exp } = payload;
     if (typeof sub !== "string" || typeof email !== "string" || !isRole(role) || typeof name !== "string") return null;
-    const user: AuthUser = { id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null, tokenVersion: typeof tv === "number" ? tv : 0, emailVerified: ev === true };
+    // Frozen: the same object now serves every later request with this token.
+    const user: AuthUser = Object.freeze({ id: sub, email, role, fullName: name, companyId: typeof cid === "string" ? cid : null, tokenVersion: typeof tv === "number" ? tv : 0, emailVerified: ev === true });
     if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
     verified.set(token, { secret, user, expMs: (exp as number) * 1000 });
     return user;
