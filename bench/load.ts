@@ -36,7 +36,7 @@ async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
     path = `/api/bookings/${op.bookingId}`;
     headers.authorization = `Bearer ${tokens[op.student]}`;
   } else if (op.kind === "ready") {
-    path = "/api/bookings/ready";
+    path = `/api/bookings/ready?slot=${op.slotId}`;
     headers.authorization = `Bearer ${tokens[op.student]}`;
   } else path = op.path;
   try {

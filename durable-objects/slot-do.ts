@@ -120,6 +120,11 @@ export class SlotDO extends DurableObject<Env> {
     return this.raceWindow ? this.raceWindow().then(seat) : seat();
   }
 
+  /** A phase opens within the minute (GET /api/bookings/ready): be loaded and stay in memory through it. */
+  ready(): void {
+    this.warm.touch();
+  }
+
   /** Frees the seat of `bookingId`; leaves a tombstone either way. */
   release(bookingId: string, studentId: string): { released: boolean; taken: number } {
     this.warm.touch();

@@ -5,8 +5,8 @@ import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { StudentDO } from "../durable-objects/student-do.ts";
 import { READY_EARLIEST_MS, READY_HORIZON_MS, READY_LATEST_MS, readyDelay } from "../worker/domain/ready.ts";
-import { studentName } from "../worker/lib/objects.ts";
-import { api, createCompany, createEvent, createUser, studentDo } from "./helpers.ts";
+import { slotName, studentName } from "../worker/lib/objects.ts";
+import { api, createCompany, createEvent, createSlots, createUser, slotDo, studentDo } from "./helpers.ts";
 
 const exists = async (eventId: string, userId: string) => {
   const id = env.STUDENT.idFromName(studentName(eventId, userId)).toString();
@@ -25,6 +25,19 @@ describe("GET /api/bookings/ready", () => {
     // Nothing became an attempt either: D1 has no row for this student.
     const attempts = await env.DB.prepare("SELECT count(*) AS n FROM booking_attempts WHERE student_id = ?").bind(student.id).first<{ n: number }>();
     expect(attempts?.n).toBe(0);
+  });
+
+  it("also wakes one slot of the event (here its only one), picked at random", async () => {
+    const eventId = await createEvent({ phase: 0 });
+    const [slot] = await createSlots(eventId, await createCompany(eventId), 1);
+    const slotExists = async () => {
+      const id = env.SLOT.idFromName(slotName(slot!.id)).toString();
+      return (await listDurableObjectIds(env.SLOT)).some((x) => x.toString() === id);
+    };
+    expect(await slotExists()).toBe(false);
+    expect((await api("GET", "/bookings/ready", { token: (await createUser()).token })).status).toBe(204);
+    expect(await slotExists()).toBe(true);
+    expect((await slotDo(slot!.id).inspect()).taken).toBe(0);
   });
 
   it("asks the object to stay in memory (keep-warm)", async () => {

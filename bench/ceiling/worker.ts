@@ -33,6 +33,10 @@ abstract class OneTable extends DurableObject<CeilingEnv> {
 }
 
 export class CeilingSlot extends OneTable {
+  ready(): void {
+    this.warm.touch();
+  }
+
   take(id: string, studentId: string): { ok: true } {
     this.insert(id, studentId);
     return { ok: true };
@@ -63,7 +67,9 @@ export default {
     const user = header?.startsWith("Bearer ") ? await readSession(header.slice(7), env.JWT_SECRET) : null;
     if (header && !user) return Response.json({ error: { code: "unauthenticated" } }, { status: 401 });
     if (user && request.method === "GET" && url.pathname === "/api/bookings/ready") {
-      await env.CEILING_STUDENT.getByName(user.id).ready();
+      // As the app: the student's object, and one slot's (the app picks it at random; the bench names one, random too).
+      const slot = url.searchParams.get("slot");
+      await Promise.all([env.CEILING_STUDENT.getByName(user.id).ready(), slot ? env.CEILING_SLOT.getByName(slot).ready() : undefined]);
       return new Response(null, { status: 204 });
     }
     // The second object: the slot of a booking; else one of as many objects as the app has slots,

@@ -113,6 +113,8 @@ export async function runWorkload(
   log: (s: string) => void,
 ): Promise<ScenarioRun[]> {
   const r = rng(o.seed);
+  /** The slots the pages' ready calls name for the ceiling: a generator of their own, so the demand stays what it was. */
+  const readyRng = rng(o.seed + 1);
   const demand: Demand = demandOf(seeded.slots, seeded.companyIds.length);
   const tokens = seeded.students.map((s) => s.token);
   const exp: Expectation = { caps: seeded.caps, acknowledged: new Set(), uncertainBooks: new Set(), uncertainCancels: new Set() };
@@ -156,7 +158,7 @@ export async function runWorkload(
     const loadAvg = Math.round(loadavg()[0]! * 100) / 100;
     const steadyPlan = name === "steady" ? steadyPlanOf(o, demand, seeded, exp, owner) : null;
     const ops = name === "hotSlot" ? hotSlotOps(seeded.students.map((s) => s.deprioritized), o.hotSlotStudents, demand) : name === "steady" ? [] : herdOps(r, seeded.students.length, o.perStudent, demand);
-    const readyOps: Op[] = o.pagesOpen && !steadyPlan ? [...new Set(ops.flatMap((op) => (op.kind === "book" ? [op.student] : [])))].map((student) => ({ kind: "ready", student })) : [];
+    const readyOps: Op[] = o.pagesOpen && !steadyPlan ? [...new Set(ops.flatMap((op) => (op.kind === "book" ? [op.student] : [])))].map((student) => ({ kind: "ready", student, slotId: seeded.slots[Math.floor(readyRng() * seeded.slots.length)]!.id })) : [];
     /** Connects, then (pages open) the herd's students say ready; resolves with those answers. */
     const prepare = async (baseUrl: string): Promise<Done | null> => {
       await loader.call({ type: "init", baseUrl, tokens, connections: o.connections, timeoutMs: o.timeoutMs });

@@ -6,8 +6,11 @@ export type Op =
   | { kind: "book"; student: number; slotId: string; delayMs?: number }
   | { kind: "cancel"; student: number; bookingId: string }
   | { kind: "read"; path: string }
-  /** The student's page says a phase opens soon (GET /api/bookings/ready): before the herd, not part of it. */
-  | { kind: "ready"; student: number };
+  /**
+   * The student's page says a phase opens soon (GET /api/bookings/ready): before the herd, not part
+   * of it. The app wakes a slot it picks at random; `slotId` (random too) tells the ceiling which.
+   */
+  | { kind: "ready"; student: number; slotId: string };
 
 export interface Outcome {
   /** ms since the scenario's start, in the load process. */
