@@ -23,10 +23,19 @@ const idempotencyKey = z
 
 /** The bookable slots' ids of a cached configuration, listed once per configuration. */
 const slotIds = new WeakMap<EventContext, string[]>();
-function randomSlotId(ctx: EventContext): string | undefined {
+/** When this isolate last woke each slot: a slot woken within the minute it stays in memory is not asked again. */
+const wokenAt = new Map<string, number>();
+const WAKE_AGAIN_MS = 50_000;
+
+/** A slot of the event picked at random, unless this isolate woke it less than WAKE_AGAIN_MS ago. */
+function slotToWake(ctx: EventContext, now: number): string | undefined {
   let ids = slotIds.get(ctx);
   if (!ids) slotIds.set(ctx, (ids = [...ctx.slots.keys()]));
-  return ids[Math.floor(Math.random() * ids.length)];
+  const id = ids[Math.floor(Math.random() * ids.length)];
+  if (id === undefined || now - (wokenAt.get(id) ?? -Infinity) < WAKE_AGAIN_MS) return undefined;
+  if (wokenAt.size >= 20_000) wokenAt.clear();
+  wokenAt.set(id, now);
+  return id;
 }
 
 export const bookingRoutes = new Hono<AuthedEnv>()
@@ -73,13 +82,13 @@ export const bookingRoutes = new Hono<AuthedEnv>()
   // a random moment 40-5 s before): their StudentDO is loaded now and held through the opening, so
   // the herd's first clicks do not pay for creating thousands of objects at once. Each call also
   // wakes one slot of the event, picked at random: an opening's audience covers its slots (3 000
-  // pages over 960 slots reach 96 % of them) without any one request waking many. Reads only the
-  // cached configuration.
+  // pages over 960 slots reach 96 % of them) without any one request waking many; a slot this
+  // isolate woke within the minute is not asked again. Reads only the cached configuration.
   .get("/ready", async (c) => {
     const ctx = await eventContext(c.var.db, configTtlMs(c.env));
     if (ctx) {
       const eventId = ctx.event.id;
-      const slotId = randomSlotId(ctx);
+      const slotId = slotToWake(ctx, Date.now());
       await callObject(() => Promise.all([studentStub(c.env, eventId, c.var.user.id).ready(), slotId ? slotStub(c.env, slotId).ready() : undefined]));
     }
     c.header("Cache-Control", "no-store");
