@@ -26,6 +26,11 @@ abstract class OneTable extends DurableObject<CeilingEnv> {
     });
   }
 
+  /** The app's GET /api/bookings/ready: the object is created (its table with it) and kept warm before the herd. */
+  ready(): void {
+    this.warm.touch();
+  }
+
   protected insert(id: string, other: string): void {
     this.warm.touch();
     this.sql.exec("INSERT INTO rows (id, other, at) VALUES (?, ?, ?)", id, other, Date.now());
@@ -33,10 +38,6 @@ abstract class OneTable extends DurableObject<CeilingEnv> {
 }
 
 export class CeilingSlot extends OneTable {
-  ready(): void {
-    this.warm.touch();
-  }
-
   take(id: string, studentId: string): { ok: true } {
     this.insert(id, studentId);
     return { ok: true };
@@ -44,11 +45,6 @@ export class CeilingSlot extends OneTable {
 }
 
 export class CeilingStudent extends OneTable {
-  /** The app's GET /api/bookings/ready: the object is created (its table with it) and kept warm before the herd. */
-  ready(): void {
-    this.warm.touch();
-  }
-
   async book(target: string): Promise<{ id: string; target: string }> {
     const id = crypto.randomUUID();
     this.insert(id, target);

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import { HTTPException } from "hono/http-exception";
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "../domain/contract.ts";
+import type { ErrorBody } from "../domain/contract.ts";
 import { CV_MAX_BYTES } from "../domain/offers.ts";
 import { makeDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
@@ -47,27 +47,13 @@ export const limitBody = createMiddleware<AppEnv>((c, next) => (big.get(c.req.pa
 /** When no cause gave a better figure: a rate limit's window, a transient fault's usual length. */
 const DEFAULT_RETRY_AFTER: Partial<Record<number, number>> = { 429: 60, 503: 2 };
 
-/** What an error answer says: the contract's code and message, details, a Retry-After. */
-export interface ErrorAnswer {
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
-  retryAfter?: number;
-}
-
-/**
- * The contract's error answer. Routes throw ApiError; the booking routes return this for a refusal
- * an object decided (a herd's usual answer), which spares constructing an Error and unwinding
- * the middleware chain through every layer's rejected promise. Same body, status and headers.
- */
-export function errorResponse<E extends AppEnv>(c: Context<E>, err: ErrorAnswer) {
-  const status = ERROR_STATUS[err.code];
+function errorResponse(c: Context<AppEnv>, err: ApiError) {
   const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.details !== undefined) body.error.details = err.details;
   c.set("errorCode", err.code);
-  const retryAfter = err.retryAfter ?? DEFAULT_RETRY_AFTER[status];
+  const retryAfter = err.retryAfter ?? DEFAULT_RETRY_AFTER[err.status];
   if (retryAfter !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
-  return c.json(body, status);
+  return c.json(body, err.status);
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

@@ -10,7 +10,6 @@ import { valid } from "../lib/validate.ts";
 import { currentPhase, drawHoldsBooking } from "../domain/rules.ts";
 import { nudgeDraw } from "../lib/draw-nudge.ts";
 import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
-import { errorResponse } from "../middleware/request.ts";
 
 const bookSchema = z.strictObject({ slotId: z.uuid({ message: "expected a slot id" }) });
 const idParam = z.strictObject({ id: z.uuid({ message: "expected a booking id" }) });
@@ -75,7 +74,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         receivedAt,
       }),
     );
-    if (!out.ok) return errorResponse(c, out);
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     return c.json({ booking: out.booking }, 201);
   })
   // A phase opens within the minute and this student's page is open (the site calls this once, at
@@ -114,6 +113,6 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         policy: { now: Date.now(), cancelDeadline: ctx.cancelDeadline, bookingCutoffMinutes: ctx.bookingCutoffMinutes },
       }),
     );
-    if (!out.ok) return errorResponse(c, out);
+    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     return c.json({ booking: out.booking });
   });

@@ -4,8 +4,6 @@
 // click does not pay for it in the middle of the herd. Once per opening and per page.
 import { request } from "./api.ts";
 
-export { READY_HORIZON_MS, readyDelay } from "../../../worker/domain/ready.ts";
-
 const said = new Set<number>();
 
 /** Says ready for the opening at `at`, once per page; a failure changes nothing (the first click does it). */
