@@ -7,7 +7,7 @@ import { Pool } from "undici";
 import { type Op, type Result, type SteadyPlan, steadyLoop } from "./lib/workload.ts";
 
 export type LoadRequest =
-  | { type: "init"; baseUrl: string; tokens: string[]; connections: number; timeoutMs: number }
+  | { type: "init"; baseUrl: string; tokens: string[]; connections: number; timeoutMs: number; keys?: boolean }
   | { type: "burst"; ops: Op[]; deadlineMs: number }
   | ({ type: "steady" } & SteadyPlan)
   | { type: "exit" };
@@ -17,6 +17,8 @@ export type LoadReply = { type: "ready" } | { type: "done"; startedAt: number; r
 let pool: Pool | null = null;
 let tokens: string[] = [];
 let timeoutMs = 30_000;
+/** Each booking click carries an Idempotency-Key of its own, as the site sends (web/src/lib/bookings.ts). */
+let keys = false;
 
 async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
   if (op.kind === "book" && op.delayMs) await new Promise((r) => setTimeout(r, op.delayMs));
@@ -31,6 +33,7 @@ async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
     body = JSON.stringify({ slotId: op.slotId });
     headers["content-type"] = "application/json";
     headers.authorization = `Bearer ${tokens[op.student]}`;
+    if (keys) headers["idempotency-key"] = crypto.randomUUID();
   } else if (op.kind === "cancel") {
     method = "DELETE";
     path = `/api/bookings/${op.bookingId}`;
@@ -87,6 +90,7 @@ process.on("message", async (m: LoadRequest) => {
       case "init":
         tokens = m.tokens;
         timeoutMs = m.timeoutMs;
+        keys = m.keys === true;
         await pool?.close();
         pool = new Pool(m.baseUrl, { connections: m.connections, pipelining: 1, keepAliveTimeout: 60_000 });
         return reply({ type: "ready" });

@@ -151,6 +151,7 @@ const workload = {
   timeoutMs: opts.timeoutMs,
   seed: opts.seed,
   pagesOpen: opts.pagesOpen,
+  keys: opts.keys,
   configTtlMs: 0,
   only: opts.only,
 };

@@ -18,6 +18,7 @@ export const WORKLOAD_OPTIONS = {
   seed: { type: "string" },
   "state-dir": { type: "string" },
   cold: { type: "boolean" },
+  "no-keys": { type: "boolean" },
 } as const;
 
 export const WORKLOAD_HELP = `  --companies N         companies (default 60)
@@ -32,6 +33,8 @@ export const WORKLOAD_HELP = `  --companies N         companies (default 60)
   --cold                no page says ready before a herd (the site does, 5-40 s before a phase
                         opens: GET /api/bookings/ready); every student's object is new or
                         asleep when the herd starts, as before 2026-12-02
+  --no-keys             booking clicks without an Idempotency-Key (the site sends one per click,
+                        which the StudentDO keeps for a day; as the bench did before 2026-12-02)
   --state-dir DIR       where the throw-away state lives (default: a fresh directory on
                         /dev/shm when it exists, else bench/.state; deleted after)
 `;
@@ -61,6 +64,7 @@ export function workloadOptions(a: Values, smoke: boolean) {
     steadyClients: int(a["steady-clients"], smoke ? 16 : 64, "steady-clients"),
     seed: int(a.seed, 1, "seed"),
     pagesOpen: a.cold !== true,
+    keys: a["no-keys"] !== true,
     only,
   };
 }

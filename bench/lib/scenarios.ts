@@ -27,6 +27,8 @@ export interface WorkloadOptions {
    * 5-40 s before a phase opens; measured apart (`ready`). false (`--cold`): objects new or asleep.
    */
   pagesOpen: boolean;
+  /** Each booking click carries its own Idempotency-Key, as the site's do; false (`--no-keys`): none. */
+  keys: boolean;
   configTtlMs: number;
   /** Scenarios to run (all by default; bench/lib/draw-scenarios.ts's names too). */
   only: readonly string[];
@@ -161,7 +163,7 @@ export async function runWorkload(
     const readyOps: Op[] = o.pagesOpen && !steadyPlan ? [...new Set(ops.flatMap((op) => (op.kind === "book" ? [op.student] : [])))].map((student) => ({ kind: "ready", student, slotId: seeded.slots[Math.floor(readyRng() * seeded.slots.length)]!.id })) : [];
     /** Connects, then (pages open) the herd's students say ready; resolves with those answers. */
     const prepare = async (baseUrl: string): Promise<Done | null> => {
-      await loader.call({ type: "init", baseUrl, tokens, connections: o.connections, timeoutMs: o.timeoutMs });
+      await loader.call({ type: "init", baseUrl, tokens, connections: o.connections, timeoutMs: o.timeoutMs, keys: o.keys });
       if (!readyOps.length) return null;
       const reply = await loader.call({ type: "burst", ops: readyOps, deadlineMs: o.timeoutMs * 4 });
       if (reply.type !== "done") throw new Error("load process answered out of turn");
