@@ -66,7 +66,17 @@ export type StudentFaultStep = "held" | "seated" | "confirmed" | "delivered" | "
 
 export type TakeResult =
   | { ok: true; taken: number }
-  | { ok: false; code: "slot_full" | "slot_blocked" | "already_booked" | "released" | "slot_closed"; taken: number; capacity?: number };
+  | { ok: false; code: "slot_full" | "slot_blocked" | "released" | "slot_closed"; taken: number; capacity?: number }
+  /** `bookingId`: the student's seat here (a StudentDO that lost it in a crash takes it back). */
+  | { ok: false; code: "already_booked"; taken: number; bookingId: string };
+
+/** A StudentDO's answer about a seat a slot holds for it: kept, still being decided, or not its (any more). */
+export type SeatAnswer = "booked" | "deciding" | "unknown";
+
+/** What a SlotDO asks of a StudentDO (its stub; fault tests swap in a failing one). */
+export interface SeatCheck {
+  seatKept(bookingId: string): Promise<SeatAnswer>;
+}
 
 /** `take`'s options: the office may seat a student on a blocked slot, explicitly. */
 export interface TakeOptions {

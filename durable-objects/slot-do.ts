@@ -10,13 +10,27 @@
 //
 // The seats live in memory too (a slot has a few seats and a few recent tombstones): refusing a
 // herd (`slot_full`, `already_booked`) reads no storage at all.
+//
+// A new seat is checked (DESIGN.md's booking path, "the slot checks its new seats"): the StudentDO
+// keeps its hold in memory only, so if it crashes between this seat and its own commit of the
+// booking, nothing durable says the seat is the student's. CHECK_DELAY_MS after a seat, the alarm
+// asks the student's object about every seat not yet checked: booked (checked, never asked again),
+// still deciding (asked again later), or unknown (released: that attempt was never acknowledged).
+// Only seats cost an alarm; the herd's refusals cost none, here or in the StudentDO.
 import { DurableObject } from "cloudflare:workers";
-import type { AdjustResult, SlotChange, SlotFaultStep, SlotState, TakeOptions, TakeResult } from "./api.ts";
+import type { AdjustResult, SeatAnswer, SeatCheck, SlotChange, SlotFaultStep, SlotState, TakeOptions, TakeResult } from "./api.ts";
+import { backoffMs } from "./outbox.ts";
+import { objectFault, studentStub } from "../worker/lib/objects.ts";
+import { errorFields, logLine } from "../worker/lib/log.ts";
 import { KeepWarm, keepWarmMs } from "./keep-warm.ts";
 import { LiveNotifier } from "./live-notify.ts";
 import { type Schema, migrate } from "./sql-migrations.ts";
 
 export const TAKE_TTL_MS = 30_000;
+/** How long after a new seat the slot asks the student's object whether it kept it. */
+export const CHECK_DELAY_MS = 10_000;
+/** The event of the slot's seats (their students' objects are named by it), from the first take. */
+const EVENT_KEY = "event";
 export const TOMBSTONE_MS = 4 * TAKE_TTL_MS;
 const RETIRED_KEY = "retired";
 // The recruiter's or the office's settings (#15), in storage.kv like the retired flag: no table.
@@ -39,12 +53,16 @@ export const SLOT_SCHEMA: Schema = {
       if (at !== undefined) storage.kv.put(RETIRED_KEY, Number(at));
       storage.sql.exec("DROP TABLE meta; DROP INDEX seats_student");
     },
+    // Seats to check (0) once the StudentDO no longer writes its hold first; older seats were
+    // made under the durable hold, which the StudentDO's own alarm settles: checked.
+    "ALTER TABLE seats ADD COLUMN checked INTEGER NOT NULL DEFAULT 1",
   ],
   fresh: `CREATE TABLE seats (
     booking_id TEXT PRIMARY KEY,
     student_id TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('seated', 'released')),
-    at INTEGER NOT NULL
+    at INTEGER NOT NULL,
+    checked INTEGER NOT NULL DEFAULT 1
   )`,
 };
 
@@ -60,6 +78,14 @@ export class SlotDO extends DurableObject<Env> {
   /** The seated booking of each student here (a student holds at most one seat per slot). */
   private readonly seatedBy = new Map<string, string>();
   private taken = 0;
+  /** Seats whose student's object has not yet said it kept them (see the top). */
+  private readonly unchecked = new Set<string>();
+  /** The event of the seats, once known (storage.kv). */
+  private eventId: string | null = null;
+  /** What this activation set the alarm to (null: none set by it). */
+  private alarmAt: number | null = null;
+  /** Consecutive checks that could not reach a student's object: the alarm backs off. */
+  private checkFailures = 0;
   private retired = false;
   private blocked = false;
   /** Set by `adjust`; null: the capacity each `take` brings from D1's configuration. */
@@ -77,16 +103,24 @@ export class SlotDO extends DurableObject<Env> {
    * no await in between.
    */
   raceWindow?: () => Promise<void>;
+  /** The students' objects, asked about new seats; a field so fault tests can make them fail. */
+  student: (eventId: string, studentId: string) => SeatCheck;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.warm = new KeepWarm(keepWarmMs(env));
     this.sql = ctx.storage.sql;
+    this.student = (eventId, studentId) => studentStub(env, eventId, studentId);
     this.live = new LiveNotifier(ctx, env, () => ({ taken: this.taken, blocked: this.blocked, ...(this.capacity !== null ? { capacity: this.capacity } : {}) }));
     ctx.blockConcurrencyWhile(async () => {
       if (migrate(ctx.storage, SLOT_SCHEMA)) return;
-      for (const r of this.sql.exec<{ booking_id: string; student_id: string; state: Seat["state"]; at: number }>("SELECT * FROM seats").toArray())
+      for (const r of this.sql.exec<{ booking_id: string; student_id: string; state: Seat["state"]; at: number; checked: number }>("SELECT * FROM seats").toArray()) {
         this.remember(r.booking_id, { studentId: r.student_id, state: r.state, at: r.at });
+        if (r.state === "seated" && !r.checked) this.unchecked.add(r.booking_id);
+      }
+      this.eventId = ctx.storage.kv.get<string>(EVENT_KEY) ?? null;
+      // The alarm set for them survives a restart; setting it again costs one write, once.
+      if (this.unchecked.size) this.arm(Date.now() + CHECK_DELAY_MS);
       this.retired = ctx.storage.kv.get(RETIRED_KEY) !== undefined;
       this.blocked = ctx.storage.kv.get(BLOCKED_KEY) === true;
       this.capacity = ctx.storage.kv.get<number>(CAPACITY_KEY) ?? null;
@@ -107,12 +141,20 @@ export class SlotDO extends DurableObject<Env> {
     if (now - heldAt > TAKE_TTL_MS) return { ok: false, code: "released", taken: this.taken };
     if (this.retired) return { ok: false, code: "slot_closed", taken: this.taken };
     if (this.blocked && !opts?.ignoreBlock) return { ok: false, code: "slot_blocked", taken: this.taken };
+    // Before the capacity: which seat, so that a StudentDO that lost it in a crash may take it back (student-do.ts).
+    const mine = this.seatedBy.get(studentId);
+    if (mine) return { ok: false, code: "already_booked", taken: this.taken, bookingId: mine };
     const cap = this.capacity ?? capacity;
     if (this.taken >= cap) return { ok: false, code: "slot_full", taken: this.taken, capacity: cap };
-    if (this.seatedBy.has(studentId)) return { ok: false, code: "already_booked", taken: this.taken };
     const seat = (): TakeResult => {
-      this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at) VALUES (?, ?, 'seated', ?)", bookingId, studentId, now);
+      this.sql.exec("INSERT INTO seats (booking_id, student_id, state, at, checked) VALUES (?, ?, 'seated', ?, 0)", bookingId, studentId, now);
       this.remember(bookingId, { studentId, state: "seated", at: now });
+      if (opts?.eventId && this.eventId !== opts.eventId) {
+        this.eventId = opts.eventId;
+        this.ctx.storage.kv.put(EVENT_KEY, opts.eventId);
+      }
+      this.unchecked.add(bookingId);
+      this.arm(now + CHECK_DELAY_MS);
       this.live.slotChanged(opts?.eventId);
       this.faultHook?.("seated");
       return { ok: true, taken: this.taken };
@@ -133,6 +175,7 @@ export class SlotDO extends DurableObject<Env> {
     this.prune(now);
     if (known?.state === "seated") {
       this.sql.exec("UPDATE seats SET state = 'released', at = ? WHERE booking_id = ?", now, bookingId);
+      this.unchecked.delete(bookingId);
       this.remember(bookingId, { studentId: known.studentId, state: "released", at: now });
       this.live.slotChanged();
       return { released: true, taken: this.taken };
@@ -170,6 +213,55 @@ export class SlotDO extends DurableObject<Env> {
     }
     this.live.slotChanged();
     return { ok: true, taken: this.taken, blocked: this.blocked, capacity: this.capacity };
+  }
+
+  /**
+   * Asks the students' objects about the seats not checked yet (see the top). Each answer is applied
+   * only if the seat is still seated and unchecked: the calls open the input gate, and a release or
+   * another check may have come meanwhile.
+   */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const eventId = this.eventId;
+    const ids = [...this.unchecked];
+    if (!ids.length) return;
+    let failed = false;
+    if (!eventId) {
+      // Never happens for seats taken by a StudentDO (they name the event); kept, and logged.
+      logLine("error", "SlotDO: seats to check but no event", { seats: ids.length });
+      return;
+    }
+    await Promise.all(
+      ids.map(async (bookingId) => {
+        const studentId = this.seats.get(bookingId)?.studentId;
+        if (!studentId) return;
+        let answer: SeatAnswer;
+        try {
+          answer = await this.student(eventId, studentId).seatKept(bookingId);
+        } catch (err) {
+          failed = true;
+          logLine("error", "StudentDO.seatKept failed", { bookingId, fault: objectFault(err), ...errorFields(err) });
+          return;
+        }
+        if (this.seats.get(bookingId)?.state !== "seated" || !this.unchecked.has(bookingId)) return;
+        if (answer === "booked") {
+          this.sql.exec("UPDATE seats SET checked = 1 WHERE booking_id = ?", bookingId);
+          this.unchecked.delete(bookingId);
+        } else if (answer === "unknown") {
+          logLine("warn", "SlotDO: a seat its student never kept is released", { bookingId });
+          this.release(bookingId, studentId);
+        }
+      }),
+    );
+    this.checkFailures = failed ? this.checkFailures + 1 : 0;
+    if (this.unchecked.size) this.arm(Date.now() + Math.max(CHECK_DELAY_MS, backoffMs(this.checkFailures)));
+  }
+
+  /** Moves the alarm earlier if `at` is earlier; one alarm covers every seat taken before it fires. */
+  private arm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
   }
 
   /** Stops new seats if none is taken (slot about to be deleted by regeneration). */

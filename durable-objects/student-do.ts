@@ -5,7 +5,12 @@
 //
 // Hazard: awaiting SlotDO opens this object's input gate, so other calls of the same student run
 // meanwhile. Everything a concurrent call must see (the hold, the idempotency key) is therefore
-// written before that await, and every later step re-reads state instead of trusting locals.
+// set before that await, and every later step re-reads state instead of trusting locals.
+//
+// The hold is kept in memory, not written: the booking's first row is its confirmation, and a
+// refused attempt writes one attempt row and sets no alarm. A crash with a hold out loses nothing
+// acknowledged; the slot, which checks each new seat (slot-do.ts), frees a seat this object no
+// longer knows, and a retry that finds its seat still there takes it back (`seat`, "already_booked").
 import { DurableObject } from "cloudflare:workers";
 import type { Booking, BookingOrigin, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
 import { type CancelPolicy, type Refusal, decideBooking, decideCancel, decideOfficeBooking } from "../worker/domain/rules.ts";
@@ -20,6 +25,7 @@ import type {
   Parcel,
   ParcelVerdict,
   SlotCalls,
+  SeatAnswer,
   SlotInfo,
   StudentFaultStep,
   StudentState,
@@ -68,6 +74,11 @@ export class StudentDO extends DurableObject<Env> {
   private alarmAt: number | null = null;
   /** Consecutive failed recoveries (SlotDO overloaded or away): the alarm backs off. */
   private recoveryFailures = 0;
+  /**
+   * Seats a slot asked about that this object did not know (`seatKept` answered "unknown"): the slot
+   * frees them, so they are never taken back, even if an "already_booked" naming one arrives later.
+   */
+  private readonly disowned = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -87,6 +98,12 @@ export class StudentDO extends DurableObject<Env> {
         settled: () => this.schedule(),
         onWritten: () => this.faultHook?.("delivered"),
       });
+      // A refused attempt's row sets no alarm (its delivery starts at once): if the object went away
+      // before delivering it, this activation sets one, never later than one already set.
+      if (!this.store.fresh && (this.store.nextDue(Date.now()) !== null || this.store.hasOpen())) {
+        this.alarmAt = await ctx.storage.getAlarm();
+        this.schedule();
+      }
     });
   }
 
@@ -189,6 +206,17 @@ export class StudentDO extends DurableObject<Env> {
       .map((r) => this.view(r));
   }
 
+  /**
+   * A slot checks a seat it holds for this student (slot-do.ts): booked here, still being decided
+   * (a hold in flight), or unknown — then the slot frees it, and this object never takes it back.
+   */
+  seatKept(bookingId: string): SeatAnswer {
+    const r = this.store.get(bookingId);
+    if (r) return r.status === "pending" ? "deciding" : "booked";
+    this.disowned.add(bookingId);
+    return "unknown";
+  }
+
   /** Everything, for tests and reconciliation. */
   inspect(): StudentState {
     return {
@@ -231,7 +259,6 @@ export class StudentDO extends DurableObject<Env> {
     const now = Date.now();
     const id = crypto.randomUUID();
     this.store.hold(id, slot, phase, received.key, received.receivedAt, now, origin);
-    this.arm(now + RECOVERY_DELAY_MS);
     this.inflightHolds.add(id);
     try {
       this.faultHook?.("held");
@@ -241,8 +268,9 @@ export class StudentDO extends DurableObject<Env> {
       } catch (err) {
         const fault = objectFault(err);
         logLine("error", "SlotDO.take failed", { bookingId: id, fault, ...errorFields(err) });
-        // An overloaded slot is not asked again at once: the alarm settles the hold, with backoff.
-        if (fault === "overloaded") return unavailable(RETRY_AFTER_S.overloaded);
+        // An overloaded slot is not asked again now: the hold is dropped (had the take seated it, the
+        // slot's check would free the seat) and the student retries later.
+        if (fault === "overloaded") return this.dropHold(id, unavailable(RETRY_AFTER_S.overloaded), received, true);
         return await this.recoverHold(id, received);
       }
       this.faultHook?.("seated");
@@ -253,12 +281,23 @@ export class StudentDO extends DurableObject<Env> {
         case "slot_blocked":
           return this.dropHold(id, fail("slot_blocked", "The company has blocked this slot for now."), received);
         case "already_booked":
+          // A seat this object does not know: its own, lost in a crash before it was confirmed. Take it back.
+          if (!this.store.get(seat.bookingId) && !this.disowned.has(seat.bookingId)) {
+            this.store.adopt(id, seat.bookingId);
+            return this.confirm(seat.bookingId, received);
+          }
+          if (this.disowned.has(seat.bookingId)) return this.dropHold(id, unavailable(), received, true);
           return this.dropHold(id, fail("already_booked", "You already hold a seat on this slot."), received);
         case "slot_closed":
           return this.dropHold(id, fail("not_found", "This slot is no longer offered."), received);
         case "released":
           return this.dropHold(id, unavailable(), received, true);
       }
+    } catch (err) {
+      // A bug on the way (the Worker answers 500): the hold in memory goes with it, as a crash's
+      // would; had the slot seated it, the slot's check frees the seat.
+      if (this.store.get(id)?.status === "pending") this.dropHold(id, fail("internal", "A fault interrupted this booking."), received, true);
+      throw err;
     } finally {
       this.inflightHolds.delete(id);
     }
@@ -268,7 +307,7 @@ export class StudentDO extends DurableObject<Env> {
   private refuse(input: BookInput, r: Refusal): Failure {
     const out = fail(r.code, r.message, r.details);
     this.store.decide({ slotId: input.slot.id, bookingId: null, key: input.idempotencyKey, receivedAt: input.receivedAt, out }, Date.now());
-    this.delivery();
+    this.delivery(false);
     return out;
   }
 
@@ -281,7 +320,7 @@ export class StudentDO extends DurableObject<Env> {
     const booking = this.view(this.store.confirm(id, now));
     this.store.decide({ slotId: r.slot_id, bookingId: id, key: received?.key ?? null, receivedAt: received?.receivedAt ?? r.created_at, out: { ok: true } }, now);
     this.faultHook?.("confirmed");
-    this.delivery();
+    this.delivery(true);
     return { ok: true, booking };
   }
 
@@ -292,7 +331,7 @@ export class StudentDO extends DurableObject<Env> {
     this.store.drop(id);
     // A fault is not an answer to remember: a retry with the same key tries again.
     this.store.decide({ slotId: r.slot_id, bookingId: id, key: received?.key ?? null, receivedAt: received?.receivedAt ?? r.created_at, out, transient }, Date.now());
-    this.delivery();
+    this.delivery(false);
     return out;
   }
 
@@ -304,12 +343,15 @@ export class StudentDO extends DurableObject<Env> {
     try {
       verdict = await this.slot(r.slot_id).settle(id, this.ids.studentId);
     } catch (err) {
-      // The hold stays; the alarm tries again, backing off.
-      this.recoveryFailures++;
       const fault = objectFault(err);
       logLine("error", "SlotDO.settle failed", { bookingId: id, fault, ...errorFields(err) });
+      const out = unavailable(fault === "overloaded" ? RETRY_AFTER_S.overloaded : RETRY_AFTER_S.unreachable);
+      // A hold in memory is given up: had the take seated it, the slot's check frees the seat.
+      if (this.store.inMemory(id)) return this.dropHold(id, out, received, true);
+      // A written hold (an earlier version's) stays; the alarm tries again, backing off.
+      this.recoveryFailures++;
       this.schedule();
-      return unavailable(fault === "overloaded" ? RETRY_AFTER_S.overloaded : RETRY_AFTER_S.unreachable);
+      return out;
     }
     this.recoveryFailures = 0;
     return verdict === "seated" ? this.confirm(id, received) : this.dropHold(id, unavailable(), received, true);
@@ -352,7 +394,7 @@ export class StudentDO extends DurableObject<Env> {
     const done = this.store.get(id);
     if (done?.status !== "cancelling") return done ? { ok: true, booking: this.view(done) } : fail("not_found", "No such booking.");
     const booking = this.view(this.store.cancelled(id, Date.now()));
-    this.delivery();
+    this.delivery(true);
     return { ok: true, booking };
   }
 
@@ -365,10 +407,17 @@ export class StudentDO extends DurableObject<Env> {
 
   // ---- the alarm ---------------------------------------------------------------------------
 
-  /** Something became owed to D1: deliver it now (unless backing off) and keep the safety net armed. */
-  private delivery(): void {
-    const at = this.outbox.nextAlarm(Date.now(), RECOVERY_DELAY_MS);
-    if (at !== null) this.arm(at);
+  /**
+   * Something became owed to D1: deliver it now (unless backing off, when the alarm is set already).
+   * A booking's change also arms the alarm as a safety net. A refused attempt's row does not: an
+   * alarm set and cleared per click was most of a refusal's cost, and the row is not lost without
+   * it (a failed delivery sets the alarm; a crash leaves it for the next activation, which does).
+   */
+  private delivery(safetyNet: boolean): void {
+    if (safetyNet) {
+      const at = this.outbox.nextAlarm(Date.now(), RECOVERY_DELAY_MS);
+      if (at !== null) this.arm(at);
+    }
     this.outbox.kick();
   }
 

@@ -3,6 +3,11 @@
 // a booking whose state D1 has not seen yet, or a decided attempt not yet written, is owed (`out`),
 // and the Outbox delivers exactly those, so nothing is copied into a queue of its own.
 //
+// A hold (a booking being decided) lives in memory only: the booking's first row is written when
+// it is confirmed, and a refused attempt writes only its attempt row. If the object crashes with a
+// hold out, the slot finds the seat unclaimed and frees it (slot-do.ts, "the slot checks its new
+// seats"). Holds written by earlier versions (a `pending` row) are still loaded and settled.
+//
 // (`out` of a row: see student-schema.ts.)
 import type { BookingOrigin, CancelledBy, ErrorDetails } from "../worker/domain/contract.ts";
 import type { ActiveBooking } from "../worker/domain/rules.ts";
@@ -80,8 +85,14 @@ export class StudentStore implements OutboxSource<OutRecord> {
   private readonly studentId: string;
   private readonly bookings = new Map<string, BookingRec>();
   private readonly owedAttempts = new Map<string, AttemptRec>();
-  /** Holds whose attempt row was written with them (keyed holds): booking id → the key. */
+  /**
+   * Keyed holds (booking id → the key) whose attempt is not decided yet: in memory only, or (from
+   * an earlier version) an attempt row written with the hold, `out` 0, in `durableUndecided`.
+   */
   private readonly undecided = new Map<string, string | null>();
+  private readonly durableUndecided = new Set<string>();
+  /** Holds kept in memory only (no row until confirmed). */
+  private readonly memoryHolds = new Set<string>();
   /**
    * The newest attempt under each idempotency key (its row in `attempts`), so that a retry is
    * answered from memory: a student keeps a few dozen a day, and every keyed booking asks.
@@ -108,7 +119,10 @@ export class StudentStore implements OutboxSource<OutRecord> {
       if (a.idem_key !== null)
         this.keys.set(a.idem_key, { attempt: { slotId: a.slot_id, bookingId: a.booking_id, code: a.code, message: a.message, details: parseDetails(a.details) }, receivedAt: a.received_at });
       if (a.out === SENT) this.oldestKept = Math.min(this.oldestKept ?? a.received_at, a.received_at);
-      if (a.out === 0 && a.booking_id) this.undecided.set(a.booking_id, a.idem_key);
+      if (a.out === 0 && a.booking_id) {
+        this.undecided.set(a.booking_id, a.idem_key);
+        this.durableUndecided.add(a.booking_id);
+      }
       else if (a.out === OWED && a.code)
         this.owedAttempts.set(a.id, { id: a.id, slot_id: a.slot_id, code: a.code, message: a.message, received_at: a.received_at, answered_at: a.answered_at ?? a.received_at, keyed: a.idem_key !== null, tries: a.tries, retry_at: a.retry_at });
     }
@@ -132,14 +146,19 @@ export class StudentStore implements OutboxSource<OutRecord> {
     return out;
   }
 
-  /** Holds and cancellations a crash may have left unfinished. */
+  /** Written holds (an earlier version's) and cancellations a crash may have left unfinished; not the holds in memory. */
   open(): BookingRec[] {
-    return this.all().filter((r) => r.status === "pending" || r.status === "cancelling");
+    return this.all().filter((r) => r.status === "cancelling" || (r.status === "pending" && !this.memoryHolds.has(r.id)));
   }
 
   hasOpen(): boolean {
-    for (const r of this.bookings.values()) if (r.status === "pending" || r.status === "cancelling") return true;
+    for (const r of this.bookings.values()) if (r.status === "cancelling" || (r.status === "pending" && !this.memoryHolds.has(r.id))) return true;
     return false;
+  }
+
+  /** A hold this object keeps in memory only (not an earlier version's written one). */
+  inMemory(id: string): boolean {
+    return this.memoryHolds.has(id);
   }
 
   /** The newest use of the key within its lifetime (an expired one may linger until pruned). */
@@ -150,25 +169,37 @@ export class StudentStore implements OutboxSource<OutRecord> {
 
   // ---- writes (SQL first, then memory) -------------------------------------------------------
 
-  /** A hold before SlotDO is asked; with a key, its undecided attempt too, so a retry finds it. */
+  /** A hold before SlotDO is asked, in memory: concurrent calls see it (caps), a retry with its key finds it. */
   hold(id: string, slot: SlotInfo, phase: 1 | 2, key: string | null, receivedAt: number, now: number, origin: BookingOrigin = "fcfs"): void {
     const r: BookingRec = {
       id, slot_id: slot.id, company_id: slot.companyId, starts_at: slot.startsAt, ends_at: slot.endsAt, phase,
       status: "pending", created_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, cancelled_by: null, out: 0, tries: 0, retry_at: null, origin,
     };
-    this.sql.exec(
-      "INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, origin) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-      id, slot.id, slot.companyId, slot.startsAt, slot.endsAt, phase, now, now, origin,
-    );
     if (key) {
-      this.sql.exec(
-        "INSERT INTO attempts (id, idem_key, slot_id, booking_id, received_at) VALUES (?, ?, ?, ?, ?)",
-        crypto.randomUUID(), key, slot.id, id, receivedAt,
-      );
       this.undecided.set(id, key);
       this.keys.set(key, { attempt: { slotId: slot.id, bookingId: id, code: null, message: null, details: null }, receivedAt });
     }
+    this.memoryHolds.add(id);
     this.bookings.set(id, r);
+  }
+
+  /**
+   * The hold `id` becomes the hold of `seatId`, a seat the slot holds for this student that this
+   * object lost in a crash: confirming it keeps the seat the student asked for again.
+   */
+  adopt(id: string, seatId: string): void {
+    const r = this.bookings.get(id);
+    if (!r || !this.memoryHolds.delete(id)) return;
+    this.bookings.delete(id);
+    this.bookings.set(seatId, { ...r, id: seatId });
+    this.memoryHolds.add(seatId);
+    if (this.undecided.has(id)) {
+      const key = this.undecided.get(id)!;
+      this.undecided.delete(id);
+      this.undecided.set(seatId, key);
+      const k = key === null ? undefined : this.keys.get(key);
+      if (k && k.attempt.bookingId === id) k.attempt = { ...k.attempt, bookingId: seatId };
+    }
   }
 
   /** An attempt's answer, owed to D1 (and kept for its key, unless it was a fault). */
@@ -178,8 +209,9 @@ export class StudentStore implements OutboxSource<OutRecord> {
     const details = !o.out.ok && o.out.details && o.key ? JSON.stringify(o.out.details) : null;
     const id = crypto.randomUUID();
     const heldKey = o.bookingId ? this.undecided.get(o.bookingId) : undefined;
-    if (heldKey !== undefined) {
-      this.undecided.delete(o.bookingId!);
+    if (heldKey !== undefined) this.undecided.delete(o.bookingId!);
+    if (heldKey !== undefined && this.durableUndecided.delete(o.bookingId!)) {
+      // An earlier version's keyed hold: its attempt row exists, undecided.
       this.sql.exec(
         `UPDATE attempts SET id = ?, code = ?, message = ?, details = ?, answered_at = ?, out = ${OWED}, idem_key = CASE WHEN ? THEN NULL ELSE idem_key END
          WHERE booking_id = ? AND out = 0`,
@@ -187,11 +219,13 @@ export class StudentStore implements OutboxSource<OutRecord> {
       );
       if (heldKey !== null) this.remember(heldKey, o, code, message, details);
     } else {
+      // The hold's key (even when a recovery decides without knowing it), else the request's.
+      const key = heldKey !== undefined ? heldKey : o.key;
       this.sql.exec(
         `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${OWED})`,
-        id, o.transient ? null : o.key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
+        id, o.transient ? null : key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
       );
-      if (o.key) this.remember(o.key, o, code, message, details);
+      if (key) this.remember(key, o, code, message, details);
     }
     // Keyed: the row keeps a key (the hold's, even when a recovery decides without knowing it).
     const keyed = (heldKey !== undefined ? heldKey !== null : !!o.key) && !o.transient;
@@ -209,15 +243,21 @@ export class StudentStore implements OutboxSource<OutRecord> {
     this.keys.set(key, { attempt, receivedAt: held && held.attempt.bookingId === o.bookingId ? held.receivedAt : o.receivedAt });
   }
 
-  /** pending → confirmed, owed to D1. */
+  /** pending → confirmed, owed to D1: a hold in memory gets its first row now. */
   confirm(id: string, now: number): BookingRec {
-    this.sql.exec(`UPDATE bookings SET status = 'confirmed', updated_at = ?, out = ${OWED} WHERE id = ?`, now, id);
+    if (this.memoryHolds.delete(id)) {
+      const r = this.bookings.get(id)!;
+      this.sql.exec(
+        `INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, out, origin) VALUES (?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ${OWED}, ?)`,
+        id, r.slot_id, r.company_id, r.starts_at, r.ends_at, r.phase, r.created_at, now, r.origin,
+      );
+    } else this.sql.exec(`UPDATE bookings SET status = 'confirmed', updated_at = ?, out = ${OWED} WHERE id = ?`, now, id);
     return this.patch(id, { status: "confirmed", updated_at: now, out: OWED });
   }
 
   /** A hold given up: it never was a booking, D1 never hears of it. */
   drop(id: string): void {
-    this.sql.exec("DELETE FROM bookings WHERE id = ?", id);
+    if (!this.memoryHolds.delete(id)) this.sql.exec("DELETE FROM bookings WHERE id = ?", id);
     this.bookings.delete(id);
   }
 

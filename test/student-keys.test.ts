@@ -31,7 +31,7 @@ describe("idempotency keys answered from memory", () => {
       store.decide({ slotId: slot(3).id, bookingId: "C", key: "k-fault", receivedAt: now, out: { ok: false, code: "unavailable", message: "later" }, transient: true }, now);
       // Refused by the rules: no hold.
       store.decide({ slotId: slot(4).id, bookingId: null, key: "k-rules", receivedAt: now, out: { ok: false, code: "phase_cap", message: "cap" } }, now);
-      // A hold still undecided (its SlotDO answer lost).
+      // A hold still undecided (its SlotDO answer not back yet): known in memory only.
       store.hold("E", slot(5), 1, "k-open", now, now);
       // A hold settled by the alarm, which does not know the key: the row keeps it.
       store.hold("F", slot(6), 1, "k-recovered", now, now);
@@ -56,7 +56,9 @@ describe("idempotency keys answered from memory", () => {
       { slotId: slot(6).id, bookingId: "F", code: "slot_full", message: "This slot is full.", details: null },
       undefined,
     ]);
-    expect(out.reloaded).toEqual(out.memory);
+    // A reloaded object (after a crash) knows every decided key, not the hold that was in memory:
+    // a retry with that key is a new attempt (and takes back the seat if the slot holds it, faults.test.ts).
+    expect(out.reloaded).toEqual(out.memory.map((k, i) => (i === 4 ? undefined : k)));
     expect(out.expired.every((k) => k === undefined)).toBe(true);
   });
 
