@@ -70,6 +70,9 @@ export type TakeResult =
   /** `bookingId`: the student's seat here (a StudentDO that lost it in a crash takes it back). */
   | { ok: false; code: "already_booked"; taken: number; bookingId: string };
 
+/** How long after a new seat the slot asks the student's object whether it kept it (slot-do.ts). */
+export const CHECK_DELAY_MS = 10_000;
+
 /** A StudentDO's answer about a seat a slot holds for it: kept, still being decided, or not its (any more). */
 export type SeatAnswer = "booked" | "deciding" | "unknown";
 

@@ -18,7 +18,7 @@
 // still deciding (asked again later), or unknown (released: that attempt was never acknowledged).
 // Only seats cost an alarm; the herd's refusals cost none, here or in the StudentDO.
 import { DurableObject } from "cloudflare:workers";
-import type { AdjustResult, SeatAnswer, SeatCheck, SlotChange, SlotFaultStep, SlotState, TakeOptions, TakeResult } from "./api.ts";
+import { type AdjustResult, CHECK_DELAY_MS, type SeatAnswer, type SeatCheck, type SlotChange, type SlotFaultStep, type SlotState, type TakeOptions, type TakeResult } from "./api.ts";
 import { backoffMs } from "./outbox.ts";
 import { objectFault, studentStub } from "../worker/lib/objects.ts";
 import { errorFields, logLine } from "../worker/lib/log.ts";
@@ -27,11 +27,10 @@ import { LiveNotifier } from "./live-notify.ts";
 import { type Schema, migrate } from "./sql-migrations.ts";
 
 export const TAKE_TTL_MS = 30_000;
-/** How long after a new seat the slot asks the student's object whether it kept it. */
-export const CHECK_DELAY_MS = 10_000;
 /** The event of the slot's seats (their students' objects are named by it), from the first take. */
 const EVENT_KEY = "event";
 export const TOMBSTONE_MS = 4 * TAKE_TTL_MS;
+export { CHECK_DELAY_MS };
 const RETIRED_KEY = "retired";
 // The recruiter's or the office's settings (#15), in storage.kv like the retired flag: no table.
 const BLOCKED_KEY = "blocked";

@@ -37,7 +37,7 @@ import { KeepWarm, keepWarmMs } from "./keep-warm.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { errorFields, logLine } from "../worker/lib/log.ts";
 
-/** A hold or cancellation left unresolved this long (a crash between the objects) is settled by the alarm. */
+/** A cancellation (or an earlier version's written hold) left unresolved this long is settled by the alarm; a booking change not delivered this long, delivered by it. */
 export const RECOVERY_DELAY_MS = 5_000;
 const OUTBOX_BATCH = 64;
 

@@ -1,6 +1,6 @@
 // Acknowledged means kept, through the alarm path alone (issue #11, item 9): when a StudentDO is
 // evicted after answering 201 and before its outbox delivered anything, nothing forces a drain:
-// its alarm, armed when the booking was held, delivers the rows within RECOVERY_DELAY_MS of the
+// its alarm, armed when the booking was confirmed, delivers the rows within RECOVERY_DELAY_MS of the
 // acknowledgement (plus one recorder batch), and D1 then holds exactly what was acknowledged.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";

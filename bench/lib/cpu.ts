@@ -47,17 +47,28 @@ export class CpuMeter {
   }
 
   /**
-   * Waits until the group is idle (under 5 % of a core over `windowMs`), at most `maxMs`, and
-   * returns its CPU at the start of the idle window: the work a scenario left behind (outbox
-   * flushes, alarms, WAL writes) counts, the idle tail does not.
+   * Waits until the group has been idle (under 5 % of a core in each `windowMs`) for `quietMs`, at
+   * most `maxMs` of work plus that, and returns its CPU at the start of that idle stretch: the work
+   * a scenario left behind (outbox flushes, alarms, WAL writes, and with `quietMs` long enough the
+   * work it left for later, like the slots' seat checks) counts, the idle tail does not.
    */
-  async settled(windowMs = 200, maxMs = 20_000): Promise<number> {
-    const deadline = Date.now() + maxMs;
+  async settled(windowMs = 200, maxMs = 20_000, quietMs = windowMs): Promise<number> {
+    const deadline = Date.now() + maxMs + quietMs;
     let last = this.now();
+    let idleFrom: number | null = null;
+    let idleMs = 0;
     for (;;) {
       await new Promise((r) => setTimeout(r, windowMs));
       const cur = this.now();
-      if (cur - last <= windowMs * 0.05 || Date.now() > deadline) return last;
+      if (cur - last <= windowMs * 0.05) {
+        idleFrom ??= last;
+        idleMs += windowMs;
+        if (idleMs >= quietMs) return idleFrom;
+      } else {
+        idleFrom = null;
+        idleMs = 0;
+      }
+      if (Date.now() > deadline) return idleFrom ?? last;
       last = cur;
     }
   }

@@ -29,6 +29,11 @@ export interface WorkloadOptions {
   pagesOpen: boolean;
   /** Each booking click carries its own Idempotency-Key, as the site's do; false (`--no-keys`): none. */
   keys: boolean;
+  /**
+   * A scenario's CPU is read once the app has been idle this long: the work it leaves for later
+   * (each slot checks its new seats CHECK_DELAY_MS after them) counts in its figure.
+   */
+  quietMs: number;
   configTtlMs: number;
   /** Scenarios to run (all by default; bench/lib/draw-scenarios.ts's names too). */
   only: readonly string[];
@@ -189,7 +194,7 @@ export async function runWorkload(
     const live = await target.liveD1();
     // The outbox lag is polled while the CPU settles: the work left behind (the outbox written to
     // D1) counts in the scenario's CPU, the checks that follow do not.
-    const [outboxLagMs, cpuEnd] = await Promise.all([live ? outboxLag(live, seeded.eventId, exp, lastEnd) : null, target.cpu.settled()]);
+    const [outboxLagMs, cpuEnd] = await Promise.all([live ? outboxLag(live, seeded.eventId, exp, lastEnd) : null, target.cpu.settled(200, 20_000, o.quietMs)]);
     await target.afterLoad(name);
 
     const violations = await check(target, seeded, exp, touchedStudents, touchedSlots);
