@@ -118,8 +118,11 @@ export class SlotDO extends DurableObject<Env> {
         if (r.state === "seated" && !r.checked) this.unchecked.add(r.booking_id);
       }
       this.eventId = ctx.storage.kv.get<string>(EVENT_KEY) ?? null;
-      // The alarm set for them survives a restart; setting it again costs one write, once.
-      if (this.unchecked.size) this.arm(Date.now() + CHECK_DELAY_MS);
+      // The alarm set for them survives a restart (never pushed later by one); set it if it is not.
+      if (this.unchecked.size) {
+        this.alarmAt = await ctx.storage.getAlarm();
+        this.arm(Date.now() + CHECK_DELAY_MS);
+      }
       this.retired = ctx.storage.kv.get(RETIRED_KEY) !== undefined;
       this.blocked = ctx.storage.kv.get(BLOCKED_KEY) === true;
       this.capacity = ctx.storage.kv.get<number>(CAPACITY_KEY) ?? null;

@@ -281,12 +281,13 @@ export class StudentDO extends DurableObject<Env> {
         case "slot_blocked":
           return this.dropHold(id, fail("slot_blocked", "The company has blocked this slot for now."), received);
         case "already_booked":
+          // A seat this object disowned: the slot is freeing it, the next click books a seat of its own.
+          if (this.disowned.has(seat.bookingId)) return this.dropHold(id, unavailable(), received, true);
           // A seat this object does not know: its own, lost in a crash before it was confirmed. Take it back.
-          if (!this.store.get(seat.bookingId) && !this.disowned.has(seat.bookingId)) {
+          if (!this.store.get(seat.bookingId)) {
             this.store.adopt(id, seat.bookingId);
             return this.confirm(seat.bookingId, received);
           }
-          if (this.disowned.has(seat.bookingId)) return this.dropHold(id, unavailable(), received, true);
           return this.dropHold(id, fail("already_booked", "You already hold a seat on this slot."), received);
         case "slot_closed":
           return this.dropHold(id, fail("not_found", "This slot is no longer offered."), received);

@@ -65,6 +65,12 @@ describe("the slot checks its new seats", () => {
       expect(await storedSeats(slot.id)).toEqual([{ booking_id: seat, state: "seated", checked: 0 }]);
       expect(await alarmOf(slotDo(slot.id))).not.toBeNull();
     }
+    // A slot woken again keeps the check where it was: never pushed later by each activation.
+    const due = await alarmOf(slotDo(slot.id));
+    await evictDurableObject(slotDo(slot.id));
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await slotDo(slot.id).inspect()).seats).toHaveLength(1);
+    expect(await alarmOf(slotDo(slot.id))).toBe(due);
   });
 
   it("a seat its student's object does not know (the object crashed after the seat) is freed, and the next student gets it", async () => {
