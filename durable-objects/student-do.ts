@@ -40,6 +40,8 @@ import { errorFields, logLine } from "../worker/lib/log.ts";
 /** A cancellation (or an earlier version's written hold) left unresolved this long is settled by the alarm; a booking change not delivered this long, delivered by it. */
 export const RECOVERY_DELAY_MS = 5_000;
 const OUTBOX_BATCH = 64;
+/** storage.kv prefix of the seats this object disowned (`seatKept`). */
+const DISOWNED = "disowned:";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const fail = (code: ErrorCode, message: string, details?: ErrorDetails, retryAfter?: number): Failure => ({
@@ -77,6 +79,8 @@ export class StudentDO extends DurableObject<Env> {
   /**
    * Seats a slot asked about that this object did not know (`seatKept` answered "unknown"): the slot
    * frees them, so they are never taken back, even if an "already_booked" naming one arrives later.
+   * Also stored (storage.kv, `disowned:<id>`): the answer leaves once that is durable, so a later
+   * activation, which a retry may reach before the slot has freed the seat, refuses it too.
    */
   private readonly disowned = new Set<string>();
 
@@ -214,7 +218,13 @@ export class StudentDO extends DurableObject<Env> {
     const r = this.store.get(bookingId);
     if (r) return r.status === "pending" ? "deciding" : "booked";
     this.disowned.add(bookingId);
+    this.ctx.storage.kv.put(`${DISOWNED}${bookingId}`, Date.now());
     return "unknown";
+  }
+
+  /** Whether `seatKept` answered "unknown" for this seat, in this activation or an earlier one. */
+  private disowns(bookingId: string): boolean {
+    return this.disowned.has(bookingId) || this.ctx.storage.kv.get(`${DISOWNED}${bookingId}`) !== undefined;
   }
 
   /** Everything, for tests and reconciliation. */
@@ -282,7 +292,7 @@ export class StudentDO extends DurableObject<Env> {
           return this.dropHold(id, fail("slot_blocked", "The company has blocked this slot for now."), received);
         case "already_booked":
           // A seat this object disowned: the slot is freeing it, the next click books a seat of its own.
-          if (this.disowned.has(seat.bookingId)) return this.dropHold(id, unavailable(), received, true);
+          if (this.disowns(seat.bookingId)) return this.dropHold(id, unavailable(), received, true);
           // A seat this object does not know: its own, lost in a crash before it was confirmed. Take it back.
           if (!this.store.get(seat.bookingId)) {
             this.store.adopt(id, seat.bookingId);

@@ -114,6 +114,8 @@ describe("a seat lost in a crash is taken back", () => {
     expect(await slotDo(slot.id).take(orphan, me.id, 1, Date.now(), { eventId })).toMatchObject({ ok: true });
     // The slot's check asked first (its answer still on its way back to the slot)...
     expect(await studentDo(eventId, me.id).seatKept(orphan)).toBe("unknown");
+    // ...the student's object restarts meanwhile (what it said is stored, not only remembered)...
+    await evictDurableObject(studentDo(eventId, me.id));
     // ...then the student clicks: the slot names the seat, which this object said was not its own.
     const r = await book(me.token, slot.id);
     expect(r.status).toBe(503);
