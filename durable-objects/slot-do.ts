@@ -30,7 +30,6 @@ export const TAKE_TTL_MS = 30_000;
 /** The event of the slot's seats (their students' objects are named by it), from the first take. */
 const EVENT_KEY = "event";
 export const TOMBSTONE_MS = 4 * TAKE_TTL_MS;
-export { CHECK_DELAY_MS };
 const RETIRED_KEY = "retired";
 // The recruiter's or the office's settings (#15), in storage.kv like the retired flag: no table.
 const BLOCKED_KEY = "blocked";

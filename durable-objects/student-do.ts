@@ -76,13 +76,6 @@ export class StudentDO extends DurableObject<Env> {
   private alarmAt: number | null = null;
   /** Consecutive failed recoveries (SlotDO overloaded or away): the alarm backs off. */
   private recoveryFailures = 0;
-  /**
-   * Seats a slot asked about that this object did not know (`seatKept` answered "unknown"): the slot
-   * frees them, so they are never taken back, even if an "already_booked" naming one arrives later.
-   * Also stored (storage.kv, `disowned:<id>`): the answer leaves once that is durable, so a later
-   * activation, which a retry may reach before the slot has freed the seat, refuses it too.
-   */
-  private readonly disowned = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -217,14 +210,15 @@ export class StudentDO extends DurableObject<Env> {
   seatKept(bookingId: string): SeatAnswer {
     const r = this.store.get(bookingId);
     if (r) return r.status === "pending" ? "deciding" : "booked";
-    this.disowned.add(bookingId);
+    // Stored, and the answer leaves once that is durable: the slot frees the seat, and this object
+    // (in this activation or a later one a retry may reach first) never takes it back.
     this.ctx.storage.kv.put(`${DISOWNED}${bookingId}`, Date.now());
     return "unknown";
   }
 
-  /** Whether `seatKept` answered "unknown" for this seat, in this activation or an earlier one. */
+  /** Whether `seatKept` answered "unknown" for this seat (asked only when a slot names a seat this object does not know). */
   private disowns(bookingId: string): boolean {
-    return this.disowned.has(bookingId) || this.ctx.storage.kv.get(`${DISOWNED}${bookingId}`) !== undefined;
+    return this.ctx.storage.kv.get(`${DISOWNED}${bookingId}`) !== undefined;
   }
 
   /** Everything, for tests and reconciliation. */
@@ -307,7 +301,7 @@ export class StudentDO extends DurableObject<Env> {
     } catch (err) {
       // A bug on the way (the Worker answers 500): the hold in memory goes with it, as a crash's
       // would; had the slot seated it, the slot's check frees the seat.
-      if (this.store.get(id)?.status === "pending") this.dropHold(id, fail("internal", "A fault interrupted this booking."), received, true);
+      this.dropHold(id, fail("internal", "A fault interrupted this booking."), received, true);
       throw err;
     } finally {
       this.inflightHolds.delete(id);

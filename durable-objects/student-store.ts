@@ -85,12 +85,8 @@ export class StudentStore implements OutboxSource<OutRecord> {
   private readonly studentId: string;
   private readonly bookings = new Map<string, BookingRec>();
   private readonly owedAttempts = new Map<string, AttemptRec>();
-  /**
-   * Keyed holds (booking id → the key) whose attempt is not decided yet: in memory only, or (from
-   * an earlier version) an attempt row written with the hold, `out` 0, in `durableUndecided`.
-   */
+  /** An earlier version's written keyed holds whose attempt row is undecided (`out` 0): booking id → the key. */
   private readonly undecided = new Map<string, string | null>();
-  private readonly durableUndecided = new Set<string>();
   /** Holds kept in memory only (no row until confirmed). */
   private readonly memoryHolds = new Set<string>();
   /**
@@ -119,10 +115,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
       if (a.idem_key !== null)
         this.keys.set(a.idem_key, { attempt: { slotId: a.slot_id, bookingId: a.booking_id, code: a.code, message: a.message, details: parseDetails(a.details) }, receivedAt: a.received_at });
       if (a.out === SENT) this.oldestKept = Math.min(this.oldestKept ?? a.received_at, a.received_at);
-      if (a.out === 0 && a.booking_id) {
-        this.undecided.set(a.booking_id, a.idem_key);
-        this.durableUndecided.add(a.booking_id);
-      }
+      if (a.out === 0 && a.booking_id) this.undecided.set(a.booking_id, a.idem_key);
       else if (a.out === OWED && a.code)
         this.owedAttempts.set(a.id, { id: a.id, slot_id: a.slot_id, code: a.code, message: a.message, received_at: a.received_at, answered_at: a.answered_at ?? a.received_at, keyed: a.idem_key !== null, tries: a.tries, retry_at: a.retry_at });
     }
@@ -175,10 +168,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
       id, slot_id: slot.id, company_id: slot.companyId, starts_at: slot.startsAt, ends_at: slot.endsAt, phase,
       status: "pending", created_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, cancelled_by: null, out: 0, tries: 0, retry_at: null, origin,
     };
-    if (key) {
-      this.undecided.set(id, key);
-      this.keys.set(key, { attempt: { slotId: slot.id, bookingId: id, code: null, message: null, details: null }, receivedAt });
-    }
+    if (key) this.keys.set(key, { attempt: { slotId: slot.id, bookingId: id, code: null, message: null, details: null }, receivedAt });
     this.memoryHolds.add(id);
     this.bookings.set(id, r);
   }
@@ -193,13 +183,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
     this.bookings.delete(id);
     this.bookings.set(seatId, { ...r, id: seatId });
     this.memoryHolds.add(seatId);
-    if (this.undecided.has(id)) {
-      const key = this.undecided.get(id)!;
-      this.undecided.delete(id);
-      this.undecided.set(seatId, key);
-      const k = key === null ? undefined : this.keys.get(key);
-      if (k && k.attempt.bookingId === id) k.attempt = { ...k.attempt, bookingId: seatId };
-    }
+    for (const k of this.keys.values()) if (k.attempt.bookingId === id) k.attempt = { ...k.attempt, bookingId: seatId };
   }
 
   /** An attempt's answer, owed to D1 (and kept for its key, unless it was a fault). */
@@ -209,9 +193,9 @@ export class StudentStore implements OutboxSource<OutRecord> {
     const details = !o.out.ok && o.out.details && o.key ? JSON.stringify(o.out.details) : null;
     const id = crypto.randomUUID();
     const heldKey = o.bookingId ? this.undecided.get(o.bookingId) : undefined;
-    if (heldKey !== undefined) this.undecided.delete(o.bookingId!);
-    if (heldKey !== undefined && this.durableUndecided.delete(o.bookingId!)) {
+    if (heldKey !== undefined) {
       // An earlier version's keyed hold: its attempt row exists, undecided.
+      this.undecided.delete(o.bookingId!);
       this.sql.exec(
         `UPDATE attempts SET id = ?, code = ?, message = ?, details = ?, answered_at = ?, out = ${OWED}, idem_key = CASE WHEN ? THEN NULL ELSE idem_key END
          WHERE booking_id = ? AND out = 0`,
@@ -219,13 +203,11 @@ export class StudentStore implements OutboxSource<OutRecord> {
       );
       if (heldKey !== null) this.remember(heldKey, o, code, message, details);
     } else {
-      // The hold's key (even when a recovery decides without knowing it), else the request's.
-      const key = heldKey !== undefined ? heldKey : o.key;
       this.sql.exec(
         `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${OWED})`,
-        id, o.transient ? null : key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
+        id, o.transient ? null : o.key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
       );
-      if (key) this.remember(key, o, code, message, details);
+      if (o.key) this.remember(o.key, o, code, message, details);
     }
     // Keyed: the row keeps a key (the hold's, even when a recovery decides without knowing it).
     const keyed = (heldKey !== undefined ? heldKey !== null : !!o.key) && !o.transient;

@@ -4,8 +4,8 @@
 // dropped; the slot's check would free a seat the take made after all).
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { SlotCalls } from "../durable-objects/api.ts";
-import { CHECK_DELAY_MS, type SlotDO } from "../durable-objects/slot-do.ts";
+import { CHECK_DELAY_MS, type SlotCalls } from "../durable-objects/api.ts";
+import type { SlotDO } from "../durable-objects/slot-do.ts";
 import type { StudentDO } from "../durable-objects/student-do.ts";
 import { ApiError } from "../worker/lib/errors.ts";
 import { callObject, objectFault } from "../worker/lib/objects.ts";

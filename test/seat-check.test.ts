@@ -4,8 +4,8 @@
 // protocol, and the holds an earlier version wrote, checked on the stored state of both objects.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ParcelVerdict, SeatCheck } from "../durable-objects/api.ts";
-import { CHECK_DELAY_MS, type SlotDO } from "../durable-objects/slot-do.ts";
+import { CHECK_DELAY_MS, type ParcelVerdict, type SeatCheck } from "../durable-objects/api.ts";
+import type { SlotDO } from "../durable-objects/slot-do.ts";
 import type { StudentDO } from "../durable-objects/student-do.ts";
 import { api, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, d1Bookings, slotDo, studentDo, studentState } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";

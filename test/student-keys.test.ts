@@ -16,6 +16,10 @@ describe("idempotency keys answered from memory", () => {
     const ids = { eventId: crypto.randomUUID(), studentId: crypto.randomUUID() };
     const out = await onEmptyStorage((s) => {
       const now = Date.now();
+      new StudentStore(s, ids);
+      // An earlier version's written keyed hold (its row, and its undecided attempt row), settled below.
+      s.sql.exec("INSERT INTO bookings (id, slot_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at) VALUES ('F', ?, 'c', 6000, 6600, 1, 'pending', ?, ?)", slot(6).id, now, now);
+      s.sql.exec("INSERT INTO attempts (id, idem_key, slot_id, booking_id, received_at) VALUES ('f-attempt', 'k-recovered', ?, 'F', ?)", slot(6).id, now);
       const store = new StudentStore(s, ids);
       // Confirmed.
       store.hold("A", slot(1), 1, "k-ok", now, now);
@@ -33,8 +37,7 @@ describe("idempotency keys answered from memory", () => {
       store.decide({ slotId: slot(4).id, bookingId: null, key: "k-rules", receivedAt: now, out: { ok: false, code: "phase_cap", message: "cap" } }, now);
       // A hold still undecided (its SlotDO answer not back yet): known in memory only.
       store.hold("E", slot(5), 1, "k-open", now, now);
-      // A hold settled by the alarm, which does not know the key: the row keeps it.
-      store.hold("F", slot(6), 1, "k-recovered", now, now);
+      // That written hold settled by the alarm, which does not know the key: the row keeps it.
       store.drop("F");
       store.decide({ slotId: slot(6).id, bookingId: "F", key: null, receivedAt: now, out: { ok: false, code: "slot_full", message: "This slot is full." } }, now);
       store.delivered(store.due(now, 100), now);
