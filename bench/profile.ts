@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp } from "./lib/app.ts";
 import { CpuMeter } from "./lib/cpu.ts";
+import { openProfilers, printProfile } from "./lib/v8-profile.ts";
 import { openPhase2, seed } from "./lib/seed.ts";
 import { demandOf, herdOps, rng } from "./lib/workload.ts";
 
@@ -49,49 +50,12 @@ if (a["no-d1-writes"]) {
   writeFileSync(bundle, patched);
 }
 
-interface ProfileNode {
-  id: number;
-  children?: number[];
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-/** A profile frame as printed: function, file, line (1-based). */
-const frameKey = (cf: ProfileNode["callFrame"]) => `${cf.functionName || "(anonymous)"} ${cf.url.split("/").pop()}:${cf.lineNumber + 1}`;
-
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
 const app = await startApp({ bundle, persistDir: stateDir, jwtSecret: secret, inspectorPort });
 try {
   const d1 = await app.d1();
   await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
   const seeded = await seed(d1, { companies: 60, slotsPerCompany: 16, students, deprioritizedShare: 0.2 }, secret, console.log);
-  const list = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
-  const sessions = await Promise.all(
-    list
-      .filter((t) => t.id === "core:user:inf-booking" || t.id.startsWith("d1:"))
-      .map(async (t) => {
-        const ws = new WebSocket(t.webSocketDebuggerUrl);
-        await new Promise((r) => ws.addEventListener("open", r));
-        let seq = 0;
-        const pending = new Map<number, (v: unknown) => void>();
-        ws.addEventListener("message", (e) => {
-          const m = JSON.parse(String(e.data)) as { id?: number; result?: unknown };
-          if (m.id && pending.has(m.id)) pending.get(m.id)!(m.result), pending.delete(m.id);
-        });
-        const call = <T>(method: string, params = {}) =>
-          new Promise<T>((r) => {
-            const id = ++seq;
-            pending.set(id, r as (v: unknown) => void);
-            ws.send(JSON.stringify({ id, method, params }));
-          });
-        await call("Profiler.enable");
-        await call("Profiler.setSamplingInterval", { interval: 200 });
-        return { id: t.id, call, ws };
-      }),
-  );
+  const sessions = await openProfilers(inspectorPort, (id) => id === "core:user:inf-booking" || id.startsWith("d1:"));
   const pool = new Pool(app.url, { connections: 128 });
   const cpu = new CpuMeter(() => app.workerdPids());
   const herd = (ops: ReturnType<typeof herdOps>) =>
@@ -117,7 +81,7 @@ try {
     console.log("phase-1 herd done (not profiled); phase 2 open");
   }
   const ops = herdOps(r, students, 6, demandOf(seeded.slots, 60));
-  for (const s of sessions) await s.call("Profiler.start");
+  for (const s of sessions) await s.start();
   const cpu0 = cpu.now();
   const t0 = performance.now();
   await herd(ops);
@@ -127,37 +91,8 @@ try {
     `herd of ${ops.length} bookings in ${wall.toFixed(0)} ms = ${((ops.length / wall) * 1000).toFixed(0)}/s, workerd CPU ${(cpuMs / ops.length).toFixed(3)} ms/attempt (profiler on)${a["no-d1-writes"] ? " (D1 writes stubbed out)" : ""}`,
   );
   for (const s of sessions) {
-    const { profile } = await s.call<{ profile: Profile }>("Profiler.stop");
-    writeFileSync(join(STATE_DIR, `${s.id.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`), JSON.stringify(profile));
-    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map<string, number>();
-    let total = 0;
-    profile.samples.forEach((id, i) => {
-      const cf = nodes.get(id)!.callFrame;
-      const key = frameKey(cf);
-      const us = profile.timeDeltas[i] ?? 0;
-      self.set(key, (self.get(key) ?? 0) + us);
-      total += us;
-    });
-    console.log(`\n== isolate ${s.id}: ${(total / 1000).toFixed(0)} ms sampled, of which idle ${((self.get("(idle) :0") ?? 0) / 1000).toFixed(0)} ms`);
-    for (const [k, us] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
-    // Inclusive time (the function and what it called, once per stack): where whole paths go.
-    const parent = new Map<number, number>();
-    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const incl = new Map<string, number>();
-    profile.samples.forEach((id, i) => {
-      const seen = new Set<string>();
-      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-        const cf = nodes.get(cur)!.callFrame;
-        const key = frameKey(cf);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        incl.set(key, (incl.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
-      }
-    });
-    console.log("  -- inclusive");
-    for (const [k, us] of [...incl].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((x, y) => y[1] - x[1]).slice(0, 30)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
-    s.ws.close();
+    printProfile(`isolate ${s.id}`, await s.stop(), join(STATE_DIR, `${s.id.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`));
+    s.close();
   }
   console.log(`\nCPU profiles (open in Chrome DevTools): ${STATE_DIR}/*.cpuprofile; line numbers refer to ${bundle}`);
   await pool.close();
