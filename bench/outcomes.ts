@@ -1,25 +1,32 @@
-// `npm run bench:outcomes -- [--students N] [--clients N] [--profile]`: what each kind of request
-// costs, alone. Steady mixes four kinds (bookings that succeed, bookings refused because the slot
-// is full, cancellations, catalogue reads) and reports one CPU figure for all; this runs each kind
-// as a step of its own over warm objects, with `clients` closed-loop clients as steady has, and
-// reads workerd's CPU from its first request until it has been idle 12 s (the slots' checks of
-// their new seats and the outbox's writes to D1 included). With --profile, V8's profile of the
-// app's isolate for each step. The load comes from this process: figures are for comparison.
+// `npm run bench:outcomes -- [--students N] [--clients N] [--rounds N] [--versus REF]`: what each
+// kind of request costs, alone. Steady mixes four kinds (bookings that succeed, bookings refused
+// because the slot is full, cancellations, catalogue reads) and reports one CPU figure for all;
+// this runs each kind as a step of its own over warm objects, with `clients` closed-loop clients
+// as steady has, and reads workerd's CPU from its first request until it has been idle 12 s (the
+// slots' checks of their new seats, the outbox's writes to D1 and the mails included). A round is
+// every step once (the cancellations free the seats for the next round); the median over rounds is
+// the figure. With --versus, another commit's Worker runs beside ours on its own state and the two
+// take turns step by step, so both see the same machine. The load comes from this process.
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
-import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp } from "./lib/app.ts";
+import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp, type RunningApp } from "./lib/app.ts";
 import { CpuMeter } from "./lib/cpu.ts";
-import { seed } from "./lib/seed.ts";
-import { openProfilers, printProfile } from "./lib/v8-profile.ts";
+import { seed, type Seeded } from "./lib/seed.ts";
+import { buildVersus } from "./lib/versus.ts";
+import { openProfilers, printProfile, type Profiler } from "./lib/v8-profile.ts";
 
 const { values: a } = parseArgs({
   options: {
     students: { type: "string" },
     clients: { type: "string" },
+    rounds: { type: "string" },
+    versus: { type: "string" },
     profile: { type: "boolean" },
     "mail-simulator": { type: "boolean" },
+    perf: { type: "string" },
     "state-dir": { type: "string" },
     port: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -31,8 +38,13 @@ if (a.help) {
   --students N      students (a multiple of 60, 120 to 960; default 600); each books once, then N more
                     fill the same slots, then the first N are refused on full slots, then all 2N cancel
   --clients N       closed-loop clients (default 64, as steady)
+  --rounds N        rounds of every step (default 3); the median per step is the figure
+  --versus REF      also the Worker of git commit REF, taking turns with ours step by step
   --mail-simulator  mails go to Miniflare's Email Service simulator, not the bench's stand-in
-  --profile         V8 profile of the app's isolate per step (slower; the CPU figures then include it)
+  --perf N          Linux perf (native stacks, 299 Hz) of our workerd during step N (1-5, the steps
+                    in the order printed) of the first round, to bench/.state/outcomes-N.perf
+  --profile         V8 profile of our app's isolate per step, first round (slower; the CPU figures
+                    then include it)
   --state-dir DIR   where the throw-away local state goes (default /dev/shm/inf-bench-outcomes-<pid>)
   --port N          workerd inspector port with --profile (default 9229)
   -h, --help        this text`);
@@ -43,112 +55,171 @@ const students = Number(a.students ?? 600);
 if (!Number.isInteger(students) || students % COMPANIES !== 0 || students < 2 * COMPANIES || students > 16 * COMPANIES)
   throw new Error(`--students must be a multiple of ${COMPANIES} between ${2 * COMPANIES} and ${16 * COMPANIES}`);
 const clients = Number(a.clients ?? 64);
+const rounds = Number(a.rounds ?? 3);
 const inspectorPort = Number(a.port ?? 9229);
-const stateDir = freshDir(a["state-dir"] ?? join("/dev/shm", `inf-bench-outcomes-${process.pid}`));
+const stateRoot = freshDir(a["state-dir"] ?? join("/dev/shm", `inf-bench-outcomes-${process.pid}`));
 const secret = "outcomes-secret-0123456789-0123456789-0123456";
-let bundle = buildWorker(join(STATE_DIR, "bundle"));
-if (process.env.PATCH_FROM) {
-  const { readFileSync, writeFileSync, mkdirSync } = await import("node:fs");
-  const src = readFileSync(bundle, "utf8");
-  const out = src.replace(process.env.PATCH_FROM, process.env.PATCH_TO ?? "");
-  if (out === src) throw new Error("patch not found");
-  mkdirSync(join(STATE_DIR, "bundle-patched"), { recursive: true });
-  bundle = join(STATE_DIR, "bundle-patched", "index.js");
-  writeFileSync(bundle, out);
-}
 
 type Req = { method: "GET" | "POST" | "DELETE"; path: string; student?: number; body?: string; expect: string; onOk?: (json: unknown) => void };
+interface Side {
+  name: string;
+  app: RunningApp;
+  seeded: Seeded;
+  pool: Pool;
+  cpu: CpuMeter;
+  bookingOf: Map<number, string>;
+  profilers: Profiler[];
+}
+const STEPS = ["book: ok (first seat of a slot)", "book: ok (second seat)", "book: slot_full", "cancel: ok", "read: catalogue and company pages"] as const;
+const rows = students / COMPANIES;
+const all = Array.from({ length: 2 * students }, (_, i) => i);
+const first = all.slice(0, students);
 
-const app = await startApp({ bundle, persistDir: stateDir, jwtSecret: secret, mailSimulator: a["mail-simulator"] === true, ...(a.profile ? { inspectorPort } : {}) });
-try {
+async function startSide(name: string, bundle: string, profile: boolean): Promise<Side> {
+  const app = await startApp({ bundle, persistDir: join(stateRoot, name), jwtSecret: secret, mailSimulator: a["mail-simulator"] === true, ...(profile ? { inspectorPort } : {}) });
   const d1 = await app.d1();
   await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
-  const seeded = await seed(d1, { companies: COMPANIES, slotsPerCompany: 16, students: 2 * students, deprioritizedShare: 0 }, secret, console.log);
-  const profilers = a.profile ? await openProfilers(inspectorPort, (id) => id === "core:user:inf-booking") : [];
-  const pool = new Pool(app.url, { connections: 128 });
-  const cpu = new CpuMeter(() => app.workerdPids());
-  const rows = students / COMPANIES;
-  /** Student i's slot: company i % 60, time (i / 60) % rows; student i + N takes the same slot's second seat. */
-  const slotOf = (i: number, shift = 0) => seeded.slots[((i + shift) % COMPANIES) * 16 + ((Math.floor((i % students) / COMPANIES) + shift) % rows)]!.id;
-  const bookingOf = new Map<number, string>();
+  const seeded = await seed(d1, { companies: COMPANIES, slotsPerCompany: 16, students: 2 * students, deprioritizedShare: 0 }, secret, (s) => console.log(`${name}: ${s}`));
+  const side = {
+    name,
+    app,
+    seeded,
+    pool: new Pool(app.url, { connections: 128 }),
+    cpu: new CpuMeter(() => app.workerdPids()),
+    bookingOf: new Map<number, string>(),
+    profilers: profile ? await openProfilers(inspectorPort, (id) => id === "core:user:inf-booking") : [],
+  };
+  // Every student's page is open: their objects are awake (not measured), as in steady.
+  await drive(side, all.map((i) => ({ method: "GET", path: `/api/bookings/ready?slot=${slotOf(side, i)}`, student: i, expect: "ok" })));
+  return side;
+}
 
-  const send = async (q: Req): Promise<string> => {
-    const headers: Record<string, string> = {};
-    if (q.student !== undefined) headers.authorization = `Bearer ${seeded.students[q.student]!.token}`;
-    if (q.body) headers["content-type"] = "application/json";
-    if (q.method === "POST") headers["idempotency-key"] = crypto.randomUUID();
-    const res = await pool.request({ method: q.method, path: q.path, headers, body: q.body });
-    const text = await res.body.text();
-    const json = (() => {
-      try {
-        return JSON.parse(text) as { error?: { code: string } };
-      } catch {
-        return {};
+/** Student i's slot: company i % 60, time (i / 60) % rows; student i + N takes the same slot's second seat; `shift` 1: a full slot at another time. */
+const slotOf = (s: Side, i: number, shift = 0) => s.seeded.slots[((i + shift) % COMPANIES) * 16 + ((Math.floor((i % students) / COMPANIES) + shift) % rows)]!.id;
+
+async function send(s: Side, q: Req): Promise<string> {
+  const headers: Record<string, string> = {};
+  if (q.student !== undefined) headers.authorization = `Bearer ${s.seeded.students[q.student]!.token}`;
+  if (q.body) headers["content-type"] = "application/json";
+  if (q.method === "POST") headers["idempotency-key"] = crypto.randomUUID();
+  const res = await s.pool.request({ method: q.method, path: q.path, headers, body: q.body });
+  const text = await res.body.text();
+  let json: { error?: { code: string } } = {};
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    /* not JSON: the HTTP status says it */
+  }
+  const code = res.statusCode < 300 ? "ok" : json.error?.code ?? `http_${res.statusCode}`;
+  if (code === "ok") q.onOk?.(json);
+  return code;
+}
+
+/** `clients` closed-loop clients through the queue; the codes seen. */
+async function drive(s: Side, reqs: Req[]): Promise<Map<string, number>> {
+  const codes = new Map<string, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < reqs.length) {
+        const code = await send(s, reqs[next++]!);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
       }
-    })();
-    const code = res.statusCode < 300 ? "ok" : json.error?.code ?? `http_${res.statusCode}`;
-    if (code === "ok") q.onOk?.(json);
-    return code;
-  };
-  /** `clients` closed-loop clients through the queue; the codes seen. */
-  const drive = async (reqs: Req[]) => {
-    const codes = new Map<string, number>();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next < reqs.length) {
-          const code = await send(reqs[next++]!);
-          codes.set(code, (codes.get(code) ?? 0) + 1);
-        }
-      }),
-    );
-    return codes;
-  };
+    }),
+  );
+  return codes;
+}
+
+function requests(s: Side, step: number): Req[] {
   const book = (i: number, shift = 0): Req => ({
     method: "POST",
     path: "/api/bookings",
     student: i,
-    body: JSON.stringify({ slotId: slotOf(i, shift) }),
+    body: JSON.stringify({ slotId: slotOf(s, i, shift) }),
     expect: shift ? "slot_full" : "ok",
-    onOk: (j) => void (shift || bookingOf.set(i, (j as { booking: { id: string } }).booking.id)),
+    onOk: (j) => void (shift || s.bookingOf.set(i, (j as { booking: { id: string } }).booking.id)),
   });
-  const all = Array.from({ length: 2 * students }, (_, i) => i);
-  const first = all.slice(0, students);
-
-  // Every student's page is open: their objects are awake (not measured), as in steady.
-  await drive(all.map((i) => ({ method: "GET", path: `/api/bookings/ready?slot=${slotOf(i)}`, student: i, expect: "ok" })));
-  await cpu.settled(200, 60_000, 12_000);
-
-  const steps: { name: string; reqs: () => Req[] }[] = [
-    { name: "book: ok (first seat of a slot)", reqs: () => first.map((i) => book(i)) },
-    { name: "book: ok (second seat)", reqs: () => first.map((i) => book(i + students)) },
-    { name: "book: slot_full", reqs: () => first.map((i) => book(i, 1)) },
-    { name: "cancel: ok", reqs: () => all.map((i) => ({ method: "DELETE", path: `/api/bookings/${bookingOf.get(i)}`, student: i, expect: "ok" })) },
-    { name: "read: catalogue and company pages", reqs: () => all.map((i) => ({ method: "GET", path: i % 2 ? "/api/companies" : `/api/companies/${seeded.companyIds[i % COMPANIES]}`, expect: "ok" })) },
-  ];
-  const table: string[] = [];
-  for (const step of steps) {
-    const reqs = step.reqs();
-    for (const p of profilers) await p.start();
-    const mails0 = await app.mailsSent();
-    const c0 = cpu.now();
-    const t0 = performance.now();
-    const codes = await drive(reqs);
-    const wall = performance.now() - t0;
-    const cpuMs = (await cpu.settled(200, 60_000, 12_000)) - c0;
-    const mails = (await app.mailsSent()) - mails0;
-    const wrong = [...codes].filter(([c]) => c !== reqs[0]!.expect);
-    const line = `${step.name.padEnd(36)} ${String(reqs.length).padStart(5)} req  ${(cpuMs / reqs.length).toFixed(3).padStart(7)} ms CPU/req  ${((reqs.length / wall) * 1000).toFixed(0).padStart(5)} req/s  ${String(mails).padStart(5)} mails${wrong.length ? `  (unexpected: ${JSON.stringify(Object.fromEntries(wrong))})` : ""}`;
-    console.log(line);
-    table.push(line);
-    for (const p of profilers) printProfile(`${step.name} — isolate ${p.id}`, await p.stop(), join(STATE_DIR, `outcomes-${steps.indexOf(step)}.cpuprofile`), { self: 15, inclusive: 25 });
+  switch (step) {
+    case 0:
+      return first.map((i) => book(i));
+    case 1:
+      return first.map((i) => book(i + students));
+    case 2:
+      return first.map((i) => book(i, 1));
+    case 3:
+      return all.map((i) => ({ method: "DELETE", path: `/api/bookings/${s.bookingOf.get(i)}`, student: i, expect: "ok" }));
+    default:
+      return all.map((i) => ({ method: "GET", path: i % 2 ? "/api/companies" : `/api/companies/${s.seeded.companyIds[i % COMPANIES]}`, expect: "ok" }));
   }
-  // Booking slots of the students who were in steady's herds: their request kinds weigh in steady as
-  // the bench's codes say (bench/results/*.md: book:slot_full, cancel:ok, book:ok, reads).
-  console.log(`\n${clients} clients, ${2 * students} students, workerd CPU from the first request until idle 12 s:\n${table.join("\n")}`);
-  for (const p of profilers) p.close();
-  await pool.close();
+}
+
+/** One step on one side: CPU ms per request (until idle 12 s), requests/s, mails, unexpected answers. */
+async function runStep(s: Side, step: number, round: number) {
+  const reqs = requests(s, step);
+  const watch = round === 0 && s.name === "ours";
+  for (const p of watch ? s.profilers : []) await p.start();
+  const perf = watch && a.perf === String(step + 1) ? startPerf(s.app.workerdPids(), join(STATE_DIR, `outcomes-${a.perf}.perf`)) : null;
+  const mails0 = await s.app.mailsSent();
+  const c0 = s.cpu.now();
+  const t0 = performance.now();
+  const codes = await drive(s, reqs);
+  const wall = performance.now() - t0;
+  const cpuMs = (await s.cpu.settled(200, 60_000, 12_000)) - c0;
+  if (perf) await perf.stop();
+  const mails = (await s.app.mailsSent()) - mails0;
+  const wrong = Object.fromEntries([...codes].filter(([c]) => c !== reqs[0]!.expect));
+  for (const p of watch ? s.profilers : []) printProfile(`${STEPS[step]} — isolate ${p.id}`, await p.stop(), join(STATE_DIR, `outcomes-${step + 1}.cpuprofile`), { self: 15, inclusive: 25 });
+  return { n: reqs.length, cpuMs: cpuMs / reqs.length, perS: (reqs.length / wall) * 1000, mails, wrong };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const versus = a.versus ? buildVersus(a.versus) : null;
+const sides: Side[] = [];
+try {
+  if (versus) sides.push(await startSide(`versus ${versus.sha.slice(0, 9)}`, versus.bundle, false));
+  sides.push(await startSide("ours", buildWorker(join(STATE_DIR, "bundle")), a.profile === true));
+  for (const s of sides) await s.cpu.settled(200, 60_000, 12_000);
+  const figures = new Map<string, number[][]>(sides.map((s) => [s.name, STEPS.map(() => [])]));
+  for (let round = 0; round < rounds; round++)
+    for (let step = 0; step < STEPS.length; step++)
+      for (const s of sides) {
+        const r = await runStep(s, step, round);
+        figures.get(s.name)![step]!.push(r.cpuMs);
+        const odd = Object.keys(r.wrong).length ? `  unexpected: ${JSON.stringify(r.wrong)}` : "";
+        console.log(`round ${round + 1} ${s.name.padEnd(16)} ${STEPS[step]!.padEnd(34)} ${String(r.n).padStart(5)} req ${r.cpuMs.toFixed(3).padStart(7)} ms CPU/req ${r.perS.toFixed(0).padStart(5)} req/s ${String(r.mails).padStart(5)} mails${odd}`);
+      }
+  console.log(`\n${clients} clients, ${2 * students} students, ${rounds} rounds; CPU ms per request from the first request until workerd is idle 12 s, median (min-max):`);
+  console.log(`${"step".padEnd(36)}${sides.map((s) => s.name.padStart(24)).join("")}${versus ? "   ours ÷ versus" : ""}`);
+  STEPS.forEach((name, step) => {
+    const cells = sides.map((s) => {
+      const xs = figures.get(s.name)![step]!;
+      return `${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`.padStart(24);
+    });
+    const ratio = versus ? `   ${(median(figures.get("ours")![step]!) / median(figures.get(sides[0]!.name)![step]!)).toFixed(2)}×` : "";
+    console.log(`${name.padEnd(36)}${cells.join("")}${ratio}`);
+  });
 } finally {
-  await app.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  for (const s of sides) {
+    for (const p of s.profilers) p.close();
+    await s.pool.close();
+    await s.app.stop();
+  }
+  rmSync(stateRoot, { recursive: true, force: true });
+}
+
+/** `perf record` on these processes until stop() (SIGINT: perf writes its file and exits). */
+function startPerf(pids: number[], out: string) {
+  const child = spawn("perf", ["record", "-F", "299", "-e", "cpu-clock", "-g", "-p", pids.join(","), "-o", out], { stdio: "ignore" });
+  const exited = new Promise<void>((r) => child.on("exit", () => r()));
+  return {
+    stop: async () => {
+      child.kill("SIGINT");
+      await exited;
+      console.log(`perf data: ${out}`);
+    },
+  };
 }
