@@ -8,8 +8,7 @@
 // set before that await, and every later step re-reads state instead of trusting locals.
 //
 // The hold is kept in memory, not written: the booking's first row is its confirmation, and a
-// refused attempt writes one attempt row and sets no alarm; nor does a confirmation (the slot's
-// check of the new seat is its safety net, see `confirm`). A crash with a hold out loses nothing
+// refused attempt writes one attempt row and sets no alarm. A crash with a hold out loses nothing
 // acknowledged; the slot, which checks each new seat (slot-do.ts), frees a seat this object no
 // longer knows, and a retry that finds its seat still there takes it back (`seat`, "already_booked").
 import { DurableObject } from "cloudflare:workers";
@@ -34,7 +33,6 @@ import type {
 } from "./api.ts";
 import { Outbox, backoffMs } from "./outbox.ts";
 import { type BookingRec, type KeyedAttempt, type OutRecord, StudentStore } from "./student-store.ts";
-import { OWED } from "./student-schema.ts";
 import { KeepWarm, keepWarmMs } from "./keep-warm.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { errorFields, logLine } from "../worker/lib/log.ts";
@@ -211,12 +209,7 @@ export class StudentDO extends DurableObject<Env> {
    */
   seatKept(bookingId: string): SeatAnswer {
     const r = this.store.get(bookingId);
-    if (r?.status === "pending") return "deciding";
-    if (r) {
-      // The slot asks once: a booking D1 has not heard of yet gets the alarm as its safety net (see confirm).
-      if (r.out === OWED) this.schedule();
-      return "booked";
-    }
+    if (r) return r.status === "pending" ? "deciding" : "booked";
     // Stored, and the answer leaves once that is durable: the slot frees the seat, and this object
     // (in this activation or a later one a retry may reach first) never takes it back.
     this.ctx.storage.kv.put(`${DISOWNED}${bookingId}`, Date.now());
@@ -285,8 +278,7 @@ export class StudentDO extends DurableObject<Env> {
         return await this.recoverHold(id, received);
       }
       this.faultHook?.("seated");
-      // A new seat: the slot checks it (slot-do.ts), which is this booking's safety net (below).
-      if (seat.ok) return this.confirm(id, received, false);
+      if (seat.ok) return this.confirm(id, received);
       switch (seat.code) {
         case "slot_full":
           return this.dropHold(id, fail("slot_full", "This slot is full.", { taken: seat.taken, capacity: seat.capacity ?? slot.capacity }), received);
@@ -324,13 +316,8 @@ export class StudentDO extends DurableObject<Env> {
     return out;
   }
 
-  /**
-   * Step 4, success: the hold becomes a booking, owed to D1 in the same commit. `safetyNet` false:
-   * the seat is new, so its slot will ask `seatKept` within seconds, which wakes this object (an
-   * activation with records owed sets the alarm) or, if it is still up with the booking owed, sets
-   * the alarm: the booking reaches D1 after a crash without an alarm set and cleared per booking.
-   */
-  private confirm(id: string, received?: { key: string | null; receivedAt: number }, safetyNet = true): BookingOutcome {
+  /** Step 4, success: the hold becomes a booking, owed to D1 in the same commit. */
+  private confirm(id: string, received?: { key: string | null; receivedAt: number }): BookingOutcome {
     const r = this.store.get(id);
     if (!r) return unavailable();
     if (r.status !== "pending") return { ok: true, booking: this.view(r) };
@@ -338,7 +325,7 @@ export class StudentDO extends DurableObject<Env> {
     const booking = this.view(this.store.confirm(id, now));
     this.store.decide({ slotId: r.slot_id, bookingId: id, key: received?.key ?? null, receivedAt: received?.receivedAt ?? r.created_at, out: { ok: true } }, now);
     this.faultHook?.("confirmed");
-    this.delivery(safetyNet);
+    this.delivery(true);
     return { ok: true, booking };
   }
 
@@ -427,11 +414,9 @@ export class StudentDO extends DurableObject<Env> {
 
   /**
    * Something became owed to D1: deliver it now (unless backing off, when the alarm is set already).
-   * A cancellation (and a recovered hold) also arms the alarm as a safety net. A refused attempt's
-   * row does not: an alarm set and cleared per click was most of a refusal's cost, and the row is
-   * not lost without it (a failed delivery sets the alarm; a crash leaves it for the next
-   * activation, which does). Nor does a new seat's confirmation: its slot's check wakes this object
-   * within seconds (`confirm`).
+   * A booking's change also arms the alarm as a safety net. A refused attempt's row does not: an
+   * alarm set and cleared per click was most of a refusal's cost, and the row is not lost without
+   * it (a failed delivery sets the alarm; a crash leaves it for the next activation, which does).
    */
   private delivery(safetyNet: boolean): void {
     if (safetyNet) {

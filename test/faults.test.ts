@@ -45,23 +45,9 @@ async function swapSink(eventId: string, studentId: string, sink: D1Writer): Pro
   return () => runInDurableObject(stub, (o: RecorderDO) => void (o.sink = real!));
 }
 
-/**
- * Waits until the delivery a booking started has ended, one way or the other: nothing owed, or its
- * failure set the alarm (a confirmation sets none of its own). Time passing, not a retry.
- */
-async function deliveryEnded(stub: DurableObjectStub<StudentDO>) {
-  for (let i = 0; i < 200; i++) {
-    const ended = await runInDurableObject(stub, async (o: StudentDO, state) => o.inspect().outbox === 0 || (await state.storage.getAlarm()) !== null);
-    if (ended) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("the delivery under way neither ended nor set the alarm");
-}
-
 /** Runs a StudentDO's alarm until nothing is left to do (at most `max` times). */
 async function settle(eventId: string, userId: string, slotId?: string, max = 5) {
   const stub = studentDo(eventId, userId);
-  await deliveryEnded(stub);
   for (let i = 0; i < max && (await runDurableObjectAlarm(stub)); i++);
   // The slot checks its new seats: one its student does not know is freed.
   if (slotId) for (let i = 0; i < max && (await runDurableObjectAlarm(slotDo(slotId))); i++);
