@@ -4,6 +4,7 @@
 // as a student's browser would see it) to the end of its body.
 import { performance } from "node:perf_hooks";
 import { Pool } from "undici";
+import { answerOf, requestOf } from "./lib/http.ts";
 import { type Op, type Result, type SteadyPlan, steadyLoop } from "./lib/workload.ts";
 
 export type LoadRequest =
@@ -17,47 +18,19 @@ export type LoadReply = { type: "ready" } | { type: "done"; startedAt: number; r
 let pool: Pool | null = null;
 let tokens: string[] = [];
 let timeoutMs = 30_000;
-/** Each booking click carries an Idempotency-Key of its own, as the site sends (web/src/lib/bookings.ts). */
+/** Each booking click carries an Idempotency-Key of its own, as the site sends (lib/http.ts). */
 let keys = false;
 
 async function send(op: Op, t0: number, signal: AbortSignal): Promise<Result> {
   if (op.kind === "book" && op.delayMs) await new Promise((r) => setTimeout(r, op.delayMs));
   const startMs = performance.now() - t0;
-  const headers: Record<string, string> = {};
-  let method: "GET" | "POST" | "DELETE" = "GET";
-  let path: string;
-  let body: string | undefined;
-  if (op.kind === "book") {
-    method = "POST";
-    path = "/api/bookings";
-    body = JSON.stringify({ slotId: op.slotId });
-    headers["content-type"] = "application/json";
-    headers.authorization = `Bearer ${tokens[op.student]}`;
-    if (keys) headers["idempotency-key"] = crypto.randomUUID();
-  } else if (op.kind === "cancel") {
-    method = "DELETE";
-    path = `/api/bookings/${op.bookingId}`;
-    headers.authorization = `Bearer ${tokens[op.student]}`;
-  } else if (op.kind === "ready") {
-    path = `/api/bookings/ready?slot=${op.slotId}`;
-    headers.authorization = `Bearer ${tokens[op.student]}`;
-  } else path = op.path;
+  const req = requestOf(op, "student" in op ? tokens[op.student] : undefined, keys);
   try {
-    const res = await pool!.request({ method, path, headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const res = await pool!.request({ ...req, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     const text = await res.body.text();
     const endMs = performance.now() - t0;
-    let code = res.statusCode < 300 ? "ok" : `http_${res.statusCode}`;
-    let bookingId: string | undefined;
-    if (op.kind === "book" || op.kind === "cancel") {
-      try {
-        const json = JSON.parse(text) as { booking?: { id: string }; error?: { code: string } };
-        if (json.error?.code) code = json.error.code;
-        if (res.statusCode < 300) bookingId = json.booking?.id;
-      } catch {
-        /* not JSON: keep the HTTP code */
-      }
-    }
-    return { ...op, startMs, endMs, status: res.statusCode, code, ...(bookingId ? { bookingId } : {}) };
+    const answer = answerOf(res.statusCode, op.kind === "book" || op.kind === "cancel" ? text : null);
+    return { ...op, startMs, endMs, status: res.statusCode, ...answer };
   } catch (err) {
     const name = err instanceof Error ? (err as Error & { code?: string }).code ?? err.name : "error";
     return { ...op, startMs, endMs: performance.now() - t0, status: 0, code: `client_${name}` };

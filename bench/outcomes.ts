@@ -14,7 +14,10 @@ import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp, type RunningApp } from "./lib/app.ts";
 import { CpuMeter } from "./lib/cpu.ts";
+import { answerOf, requestOf } from "./lib/http.ts";
 import { seed, type Seeded } from "./lib/seed.ts";
+import { spread } from "./lib/stats.ts";
+import type { Op } from "./lib/workload.ts";
 import { buildVersus } from "./lib/versus.ts";
 import { openProfilers, printProfile, type Profiler } from "./lib/v8-profile.ts";
 
@@ -60,7 +63,8 @@ const inspectorPort = Number(a.port ?? 9229);
 const stateRoot = freshDir(a["state-dir"] ?? join("/dev/shm", `inf-bench-outcomes-${process.pid}`));
 const secret = "outcomes-secret-0123456789-0123456789-0123456";
 
-type Req = { method: "GET" | "POST" | "DELETE"; path: string; student?: number; body?: string; expect: string; onOk?: (json: unknown) => void };
+/** A step's requests, and the answer each should get. */
+type Step = { ops: Op[]; expect: string };
 interface Side {
   name: string;
   app: RunningApp;
@@ -90,33 +94,23 @@ async function startSide(name: string, bundle: string, profile: boolean): Promis
     profilers: profile ? await openProfilers(inspectorPort, (id) => id === "core:user:inf-booking") : [],
   };
   // Every student's page is open: their objects are awake (not measured), as in steady.
-  await drive(side, all.map((i) => ({ method: "GET", path: `/api/bookings/ready?slot=${slotOf(side, i)}`, student: i, expect: "ok" })));
+  await drive(side, all.map((i) => ({ kind: "ready", student: i, slotId: slotOf(side, i) })));
   return side;
 }
 
 /** Student i's slot: company i % 60, time (i / 60) % rows; student i + N takes the same slot's second seat; `shift` 1: a full slot at another time. */
 const slotOf = (s: Side, i: number, shift = 0) => s.seeded.slots[((i + shift) % COMPANIES) * 16 + ((Math.floor((i % students) / COMPANIES) + shift) % rows)]!.id;
 
-async function send(s: Side, q: Req): Promise<string> {
-  const headers: Record<string, string> = {};
-  if (q.student !== undefined) headers.authorization = `Bearer ${s.seeded.students[q.student]!.token}`;
-  if (q.body) headers["content-type"] = "application/json";
-  if (q.method === "POST") headers["idempotency-key"] = crypto.randomUUID();
-  const res = await s.pool.request({ method: q.method, path: q.path, headers, body: q.body });
-  const text = await res.body.text();
-  let json: { error?: { code: string } } = {};
-  try {
-    json = JSON.parse(text) as typeof json;
-  } catch {
-    /* not JSON: the HTTP status says it */
-  }
-  const code = res.statusCode < 300 ? "ok" : json.error?.code ?? `http_${res.statusCode}`;
-  if (code === "ok") q.onOk?.(json);
+/** Sends `op` as the site would (a booking with an Idempotency-Key); the answer's code, and the booking made, kept for the cancellations. */
+async function send(s: Side, op: Op): Promise<string> {
+  const res = await s.pool.request(requestOf(op, "student" in op ? s.seeded.students[op.student]!.token : undefined, true));
+  const { code, bookingId } = answerOf(res.statusCode, await res.body.text());
+  if (op.kind === "book" && bookingId) s.bookingOf.set(op.student, bookingId);
   return code;
 }
 
 /** `clients` closed-loop clients through the queue; the codes seen. */
-async function drive(s: Side, reqs: Req[]): Promise<Map<string, number>> {
+async function drive(s: Side, reqs: Op[]): Promise<Map<string, number>> {
   const codes = new Map<string, number>();
   let next = 0;
   await Promise.all(
@@ -130,32 +124,25 @@ async function drive(s: Side, reqs: Req[]): Promise<Map<string, number>> {
   return codes;
 }
 
-function requests(s: Side, step: number): Req[] {
-  const book = (i: number, shift = 0): Req => ({
-    method: "POST",
-    path: "/api/bookings",
-    student: i,
-    body: JSON.stringify({ slotId: slotOf(s, i, shift) }),
-    expect: shift ? "slot_full" : "ok",
-    onOk: (j) => void (shift || s.bookingOf.set(i, (j as { booking: { id: string } }).booking.id)),
-  });
+function requests(s: Side, step: number): Step {
+  const book = (i: number, shift = 0): Op => ({ kind: "book", student: i, slotId: slotOf(s, i, shift) });
   switch (step) {
     case 0:
-      return first.map((i) => book(i));
+      return { ops: first.map((i) => book(i)), expect: "ok" };
     case 1:
-      return first.map((i) => book(i + students));
+      return { ops: first.map((i) => book(i + students)), expect: "ok" };
     case 2:
-      return first.map((i) => book(i, 1));
+      return { ops: first.map((i) => book(i, 1)), expect: "slot_full" };
     case 3:
-      return all.map((i) => ({ method: "DELETE", path: `/api/bookings/${s.bookingOf.get(i)}`, student: i, expect: "ok" }));
+      return { ops: all.map((i) => ({ kind: "cancel", student: i, bookingId: s.bookingOf.get(i)! })), expect: "ok" };
     default:
-      return all.map((i) => ({ method: "GET", path: i % 2 ? "/api/companies" : `/api/companies/${s.seeded.companyIds[i % COMPANIES]}`, expect: "ok" }));
+      return { ops: all.map((i) => ({ kind: "read", path: i % 2 ? "/api/companies" : `/api/companies/${s.seeded.companyIds[i % COMPANIES]}` })), expect: "ok" };
   }
 }
 
 /** One step on one side: CPU ms per request (until idle 12 s), requests/s, mails, unexpected answers. */
 async function runStep(s: Side, step: number, round: number) {
-  const reqs = requests(s, step);
+  const { ops: reqs, expect } = requests(s, step);
   const watch = round === 0 && s.name === "ours";
   for (const p of watch ? s.profilers : []) await p.start();
   const perf = watch && a.perf === String(step + 1) ? startPerf(s.app.workerdPids(), join(STATE_DIR, `outcomes-${a.perf}.perf`)) : null;
@@ -167,15 +154,10 @@ async function runStep(s: Side, step: number, round: number) {
   const cpuMs = (await s.cpu.settled(200, 60_000, 12_000)) - c0;
   if (perf) await perf.stop();
   const mails = (await s.app.mailsSent()) - mails0;
-  const wrong = Object.fromEntries([...codes].filter(([c]) => c !== reqs[0]!.expect));
+  const wrong = Object.fromEntries([...codes].filter(([c]) => c !== expect));
   for (const p of watch ? s.profilers : []) printProfile(`${STEPS[step]} — isolate ${p.id}`, await p.stop(), join(STATE_DIR, `outcomes-${step + 1}.cpuprofile`), { self: 15, inclusive: 25 });
   return { n: reqs.length, cpuMs: cpuMs / reqs.length, perS: (reqs.length / wall) * 1000, mails, wrong };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const versus = a.versus ? buildVersus(a.versus) : null;
 const sides: Side[] = [];
@@ -195,11 +177,12 @@ try {
   console.log(`\n${clients} clients, ${2 * students} students, ${rounds} rounds; CPU ms per request from the first request until workerd is idle 12 s, median (min-max):`);
   console.log(`${"step".padEnd(36)}${sides.map((s) => s.name.padStart(24)).join("")}${versus ? "   ours ÷ versus" : ""}`);
   STEPS.forEach((name, step) => {
+    const of = (side: string) => spread(figures.get(side)![step]!);
     const cells = sides.map((s) => {
-      const xs = figures.get(s.name)![step]!;
-      return `${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`.padStart(24);
+      const x = of(s.name);
+      return `${x.median.toFixed(3)} (${x.min.toFixed(2)}-${x.max.toFixed(2)})`.padStart(24);
     });
-    const ratio = versus ? `   ${(median(figures.get("ours")![step]!) / median(figures.get(sides[0]!.name)![step]!)).toFixed(2)}×` : "";
+    const ratio = versus ? `   ${(of("ours").median / of(sides[0]!.name).median).toFixed(2)}×` : "";
     console.log(`${name.padEnd(36)}${cells.join("")}${ratio}`);
   });
 } finally {
