@@ -23,6 +23,9 @@ export default defineConfig({
           // Objects sleep when idle as usual: evictDurableObject (restart tests) waits for an object
           // with no pending timer, and keep-warm holds one for a minute (keep-warm.test.ts tests it).
           OBJECT_KEEP_WARM_SECONDS: "0",
+          // Refusal rows wait a tenth of a second, not ten: tests that read D1 poll briefly, and
+          // outbox-linger.test.ts drives the wait itself.
+          REFUSAL_LINGER_SECONDS: "0.1",
           // Mails land in the local inbox (D1 dev_mail), read through GET /api/dev/mail.
           DEV_MAILBOX: "1",
           APP_URL: "http://127.0.0.1",

@@ -22,6 +22,9 @@ export const backoffMs = (failures: number) => (failures <= 0 ? 0 : Math.min(BAC
 
 export const isConstraint = (error: string) => /constraint/i.test(error);
 
+/** REFUSAL_LINGER_SECONDS in milliseconds: how long records that can wait (`later`) may wait. */
+export const lingerMs = (env: { REFUSAL_LINGER_SECONDS?: string }) => Number(env.REFUSAL_LINGER_SECONDS ?? "10") * 1000;
+
 /** The records an object owes D1, kept in its own storage. */
 export interface OutboxSource<R extends { id: string }> {
   /** Records due at `now`, in the order D1 must see them, at most `limit`. */
@@ -56,6 +59,8 @@ export class Outbox<R extends { id: string }> {
   private again = false;
   /** A flush is due in a microtask and has not started. */
   private scheduled = false;
+  /** Records that can wait are owed: this timer delivers them unless a kick or flush comes first. */
+  private lingering: ReturnType<typeof setTimeout> | null = null;
   /** Consecutive failed deliveries. */
   failures: number;
 
@@ -71,6 +76,7 @@ export class Outbox<R extends { id: string }> {
    * saved), unless backing off (then the alarm will). If the object goes away first, its alarm delivers.
    */
   kick(): void {
+    this.stopLinger();
     if (this.failures > 0) return;
     if (this.flushing) {
       this.again = true;
@@ -85,8 +91,31 @@ export class Outbox<R extends { id: string }> {
     });
   }
 
+  /**
+   * New records were written that can wait (a refused click's attempt row): deliver them within
+   * `ms`, or sooner with whatever is kicked or flushed meanwhile. A student's clicks come seconds
+   * apart in an opening, so their refusals share one parcel instead of one each. The pending timer
+   * keeps the object in memory (keep-warm.ts) and no alarm is set for them: after a crash, the
+   * next activation's alarm delivers them, as for any record owed.
+   */
+  later(ms: number): void {
+    if (ms <= 0) return this.kick();
+    if (this.lingering || this.failures > 0) return;
+    this.lingering = setTimeout(() => {
+      this.lingering = null;
+      this.kick();
+    }, ms);
+  }
+
+  private stopLinger(): void {
+    if (!this.lingering) return;
+    clearTimeout(this.lingering);
+    this.lingering = null;
+  }
+
   /** Delivers until nothing is due or a delivery fails; a kick meanwhile makes it go round again. */
   flush(): Promise<void> {
+    this.stopLinger();
     this.scheduled = false;
     if (this.flushing) {
       this.again = true;
@@ -108,11 +137,17 @@ export class Outbox<R extends { id: string }> {
     return this.flushing;
   }
 
-  /** When the owner's alarm must run for the outbox (`safetyMs` while healthy); null when nothing is owed. */
+  /**
+   * When the owner's alarm must run for the outbox (`safetyMs` while healthy, the backoff after a
+   * failure); null when nothing is owed, or while records linger: the timer's flush delivers them,
+   * and the owner asks again when it settles.
+   */
   nextAlarm(now: number, safetyMs: number): number | null {
     const due = this.o.source.nextDue(now);
     if (due === null) return null;
-    return Math.max(due, now + (this.failures > 0 ? backoffMs(this.failures) : safetyMs));
+    if (this.failures > 0) return Math.max(due, now + backoffMs(this.failures));
+    if (this.lingering) return null;
+    return Math.max(due, now + safetyMs);
   }
 
   /** One delivery: [more may be due, it went through]. */

@@ -31,7 +31,7 @@ import type {
   StudentState,
   TakeResult,
 } from "./api.ts";
-import { Outbox, backoffMs } from "./outbox.ts";
+import { Outbox, backoffMs, lingerMs } from "./outbox.ts";
 import { type BookingRec, type KeyedAttempt, type OutRecord, StudentStore } from "./student-store.ts";
 import { KeepWarm, keepWarmMs } from "./keep-warm.ts";
 import { TokenBucket } from "./token-bucket.ts";
@@ -62,6 +62,8 @@ export class StudentDO extends DurableObject<Env> {
   private readonly bucket = new TokenBucket(30, 1);
   /** A student clicks again within a minute: stay in memory meanwhile (keep-warm.ts). */
   private readonly warm: KeepWarm;
+  /** How long a refused click's attempt row may wait for company (REFUSAL_LINGER_SECONDS); a field so tests can set it. */
+  lingerMs: number;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: StudentFaultStep) => void;
   /** Where the outbox's parcels go; a field so fault tests can make them fail. */
@@ -80,6 +82,7 @@ export class StudentDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.warm = new KeepWarm(keepWarmMs(env));
+    this.lingerMs = lingerMs(env);
     this.ids = parseStudentName(ctx.id.name);
     // A stub per call: a stub that saw its object reset stays broken (Cloudflare's "Error handling").
     this.send = (parcel) => recorderStub(env, this.ids.eventId, recorderShard(this.ids.studentId)).append(parcel, this.ids.studentId);
@@ -413,17 +416,18 @@ export class StudentDO extends DurableObject<Env> {
   // ---- the alarm ---------------------------------------------------------------------------
 
   /**
-   * Something became owed to D1: deliver it now (unless backing off, when the alarm is set already).
-   * A booking's change also arms the alarm as a safety net. A refused attempt's row does not: an
-   * alarm set and cleared per click was most of a refusal's cost, and the row is not lost without
-   * it (a failed delivery sets the alarm; a crash leaves it for the next activation, which does).
+   * Something became owed to D1. A booking's change is delivered now (unless backing off, when the
+   * alarm is set already), with the alarm armed as a safety net, and takes along any refusal rows
+   * waiting. A refused attempt's row waits up to REFUSAL_LINGER_SECONDS for company (the student's
+   * next clicks) and arms no alarm: an alarm set and cleared per click was most of a refusal's
+   * cost, and the row is not lost without it (a failed delivery sets the alarm; a crash leaves it
+   * for the next activation, which does).
    */
-  private delivery(safetyNet: boolean): void {
-    if (safetyNet) {
-      const at = this.outbox.nextAlarm(Date.now(), RECOVERY_DELAY_MS);
-      if (at !== null) this.arm(at);
-    }
+  private delivery(booking: boolean): void {
+    if (!booking) return this.outbox.later(this.lingerMs);
     this.outbox.kick();
+    const at = this.outbox.nextAlarm(Date.now(), RECOVERY_DELAY_MS);
+    if (at !== null) this.arm(at);
   }
 
   /** Moves the alarm earlier if `at` is earlier (never later: a due retry must not be pushed back). */
