@@ -57,6 +57,8 @@ export interface StudentState {
   bookings: (Omit<Booking, "status"> & { status: BookingState })[];
   /** Records owed to D1 (waiting, or retrying after a refusal). */
   outbox: number;
+  /** Of those, refusal rows the outbox holds back on purpose (REFUSAL_LINGER_SECONDS): on time, not a backlog. */
+  waiting: number;
   /** Records D1 refused for good after their retries: reconcile reports them. */
   deadLetters: number;
 }

@@ -60,7 +60,7 @@ export class Outbox<R extends { id: string }> {
   /** A flush is due in a microtask and has not started. */
   private scheduled = false;
   /** Records that can wait are owed: this timer delivers them unless a kick or flush comes first. */
-  private lingering: ReturnType<typeof setTimeout> | null = null;
+  private lingerTimer: ReturnType<typeof setTimeout> | null = null;
   /** Consecutive failed deliveries. */
   failures: number;
 
@@ -100,17 +100,22 @@ export class Outbox<R extends { id: string }> {
    */
   later(ms: number): void {
     if (ms <= 0) return this.kick();
-    if (this.lingering || this.failures > 0) return;
-    this.lingering = setTimeout(() => {
-      this.lingering = null;
+    if (this.lingerTimer || this.failures > 0) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
       this.kick();
     }, ms);
   }
 
+  /** Records wait on purpose now (`later`), and no failure holds them back. */
+  get lingering(): boolean {
+    return this.lingerTimer !== null && this.failures === 0;
+  }
+
   private stopLinger(): void {
-    if (!this.lingering) return;
-    clearTimeout(this.lingering);
-    this.lingering = null;
+    if (!this.lingerTimer) return;
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
   }
 
   /** Delivers until nothing is due or a delivery fails; a kick meanwhile makes it go round again. */
@@ -146,7 +151,7 @@ export class Outbox<R extends { id: string }> {
     const due = this.o.source.nextDue(now);
     if (due === null) return null;
     if (this.failures > 0) return Math.max(due, now + backoffMs(this.failures));
-    if (this.lingering) return null;
+    if (this.lingerTimer) return null;
     return Math.max(due, now + safetyMs);
   }
 

@@ -229,6 +229,7 @@ export class StudentDO extends DurableObject<Env> {
     return {
       bookings: this.store.all().map((r) => ({ ...this.view(r), status: r.status })),
       outbox: this.store.owedCount(),
+      waiting: this.outbox.lingering ? this.store.freshAttempts() : 0,
       deadLetters: this.store.deadCount(),
     };
   }

@@ -361,6 +361,13 @@ export class StudentStore implements OutboxSource<OutRecord> {
     return next;
   }
 
+  /** Owed attempt rows D1 has not refused yet (what a waiting outbox holds back). */
+  freshAttempts(): number {
+    let n = 0;
+    for (const a of this.owedAttempts.values()) if (a.retry_at === null) n++;
+    return n;
+  }
+
   owedCount(): number {
     let n = this.owedAttempts.size;
     for (const b of this.bookings.values()) if (b.out === OWED) n++;

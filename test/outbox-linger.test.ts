@@ -154,3 +154,27 @@ describe("refusal rows wait for company", () => {
     expect(attemptRows(t.parcels)).toEqual([1, 1]);
   });
 });
+
+describe("reconcile and waiting rows", () => {
+  it("refusal rows waiting on purpose are no backlog; the same rows held back by a failing delivery are", async () => {
+    const t = await setUp(60_000);
+    const admin = await createUser({ role: "admin" });
+    expect((await t.click(0)).status).toBe(201);
+    await until(() => codes(t.eventId, t.student), (c) => c.length === 1);
+    expect((await t.click(1)).status).toBe(409);
+    expect((await t.click(2)).status).toBe(409);
+    expect(await t.stub().inspect()).toMatchObject({ outbox: 2, waiting: 2 });
+    const onTime = await api("POST", "/admin/reconcile", { token: admin.token, body: {} });
+    expect(onTime.status).toBe(200);
+    expect(onTime.body.drifts).toEqual([]);
+
+    // D1 away: the delivery fails, the outbox backs off, the rows are late now.
+    await runInDurableObject(t.stub(), (o: StudentDO) => {
+      o.send = async () => ({ ok: false, error: "D1 unavailable (injected)" });
+    });
+    expect(await t.stub().drain()).toBe(2);
+    expect(await t.stub().inspect()).toMatchObject({ outbox: 2, waiting: 0 });
+    const late = await api("POST", "/admin/reconcile", { token: admin.token, body: {} });
+    expect(late.body.drifts).toEqual([expect.objectContaining({ kind: "outbox_backlog", studentId: t.student.id, do: "2 write(s) waiting" })]);
+  });
+});

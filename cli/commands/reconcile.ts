@@ -16,7 +16,8 @@ and every StudentDO that D1 or a seat knows of (bookings, attempts) is read and 
   status_mismatch        D1 says confirmed/cancelled, the StudentDO not   (fixable)
   not_in_do              a confirmed D1 booking no object knows           (fixable: marked cancelled)
   taken_mismatch         slots.taken differs from the SlotDO's seats      (fixable: recount)
-  outbox_backlog         D1 writes still waiting in a StudentDO           (fixable: drained)
+  outbox_backlog         D1 writes late in a StudentDO (a refusal's row   (fixable: drained)
+                         waiting up to 10 s for company is on time)
   seat_without_booking, booking_without_seat, dead_letter, open_hold      (reported; need a person)
 Exit status 0 when no drift remains, 1 otherwise.
 

@@ -20,7 +20,7 @@ const exportsOf = async (s: State) =>
 
 beforeAll(async () => {
   year = await setUpYear(state, 2026, { prefix: "bak" });
-  await d1Settled(state, year.eventId, year.booked.length);
+  await d1Settled(state, year);
   exportsBefore = await exportsOf(state);
   countsBefore = tableCounts(state.target).counts;
   file = state.file("backup.sql", "");

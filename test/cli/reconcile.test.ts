@@ -10,7 +10,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   year = await setUpYear(state, 2026, { prefix: "rec" });
-  await d1Settled(state, year.eventId, year.booked.length);
+  await d1Settled(state, year);
   env = { INF_ADMIN_PASSWORD: year.admin.password };
 });
 afterAll(async () => {

@@ -20,6 +20,8 @@ export interface Year {
   slots: Map<string, string[]>;
   /** Confirmed bookings made by setUpYear. */
   booked: { student: Student; bookingId: string; slotId: string }[];
+  /** Booking attempts answered (booked or refused): each leaves one row in D1. */
+  attempts: number;
 }
 
 /** init, companies import, students deprioritized, admin create, slots generate, open; then bookings. */
@@ -58,16 +60,22 @@ export async function setUpYear(state: State, year: number, opts: { students?: n
       }
     }),
   );
-  return { eventId: init.eventId, admin, worker, students, slots, booked };
+  return { eventId: init.eventId, admin, worker, students, slots, booked, attempts: students.length * COMPANIES.length };
 }
 
-/** Waits until D1 holds every confirmed booking (the StudentDO outbox writes at once). */
-export async function d1Settled(state: State, eventId: string, confirmed: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
+/**
+ * Waits until D1 holds every confirmed booking and every attempt's row: bookings are written at
+ * once, a refusal's row waits up to REFUSAL_LINGER_SECONDS (10 s, wrangler.toml) for company.
+ */
+export async function d1Settled(state: State, year: Year): Promise<void> {
+  const deadline = Date.now() + 30_000;
   for (;;) {
-    const [row] = state.query<{ n: number }>(`SELECT count(*) AS n FROM bookings WHERE event_id = '${eventId}' AND status = 'confirmed'`);
-    if (row?.n === confirmed) return;
-    if (Date.now() > deadline) throw new Error(`D1 holds ${row?.n} confirmed bookings, expected ${confirmed}`);
+    const [row] = state.query<{ confirmed: number; attempts: number }>(
+      `SELECT (SELECT count(*) FROM bookings WHERE event_id = '${year.eventId}' AND status = 'confirmed') AS confirmed,
+              (SELECT count(*) FROM booking_attempts WHERE event_id = '${year.eventId}') AS attempts`,
+    );
+    if (row?.confirmed === year.booked.length && row.attempts === year.attempts) return;
+    if (Date.now() > deadline) throw new Error(`D1 holds ${JSON.stringify(row)}, expected ${year.booked.length} confirmed bookings and ${year.attempts} attempts`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }

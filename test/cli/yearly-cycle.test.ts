@@ -14,7 +14,7 @@ const rows = (csv: string) => csv.trim().split("\r\n").slice(1);
 
 beforeAll(async () => {
   y2026 = await setUpYear(state, 2026);
-  await d1Settled(state, y2026.eventId, y2026.booked.length);
+  await d1Settled(state, y2026);
   export2026 = state.file("bookings-2026.csv", "");
   await state.ok(["export", "bookings", "--out", export2026]);
   init2027 = await state.json(["init", state.file("inf-2027.toml", yearConfig(2027))]);

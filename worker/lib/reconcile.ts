@@ -55,7 +55,9 @@ function compare(s: Snapshot): Drift[] {
   for (const [slotId, st] of s.slotStates) for (const seat of st.seats) if (seat.state === "seated") seated.set(seat.bookingId, { slotId, studentId: seat.studentId });
   const known = new Map<string, { studentId: string; status: string; slotId: string }>();
   for (const [studentId, st] of s.studentStates) {
-    if (st.outbox > 0) drifts.push({ kind: "outbox_backlog", studentId, do: `${st.outbox} write(s) waiting`, fixable: true });
+    // Refusal rows held back on purpose (up to REFUSAL_LINGER_SECONDS) are on time, not a backlog.
+    const late = st.outbox - st.waiting;
+    if (late > 0) drifts.push({ kind: "outbox_backlog", studentId, do: `${late} write(s) waiting`, fixable: true });
     if (st.deadLetters > 0) drifts.push({ kind: "dead_letter", studentId, do: `${st.deadLetters} write(s) D1 refused`, fixable: false });
     for (const b of st.bookings) {
       known.set(b.id, { studentId, status: b.status, slotId: b.slotId });
