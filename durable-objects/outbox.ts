@@ -2,8 +2,9 @@
 // - Outbox: the loop an object runs to deliver what it owes D1 — one flush at a time, records in
 //   the order D1 must see them, backoff after a failure (new records then wait for the alarm
 //   instead of starting a flush), records D1 refuses for good retried a few times, then set aside
-//   as dead letters (reported by inspect and reconcile). StudentDO runs it; its own rows are the
-//   records (student-store.ts), so nothing is copied into a second table.
+//   as dead letters (reported by inspect and reconcile); records that can wait (refusal rows) are
+//   held up to REFUSAL_LINGER_SECONDS to share a delivery (`later`). StudentDO runs it; its own
+//   rows are the records (student-store.ts), so nothing is copied into a second table.
 // - writeIsolating: how a batch of many objects' records is written (RecorderDO). When D1 refuses
 //   the batch, a constraint means some record will never be accepted: bisect to find it, keep the
 //   order, and stop at the first failure that is not a constraint (D1 away): nothing after it is
@@ -70,10 +71,10 @@ export class Outbox<R extends { id: string }> {
   }
 
   /**
-   * New records were written (call after their write): deliver them once the current call's
-   * synchronous part is done (what it writes after this kick rides along; a burst's later clicks
-   * take the next parcel: no timer waits for them, a timer per record cost more than the parcels it
-   * saved), unless backing off (then the alarm will). If the object goes away first, its alarm delivers.
+   * New records were written (call after their write): deliver them, and any waiting ones (`later`),
+   * once the current call's synchronous part is done (what it writes after this kick rides along; a
+   * burst's later bookings take the next parcel), unless backing off (then the alarm will). If the
+   * object goes away first, its alarm delivers.
    */
   kick(): void {
     this.stopLinger();
@@ -151,7 +152,7 @@ export class Outbox<R extends { id: string }> {
     const due = this.o.source.nextDue(now);
     if (due === null) return null;
     if (this.failures > 0) return Math.max(due, now + backoffMs(this.failures));
-    if (this.lingerTimer) return null;
+    if (this.lingering) return null;
     return Math.max(due, now + safetyMs);
   }
 
