@@ -47,7 +47,13 @@ export interface MoveInput {
 }
 
 /** A refusal or a fault the object handled; `retryAfter` (seconds) when trying again later may succeed. */
-export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails; retryAfter?: number };
+/** `full` (slot_full from the slot itself, with its students): for the Worker's note (worker/lib/full-slots.ts), never sent to the client. */
+export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails; retryAfter?: number; full?: FullSlot };
+export interface FullSlot {
+  taken: number;
+  capacity: number;
+  seated: string[];
+}
 export type BookingOutcome = { ok: true; booking: Booking } | Failure;
 
 /** A booking's life in its StudentDO; D1 only ever sees confirmed and cancelled. */
@@ -68,7 +74,9 @@ export type StudentFaultStep = "held" | "seated" | "confirmed" | "delivered" | "
 
 export type TakeResult =
   | { ok: true; taken: number }
-  | { ok: false; code: "slot_full" | "slot_blocked" | "released" | "slot_closed"; taken: number; capacity?: number }
+  /** `seated` (slot_full): the students holding its seats, for the Worker's note of full slots (worker/lib/full-slots.ts). */
+  | { ok: false; code: "slot_full"; taken: number; capacity: number; seated?: string[] }
+  | { ok: false; code: "slot_blocked" | "released" | "slot_closed"; taken: number; capacity?: number }
   /** `bookingId`: the student's seat here (a StudentDO that lost it in a crash takes it back). */
   | { ok: false; code: "already_booked"; taken: number; bookingId: string };
 

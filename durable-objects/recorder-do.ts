@@ -62,7 +62,7 @@ export class RecorderDO extends DurableObject<Env> {
       .flatMap((t) => sql.exec<{ seq: number; record: string }>(`SELECT seq, record FROM ${t.name}`).toArray())
       .sort((a, b) => a.seq - b.seq)
       .map((r) => JSON.parse(r.record) as { kind: "booking"; row: BookingRow } | { kind: "attempt"; row: LegacyAttempt });
-    const packed = (kind: "booking" | "attempt") => JSON.stringify(rows.filter((r) => r.kind === kind).map((r) => (r.kind === "booking" ? packBooking(r.row) : packAttempt(r.row))));
+    const packed = (kind: "booking" | "attempt") => JSON.stringify(rows.filter((r) => r.kind === kind).map((r) => (r.kind === "booking" ? packBooking(r.row) : packLegacyAttempt(r.row))));
     const [verdict] = await writeIsolating([{ bookings: packed("booking"), attempts: packed("attempt") }], this.sink);
     if (!verdict!.ok) {
       this.failures++;
@@ -151,4 +151,4 @@ interface LegacyAttempt {
   attemptedAt: string;
 }
 
-const packAttempt = (a: LegacyAttempt) => [a.id, a.eventId, a.studentId, a.slotId, a.success ? 1 : 0, a.errorCode, a.errorMessage, a.responseTimeMs, a.attemptedAt, latencyBucket(a.responseTimeMs)];
+const packLegacyAttempt = (a: LegacyAttempt) => [a.id, a.eventId, a.studentId, a.slotId, a.success ? 1 : 0, a.errorCode, a.errorMessage, a.responseTimeMs, a.attemptedAt, latencyBucket(a.responseTimeMs)];

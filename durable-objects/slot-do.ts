@@ -146,7 +146,7 @@ export class SlotDO extends DurableObject<Env> {
     const mine = this.seatedBy.get(studentId);
     if (mine) return { ok: false, code: "already_booked", taken: this.taken, bookingId: mine };
     const cap = this.capacity ?? capacity;
-    if (this.taken >= cap) return { ok: false, code: "slot_full", taken: this.taken, capacity: cap };
+    if (this.taken >= cap) return { ok: false, code: "slot_full", taken: this.taken, capacity: cap, seated: [...this.seatedBy.keys()] };
     const seat = (): TakeResult => {
       if (opts?.eventId && this.eventId !== opts.eventId) {
         this.eventId = opts.eventId;

@@ -13,7 +13,7 @@
 // longer knows, and a retry that finds its seat still there takes it back (`seat`, "already_booked").
 import { DurableObject } from "cloudflare:workers";
 import type { Booking, BookingOrigin, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
-import { type CancelPolicy, type Refusal, decideBooking, decideCancel, decideOfficeBooking } from "../worker/domain/rules.ts";
+import { type CancelPolicy, type Refusal, SLOT_FULL_MESSAGE, decideBooking, decideCancel, decideOfficeBooking } from "../worker/domain/rules.ts";
 import { RETRY_AFTER_S, objectFault, parseStudentName, recorderShard, recorderStub, slotStub } from "../worker/lib/objects.ts";
 import type {
   BookInput,
@@ -284,8 +284,11 @@ export class StudentDO extends DurableObject<Env> {
       this.faultHook?.("seated");
       if (seat.ok) return this.confirm(id, received);
       switch (seat.code) {
-        case "slot_full":
-          return this.dropHold(id, fail("slot_full", "This slot is full.", { taken: seat.taken, capacity: seat.capacity ?? slot.capacity }), received);
+        case "slot_full": {
+          const out = this.dropHold(id, fail("slot_full", SLOT_FULL_MESSAGE, { taken: seat.taken, capacity: seat.capacity }), received);
+          // For the Worker's note of full slots (worker/lib/full-slots.ts); never part of the answer.
+          return seat.seated ? { ...out, full: { taken: seat.taken, capacity: seat.capacity, seated: seat.seated } } : out;
+        }
         case "slot_blocked":
           return this.dropHold(id, fail("slot_blocked", "The company has blocked this slot for now."), received);
         case "already_booked":

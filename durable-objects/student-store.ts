@@ -12,7 +12,7 @@
 import type { BookingOrigin, CancelledBy, ErrorDetails } from "../worker/domain/contract.ts";
 import type { ActiveBooking } from "../worker/domain/rules.ts";
 import type { BookingState, Failure, SlotInfo } from "./api.ts";
-import { latencyBucket, packBooking } from "./d1-sink.ts";
+import { packAttempt, packBooking } from "./d1-sink.ts";
 import { REFUSED_TRIES, backoffMs, type OutboxSource } from "./outbox.ts";
 import { migrate } from "./sql-migrations.ts";
 import { DEAD, OWED, SENT, STUDENT_SCHEMA } from "./student-schema.ts";
@@ -296,8 +296,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
         );
       } else {
         const a = r.attempt;
-        const ms = Math.max(0, a.answered_at - a.received_at);
-        attempts.push([a.id, this.eventId, this.studentId, a.slot_id, a.code === "ok" ? 1 : 0, a.code === "ok" ? null : a.code, a.message, ms, iso(a.received_at), latencyBucket(ms)]);
+        attempts.push(packAttempt({ id: a.id, eventId: this.eventId, studentId: this.studentId, slotId: a.slot_id, code: a.code, message: a.message, receivedAt: a.received_at, answeredAt: a.answered_at }));
       }
     }
     return { bookings: JSON.stringify(bookings), attempts: JSON.stringify(attempts) };

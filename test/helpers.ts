@@ -10,6 +10,7 @@ import { type Call, signUpVerified } from "./mailbox.ts";
 import type { SlotState, StudentState } from "../durable-objects/api.ts";
 import { recorderStub, slotStub, studentStub } from "../worker/lib/objects.ts";
 import { purgePublicReads } from "../worker/lib/public-reads.ts";
+import { refusalRowsOwed } from "../worker/lib/full-slots.ts";
 
 export const PASSWORD = "correct horse battery";
 const MIN = 60_000;
@@ -216,11 +217,24 @@ export const slotState = (slotId: string): Promise<SlotState> => slotDo(slotId).
 export const onEmptyStorage = <T>(fn: (storage: DurableObjectStorage) => T): Promise<T> =>
   runInDurableObject(recorderStub(env, crypto.randomUUID(), 0), (_o: unknown, state) => fn(state.storage));
 
-/** Writes every listed student's outbox to D1 and checks nothing is left behind. */
+/**
+ * Writes every listed student's outbox to D1, waits for the attempt rows of the clicks the Worker
+ * answered itself (worker/lib/full-slots.ts), and checks nothing is left behind.
+ */
 export async function drainAll(eventId: string, userIds: string[]): Promise<void> {
   const left = await Promise.all(userIds.map((u) => studentDo(eventId, u).drain()));
   const stuck = left.reduce((a, b) => a + b, 0);
   if (stuck) throw new Error(`${stuck} outbox records could not be written to D1`);
+  await refusalRowsWritten();
+}
+
+/** Waits until the Worker holds no attempt row that D1 lacks (its deliveries run every 200 ms). */
+export async function refusalRowsWritten(timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (refusalRowsOwed() > 0) {
+    if (Date.now() > until) throw new Error(`${refusalRowsOwed()} attempt rows of the Worker's refusals are not in D1`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export interface D1Booking {

@@ -90,17 +90,32 @@ const refuse = (code: BookingRefusal, message: string, details?: ErrorDetails): 
   ...(details ? { details } : {}),
 });
 
+/** The slot's own refusal (SlotDO's decision, or the Worker's note of it): one wording. */
+export const SLOT_FULL_MESSAGE = "This slot is full.";
+
+/**
+ * The refusals that need nothing of the student's own bookings (the clock, the event, the student's
+ * flag): the first of decideBooking's checks, also run by the Worker before it answers a click on
+ * a slot it knows full (worker/lib/full-slots.ts), so that click gets the same refusal it would get
+ * from the student's object. Null: the gate is open.
+ */
+export function decideGate(slot: Pick<SlotRef, "startsAt">, p: BookingPolicy): Refusal | null {
+  if (!p.bookingOpen || p.phase === 0) return refuse("booking_closed", "Booking is closed right now.");
+  if (slotStarted(slot.startsAt, p.now, p.bookingCutoffMinutes))
+    return refuse("slot_started", "This slot has started (or is about to): it can no longer be booked.", { startsAt: new Date(slot.startsAt).toISOString() });
+  if (p.phase === 1 && p.deprioritized)
+    return refuse("phase_gate", "Phase 1 is reserved for priority students; you can book when phase 2 opens.");
+  return null;
+}
+
 /**
  * Decides whether a student may take a seat on `slot`, given the bookings that still hold a
  * place. Checks run in the contract's order, so a request gets the most fundamental refusal.
  * The seat itself (slot_full) is SlotDO's decision, not this one.
  */
 export function decideBooking(active: readonly ActiveBooking[], slot: SlotRef, p: BookingPolicy): Decision {
-  if (!p.bookingOpen || p.phase === 0) return refuse("booking_closed", "Booking is closed right now.");
-  if (slotStarted(slot.startsAt, p.now, p.bookingCutoffMinutes))
-    return refuse("slot_started", "This slot has started (or is about to): it can no longer be booked.", { startsAt: new Date(slot.startsAt).toISOString() });
-  if (p.phase === 1 && p.deprioritized)
-    return refuse("phase_gate", "Phase 1 is reserved for priority students; you can book when phase 2 opens.");
+  const gate = decideGate(slot, p);
+  if (gate) return gate;
 
   const same = active.find((b) => b.slotId === slot.id);
   if (same) return refuse("already_booked", "You already hold a seat on this slot.", { bookingId: same.id });
@@ -136,7 +151,8 @@ export function decideBooking(active: readonly ActiveBooking[], slot: SlotRef, p
       max: p.maxBookingsTotal,
     });
 
-  return { ok: true, phase: p.phase };
+  // Phase 0 never gets here: decideGate refuses it (booking_closed).
+  return { ok: true, phase: p.phase as 1 | 2 };
 }
 
 export interface CancelPolicy {

@@ -13,6 +13,7 @@ import type { BookingRecord } from "./booking-records.ts";
 import { ApiError } from "./errors.ts";
 import { errorFields, logLine } from "./log.ts";
 import { callObject, objectFault, studentStub } from "./objects.ts";
+import { forgetFull } from "./full-slots.ts";
 
 /**
  * Has the student's object deliver what it owes D1 now, through its outbox. Best effort: the action
@@ -35,6 +36,7 @@ export async function cancelOnBehalf(
   const b = o.booking;
   const out = await callObject(async () => await studentStub(env, b.eventId, b.studentId).cancelFor({ bookingId: b.id, by: o.by, reason: o.reason }));
   if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+  forgetFull(b.slotId);
   await recordedNow(env, b.eventId, b.studentId);
   await auditStmt(db, actor, {
     action: o.by === "recruiter" ? "booking.release" : "booking.cancel",

@@ -11,11 +11,13 @@ import { auditStmt } from "./audit.ts";
 import { ApiError } from "./errors.ts";
 import { invalidateEventContext } from "./event-context.ts";
 import { callObject, slotStub } from "./objects.ts";
+import { forgetFull } from "./full-slots.ts";
 
 export type SlotRow = typeof slots.$inferSelect;
 
 export async function changeSlot(db: Db, env: Env, actor: AuthUser, slot: SlotRow, change: SlotChange): Promise<SlotAvailability> {
   const out = await callObject(async () => await slotStub(env, slot.id).adjust(change));
+  forgetFull(slot.id);
   if (!out.ok) throw new ApiError("capacity_below_taken", `${out.taken} seat(s) are taken on this slot: its capacity cannot go below that.`, { taken: out.taken });
   const capacity = out.capacity ?? slot.capacity;
   await db.batch([

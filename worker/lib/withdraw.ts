@@ -12,6 +12,7 @@ import type { AuthUser } from "../env.ts";
 import { ApiError } from "./errors.ts";
 import { invalidateEventContext } from "./event-context.ts";
 import { callObject, slotStub, studentStub } from "./objects.ts";
+import { forgetFull } from "./full-slots.ts";
 
 /** A hold that was seated just before the block confirms within milliseconds: look again this often. */
 const PASSES = 4;
@@ -38,6 +39,7 @@ export async function withdrawCompany(
   invalidateEventContext();
   const slotIds = (await db.select({ id: slots.id }).from(slots).where(and(eq(slots.eventId, o.eventId), eq(slots.companyId, o.company.id)))).map((s) => s.id);
   await Promise.all(slotIds.map((id) => callObject(async () => await slotStub(env, id).adjust({ blocked: true }))));
+  forgetFull(...slotIds);
 
   let cancelled = 0;
   let left = 0;

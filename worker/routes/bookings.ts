@@ -7,7 +7,8 @@ import { type EventContext, configTtlMs, eventContext, findSlot } from "../lib/e
 import { callObject, slotStub, studentStub } from "../lib/objects.ts";
 import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
-import { currentPhase, drawHoldsBooking } from "../domain/rules.ts";
+import { SLOT_FULL_MESSAGE, currentPhase, decideGate, drawHoldsBooking } from "../domain/rules.ts";
+import { forgetFull, fullNoteMs, knownFull, noteFull, recordRefusal } from "../lib/full-slots.ts";
 import { nudgeDraw } from "../lib/draw-nudge.ts";
 import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
 
@@ -57,24 +58,28 @@ export const bookingRoutes = new Hono<AuthedEnv>()
       nudgeDraw(c, ctx);
       throw new ApiError("draw_running", "A draw is allocating this phase's interviews from the students' wishes; booking opens to everyone when it is done.", { phase });
     }
-    const out = await callObject(async () =>
-      await studentStub(c.env, e.id, user.id).book({
-        slot,
-        policy: {
-          now: receivedAt,
-          bookingCutoffMinutes: ctx.bookingCutoffMinutes,
-          phase,
-          bookingOpen: e.bookingOpen,
-          deprioritized: ctx.deprioritized.has(user.email),
-          maxBookingsPhase1: e.maxBookingsPhase1,
-          maxBookingsTotal: e.maxBookingsTotal,
-          maxBookingsPerCompany: e.maxBookingsPerCompany,
-        },
-        idempotencyKey: keyCheck.data,
-        receivedAt,
-      }),
-    );
-    if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+    const policy = {
+      now: receivedAt,
+      bookingCutoffMinutes: ctx.bookingCutoffMinutes,
+      phase,
+      bookingOpen: e.bookingOpen,
+      deprioritized: ctx.deprioritized.has(user.email),
+      maxBookingsPhase1: e.maxBookingsPhase1,
+      maxBookingsTotal: e.maxBookingsTotal,
+      maxBookingsPerCompany: e.maxBookingsPerCompany,
+    };
+    // A slot this isolate knows full: its answer, without the objects (worker/lib/full-slots.ts).
+    const noteMs = fullNoteMs(c.env);
+    const full = noteMs ? knownFull(slot.id, user.id, receivedAt) : null;
+    if (full && !decideGate(slot, policy)) {
+      recordRefusal(c.env, (p) => c.executionCtx.waitUntil(p), { eventId: e.id, studentId: user.id, slotId: slot.id, receivedAt });
+      throw new ApiError("slot_full", SLOT_FULL_MESSAGE, full);
+    }
+    const out = await callObject(async () => await studentStub(c.env, e.id, user.id).book({ slot, policy, idempotencyKey: keyCheck.data, receivedAt }));
+    if (!out.ok) {
+      if (out.full && noteMs) noteFull(slot.id, out.full, receivedAt, Date.now() + noteMs);
+      throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+    }
     return c.json({ booking: out.booking }, 201);
   })
   // A phase opens within the minute and this student's page is open (the site calls this once, at
@@ -114,5 +119,6 @@ export const bookingRoutes = new Hono<AuthedEnv>()
       }),
     );
     if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+    forgetFull(out.booking.slotId);
     return c.json({ booking: out.booking });
   });

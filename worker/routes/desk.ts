@@ -15,6 +15,7 @@ import { ApiError, notFound } from "../lib/errors.ts";
 import { configTtlMs, findSlot } from "../lib/event-context.ts";
 import { afterVisibleWrite } from "../lib/live.ts";
 import { callObject, studentStub } from "../lib/objects.ts";
+import { forgetFull } from "../lib/full-slots.ts";
 import { withdrawCompany } from "../lib/withdraw.ts";
 import { toDeskBooking } from "../lib/booking-records.ts";
 import { activeEvent } from "../lib/events.ts";
@@ -117,6 +118,7 @@ export const deskRoutes = new Hono<AuthedEnv>()
       }),
     );
     if (!out.ok) throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
+    forgetFull(old.slotId);
     await recordedNow(c.env, e.id, old.studentId);
     await auditStmt(db, c.var.user, {
       action: "booking.move",

@@ -1,0 +1,137 @@
+// Clicks on a slot the Worker knows full (worker/lib/full-slots.ts): once a slot's object has
+// answered `slot_full`, the isolate answers the next clicks on it for FULL_SLOT_NOTE_MS (1 s here,
+// as in wrangler.toml) without calling the objects, and still records each attempt in D1. What must
+// hold: the answer is the slot's own (status, code, body), the attempt row reaches D1, the students
+// seated there and the gate's refusals (closed, started, phase gate) are answered as before, a
+// cancellation through this isolate ends the note at once, a refusal from the note is not
+// remembered under the Idempotency-Key, and a herd answered partly from notes keeps every invariant.
+import { describe, expect, it } from "vitest";
+import { answeredFromNotes, forgetFull, knownFull, noteFull, refusalRowsOwed } from "../worker/lib/full-slots.ts";
+import { api, countBy, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, drainAll, refusalRowsWritten, together, updateEvent } from "./helpers.ts";
+import { expectInvariants } from "./invariants.ts";
+
+const book = (token: string, slotId: string, key?: string) => api("POST", "/bookings", { token, body: { slotId }, ...(key ? { headers: { "idempotency-key": key } } : {}) });
+
+/** A slot of one seat, taken by `holder`, and called full once by its object (to `first`). */
+async function fullSlot(o: { phase?: 1 | 2 } = {}) {
+  const eventId = await createEvent({ phase: o.phase ?? 2 });
+  const companyId = await createCompany(eventId);
+  const [slot, other] = await createSlots(eventId, companyId, 2, { capacity: 1 });
+  const [holder, first, late] = await createUsers(3);
+  expect((await book(holder!.token, slot!.id)).status).toBe(201);
+  const refused = await book(first!.token, slot!.id);
+  expect(refused.status).toBe(409);
+  await refusalRowsWritten();
+  return { eventId, slot: slot!, other: other!, holder: holder!, first: first!, late: late!, refused };
+}
+
+describe("the note of full slots (pure)", () => {
+  const full = { taken: 2, capacity: 2, seated: ["a", "b"] };
+
+  it("answers other students until the note ends, never the students seated there", () => {
+    const slot = crypto.randomUUID();
+    noteFull(slot, full, 1_000, 2_000);
+    expect(knownFull(slot, "c", 1_500)).toEqual({ taken: 2, capacity: 2 });
+    expect(knownFull(slot, "a", 1_500)).toBeNull();
+    expect(knownFull(slot, "c", 2_000)).toBeNull();
+    expect(knownFull(slot, "c", 1_500)).toBeNull();
+  });
+
+  it("forgets a slot a route freed a seat on, and ignores answers to clicks sent before that", () => {
+    const slot = crypto.randomUUID();
+    const now = Date.now();
+    noteFull(slot, full, now - 10, now + 60_000);
+    forgetFull(slot);
+    expect(knownFull(slot, "c", now)).toBeNull();
+    // A click sent before the seat was freed comes back `slot_full`: too old to note.
+    noteFull(slot, full, now - 5, now + 60_000);
+    expect(knownFull(slot, "c", now)).toBeNull();
+    // One sent afterwards is noted.
+    noteFull(slot, full, now + 1_000, now + 60_000);
+    expect(knownFull(slot, "c", now + 1_000)).toEqual({ taken: 2, capacity: 2 });
+  });
+});
+
+describe("a click on a slot the Worker knows full", () => {
+  it("gets the slot's own answer without the objects, and its attempt row reaches D1", async () => {
+    const s = await fullSlot();
+    const before = answeredFromNotes();
+    const answer = await book(s.late.token, s.slot.id);
+    // The Worker answered, not the student's object; the row waits in this isolate for its delivery.
+    expect(answeredFromNotes()).toBe(before + 1);
+    expect(refusalRowsOwed()).toBeGreaterThan(0);
+    expect(answer.status).toBe(409);
+    expect(answer.body).toEqual(s.refused.body);
+    expect(answer.body).toEqual({ error: { code: "slot_full", message: "This slot is full.", details: { taken: 1, capacity: 1 } } });
+    expect((await api("GET", "/bookings", { token: s.late.token })).body.bookings).toEqual([]);
+    await drainAll(s.eventId, [s.holder.id, s.first.id, s.late.id]);
+    const rows = await d1Attempts(s.eventId);
+    expect(countBy(rows, (r) => `${r.student_id === s.late.id ? "late" : r.student_id === s.first.id ? "first" : "holder"}:${r.error_code ?? "ok"}`)).toEqual({
+      "holder:ok": 1,
+      "first:slot_full": 1,
+      "late:slot_full": 1,
+    });
+    expect(rows.every((r) => r.response_time_ms >= 0 && r.slot_id === s.slot.id)).toBe(true);
+  });
+
+  it("never answers the students seated there, nor a click the gate refuses first", async () => {
+    const s = await fullSlot({ phase: 1 });
+    const before = answeredFromNotes();
+    const again = await book(s.holder.token, s.slot.id);
+    expect(again.body.error.code).toBe("already_booked");
+    // Phase 1 is closed to deprioritized students: their refusal, not the slot's.
+    const flagged = await createUser({ deprioritized: true, eventId: s.eventId });
+    expect((await book(flagged.token, s.slot.id)).body.error.code).toBe("phase_gate");
+    await updateEvent(s.eventId, { booking_open: 0 });
+    expect((await book(s.late.token, s.slot.id)).body.error.code).toBe("booking_closed");
+    expect(answeredFromNotes()).toBe(before);
+  });
+
+  it("ends with a cancellation through this isolate: the freed seat goes to the next click", async () => {
+    const s = await fullSlot();
+    const mine = (await api("GET", "/bookings", { token: s.holder.token })).body.bookings[0];
+    expect((await book(s.late.token, s.slot.id)).status).toBe(409);
+    expect((await api("DELETE", `/bookings/${mine.id}`, { token: s.holder.token })).status).toBe(200);
+    const next = await book(s.late.token, s.slot.id);
+    expect(next.status).toBe(201);
+    expect(next.body.booking.slotId).toBe(s.slot.id);
+  });
+
+  it("is not remembered under its Idempotency-Key: the retry after a seat is freed books", async () => {
+    const s = await fullSlot();
+    const key = crypto.randomUUID();
+    const before = answeredFromNotes();
+    expect((await book(s.late.token, s.slot.id, key)).body.error.code).toBe("slot_full");
+    expect(answeredFromNotes()).toBe(before + 1);
+    const mine = (await api("GET", "/bookings", { token: s.holder.token })).body.bookings[0];
+    expect((await api("DELETE", `/bookings/${mine.id}`, { token: s.holder.token })).status).toBe(200);
+    const retry = await book(s.late.token, s.slot.id, key);
+    expect(retry.status).toBe(201);
+    // The key now holds the booking: a second retry replays it.
+    expect((await book(s.late.token, s.slot.id, key)).body).toEqual(retry.body);
+  });
+
+  it("answered from notes in a herd, keeps every invariant and records every attempt", async () => {
+    const eventId = await createEvent({ phase: 2 });
+    const companyId = await createCompany(eventId);
+    const slots = await createSlots(eventId, companyId, 4, { capacity: 2 });
+    const students = await createUsers(60);
+    const before = answeredFromNotes();
+    // Three waves, everyone on the same slot of the four in turn: the first click of each wave
+    // fills or is refused by the slot, the next waves find notes.
+    const answers = [];
+    for (let wave = 0; wave < 3; wave++)
+      answers.push(...(await together(students.length, (i) => book(students[i]!.token, slots[(i + wave) % 4]!.id))));
+    const fromNotes = answeredFromNotes() - before;
+    const acknowledged = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.booking.id as string));
+    expect(acknowledged.size).toBe(8);
+    expect(countBy(answers, (a) => (a.status === 201 ? "ok" : a.body.error.code))).toEqual({ ok: 8, slot_full: 3 * 60 - 8 });
+    await expectInvariants({ eventId, studentIds: students.map((s) => s.id), slots: slots.map((s) => ({ id: s.id, capacity: 2 })), acknowledged });
+    const rows = await d1Attempts(eventId);
+    expect(rows).toHaveLength(3 * 60);
+    expect(countBy(rows, (r) => r.error_code ?? "ok")).toEqual({ ok: 8, slot_full: 3 * 60 - 8 });
+    // Some of those came from notes (how many depends on the answers' timing), and were written.
+    expect(fromNotes).toBeGreaterThan(0);
+    expect(refusalRowsOwed()).toBe(0);
+  });
+});

@@ -1,0 +1,156 @@
+// Slots this isolate knows full (DESIGN decision in docs/architecture.md, "Clicks on a full slot").
+//
+// In an opening most clicks land on slots already full: in the phase-2 herd 95 % of attempts are
+// `slot_full`. Each one crossed the student's object and the slot's, and wrote an attempt row in
+// the student's object, to learn what the previous click on that slot had just learnt. So when the
+// student's object answers `slot_full` (the slot's own decision), the isolate notes it for
+// FULL_SLOT_NOTE_MS (wrangler.toml; 0 turns the note off), with the students holding its seats.
+// A click on a noted slot whose gate is open (rules.ts `decideGate`: the clock, the event, the
+// student's flag) gets the slot's answer from the Worker: 409 `slot_full`, the same body, no object
+// called. Its attempt row is still written: the isolate gathers such rows and hands them to a
+// recorder in one parcel (`recordRefusal` below), as the student objects' outboxes do.
+//
+// What the note changes, and why it is acceptable:
+// - A seat freed while a slot is noted goes to the first click after the note ends (at most
+//   FULL_SLOT_NOTE_MS later), not to the first click after the seat was freed. Every route of this
+//   Worker that frees seats (a cancellation, an office move, a slot's capacity or block) forgets
+//   the slot's note first, so only seats freed elsewhere (another isolate's cancellation, a hold
+//   the slot gives back) wait for the note to end.
+// - A student seated on the slot is never answered from the note (they get `already_booked` from
+//   their object, as before); for any other student the slot's refusal comes before the refusals
+//   only their object knows (caps, conflicts, a reused Idempotency-Key): the answer is true, only
+//   its precedence differs.
+// - Like `rate_limited` and `draw_running`, a refusal the Worker gives is not remembered under the
+//   click's Idempotency-Key: the request never reached the student's object, so a retry with the
+//   same key is a new attempt.
+// - The attempt row lives in the isolate's memory until the recorder has it in D1 (under a second;
+//   retried for half a minute): an isolate killed meanwhile loses those refusal rows, never a booking.
+import { SLOT_FULL_MESSAGE } from "../domain/rules.ts";
+import { packAttempt } from "../../durable-objects/d1-sink.ts";
+import { RECORDER_SHARDS, recorderStub } from "./objects.ts";
+import { type LogValue, errorFields, logLine } from "./log.ts";
+
+/** FULL_SLOT_NOTE_MS (wrangler.toml [vars]): how long a slot's `slot_full` answer is reused; 0 = never. */
+export const fullNoteMs = (env: { FULL_SLOT_NOTE_MS?: string }) => Math.max(0, Number(env.FULL_SLOT_NOTE_MS ?? "1000") || 0);
+
+interface Note {
+  until: number;
+  taken: number;
+  capacity: number;
+  seated: readonly string[];
+}
+
+const notes = new Map<string, Note>();
+/** When each slot's note was last forgotten: an answer asked for before then may be stale already. */
+const forgotten = new Map<string, number>();
+/** A bound on the notes kept: an event has a few thousand slots. */
+const MAX_NOTES = 20_000;
+
+/**
+ * The slot answered `slot_full` (its object's own answer, to a click sent at `askedAt`): reuse it
+ * until `until`, unless a route of this isolate freed a seat there since the click was sent.
+ */
+export function noteFull(slotId: string, full: { taken: number; capacity: number; seated: readonly string[] }, askedAt: number, until: number): void {
+  if ((forgotten.get(slotId) ?? -Infinity) >= askedAt) return;
+  if (notes.size >= MAX_NOTES) notes.clear();
+  notes.set(slotId, { until, taken: full.taken, capacity: full.capacity, seated: full.seated });
+}
+
+/** The noted answer for this student's click, or null: none, ended, or the student holds a seat there. */
+export function knownFull(slotId: string, studentId: string, now: number): { taken: number; capacity: number } | null {
+  const n = notes.get(slotId);
+  if (!n) return null;
+  if (now >= n.until) {
+    notes.delete(slotId);
+    return null;
+  }
+  return n.seated.includes(studentId) ? null : { taken: n.taken, capacity: n.capacity };
+}
+
+/** A route of this isolate frees (or may free) seats on the slot: its next click asks the slot again. */
+export function forgetFull(...slotIds: string[]): void {
+  if (forgotten.size >= MAX_NOTES) forgotten.clear();
+  const now = Date.now();
+  for (const id of slotIds) {
+    notes.delete(id);
+    forgotten.set(id, now);
+  }
+}
+
+// ---- the rows of the refusals answered here --------------------------------------------------
+
+/** How long rows gather before they go (one parcel per isolate per FLUSH_MS at most). */
+const FLUSH_MS = 200;
+/** Waits between tries of a parcel the recorder could not take; past them the rows wait for the next one. */
+const RETRY_MS = [500, 2_000, 5_000, 10_000];
+/** Rows kept at most while the recorder is unreachable (the oldest go first, logged). */
+const MAX_ROWS = 50_000;
+
+type Row = ReturnType<typeof packAttempt>;
+let rows: { eventId: string; row: Row }[] = [];
+let sending = 0;
+let parcels = 0;
+/** A delivery is waiting for its FLUSH_MS (the rows pushed meanwhile go with it). */
+let scheduled = false;
+
+/** Rows this isolate holds that D1 does not yet: gathering or on their way (the tests wait for 0). */
+export const refusalRowsOwed = () => rows.length + sending;
+let answered = 0;
+/** Clicks this isolate answered from its notes since it started. */
+export const answeredFromNotes = () => answered;
+
+/**
+ * Keeps the attempt row of a click answered from the note and, if none is under way, starts the
+ * delivery in this request's waitUntil: rows of later clicks join it until it leaves.
+ */
+export function recordRefusal(env: Env, waitUntil: (p: Promise<unknown>) => void, a: { eventId: string; studentId: string; slotId: string; receivedAt: number }): void {
+  const row = packAttempt({ id: crypto.randomUUID(), eventId: a.eventId, studentId: a.studentId, slotId: a.slotId, code: "slot_full", message: SLOT_FULL_MESSAGE, receivedAt: a.receivedAt, answeredAt: Date.now() });
+  rows.push({ eventId: a.eventId, row });
+  answered++;
+  if (!scheduled) {
+    scheduled = true;
+    waitUntil(deliver(env));
+  }
+}
+
+async function deliver(env: Env): Promise<void> {
+  await new Promise((r) => setTimeout(r, FLUSH_MS));
+  scheduled = false;
+  const taken = rows;
+  rows = [];
+  sending += taken.length;
+  try {
+    const byEvent = new Map<string, Row[]>();
+    for (const r of taken) byEvent.set(r.eventId, [...(byEvent.get(r.eventId) ?? []), r.row]);
+    for (const [eventId, packed] of byEvent) await send(env, eventId, packed);
+  } finally {
+    sending -= taken.length;
+  }
+}
+
+/** One parcel to a recorder (shards in turn), retried; rows it could not place go back to wait. */
+async function send(env: Env, eventId: string, packed: Row[]): Promise<void> {
+  const parcel = { bookings: "[]", attempts: JSON.stringify(packed) };
+  let error: LogValue = "";
+  for (let i = 0; i <= RETRY_MS.length; i++) {
+    if (i) await new Promise((r) => setTimeout(r, RETRY_MS[i - 1]));
+    try {
+      const verdict = await recorderStub(env, eventId, parcels++ % RECORDER_SHARDS).append(parcel, "worker");
+      if (verdict.ok) {
+        for (const r of verdict.refused) logLine("error", "attempt rows refused by D1", { ids: r.ids.length, error: r.error });
+        return;
+      }
+      error = verdict.error;
+    } catch (err) {
+      error = errorFields(err).cause;
+    }
+  }
+  // Still owed: back with the rows gathering now, for the next click's delivery.
+  const back = packed.map((row) => ({ eventId, row }));
+  rows = [...back, ...rows];
+  if (rows.length > MAX_ROWS) {
+    logLine("error", "refusal attempt rows dropped: the recorder is unreachable", { dropped: rows.length - MAX_ROWS });
+    rows = rows.slice(rows.length - MAX_ROWS);
+  }
+  logLine("error", "refusal attempt rows not delivered; kept for the next delivery", { rows: packed.length, error });
+}
