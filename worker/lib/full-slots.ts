@@ -121,7 +121,11 @@ async function deliver(env: Env): Promise<void> {
   sending += taken.length;
   try {
     const byEvent = new Map<string, Row[]>();
-    for (const r of taken) byEvent.set(r.eventId, [...(byEvent.get(r.eventId) ?? []), r.row]);
+    for (const r of taken) {
+      const list = byEvent.get(r.eventId);
+      if (list) list.push(r.row);
+      else byEvent.set(r.eventId, [r.row]);
+    }
     for (const [eventId, packed] of byEvent) await send(env, eventId, packed);
   } finally {
     sending -= taken.length;
