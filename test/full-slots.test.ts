@@ -1,4 +1,5 @@
-// Clicks on a slot the Worker knows full (worker/lib/full-slots.ts): once a slot's object has
+// Clicks the Worker refuses itself (worker/lib/refusal-rows.ts): those its gate refuses, and those
+// on a slot it knows full (worker/lib/full-slots.ts): once a slot's object has
 // answered `slot_full`, the isolate answers the next clicks on it for FULL_SLOT_NOTE_MS (1 s here,
 // as in wrangler.toml) without calling the objects, and still records each attempt in D1. What must
 // hold: the answer is the slot's own (status, code, body), the attempt row reaches D1, the students
@@ -6,8 +7,9 @@
 // cancellation through this isolate ends the note at once, a refusal from the note is not
 // remembered under the Idempotency-Key, and a herd answered partly from notes keeps every invariant.
 import { describe, expect, it } from "vitest";
-import { answeredFromNotes, forgetFull, knownFull, noteFull, refusalRowsOwed } from "../worker/lib/full-slots.ts";
-import { api, countBy, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, drainAll, refusalRowsWritten, together, updateEvent } from "./helpers.ts";
+import { forgetFull, knownFull, noteFull } from "../worker/lib/full-slots.ts";
+import { refusalRowsOwed, refusedHere } from "../worker/lib/refusal-rows.ts";
+import { api, countBy, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, drainAll, refusalRowsWritten, studentState, together, updateEvent } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";
 
 const book = (token: string, slotId: string, key?: string) => api("POST", "/bookings", { token, body: { slotId }, ...(key ? { headers: { "idempotency-key": key } } : {}) });
@@ -52,13 +54,29 @@ describe("the note of full slots (pure)", () => {
   });
 });
 
+describe("a click the gate refuses", () => {
+  it("is answered by the Worker with the rule's refusal, and its attempt row reaches D1 with its code", async () => {
+    const eventId = await createEvent({ phase: 1 });
+    const [slot] = await createSlots(eventId, await createCompany(eventId), 1);
+    const flagged = await createUser({ deprioritized: true, eventId });
+    const before = refusedHere();
+    const answer = await book(flagged.token, slot!.id, crypto.randomUUID());
+    expect(answer.status).toBe(409);
+    expect(answer.body.error).toEqual({ code: "phase_gate", message: "Phase 1 is reserved for priority students; you can book when phase 2 opens." });
+    expect(refusedHere()).toBe(before + 1);
+    await drainAll(eventId, [flagged.id]);
+    expect(await d1Attempts(eventId)).toEqual([expect.objectContaining({ student_id: flagged.id, slot_id: slot!.id, success: 0, error_code: "phase_gate" })]);
+    expect((await studentState(eventId, flagged.id)).bookings).toEqual([]);
+  });
+});
+
 describe("a click on a slot the Worker knows full", () => {
   it("gets the slot's own answer without the objects, and its attempt row reaches D1", async () => {
     const s = await fullSlot();
-    const before = answeredFromNotes();
+    const before = refusedHere();
     const answer = await book(s.late.token, s.slot.id);
     // The Worker answered, not the student's object; the row waits in this isolate for its delivery.
-    expect(answeredFromNotes()).toBe(before + 1);
+    expect(refusedHere()).toBe(before + 1);
     expect(refusalRowsOwed()).toBeGreaterThan(0);
     expect(answer.status).toBe(409);
     expect(answer.body).toEqual(s.refused.body);
@@ -76,15 +94,17 @@ describe("a click on a slot the Worker knows full", () => {
 
   it("never answers the students seated there, nor a click the gate refuses first", async () => {
     const s = await fullSlot({ phase: 1 });
-    const before = answeredFromNotes();
+    const before = refusedHere();
     const again = await book(s.holder.token, s.slot.id);
     expect(again.body.error.code).toBe("already_booked");
-    // Phase 1 is closed to deprioritized students: their refusal, not the slot's.
+    // The holder's click went to their object.
+    expect(refusedHere()).toBe(before);
+    // Phase 1 is closed to deprioritized students: their refusal, not the slot's (the gate's, in the Worker).
     const flagged = await createUser({ deprioritized: true, eventId: s.eventId });
     expect((await book(flagged.token, s.slot.id)).body.error.code).toBe("phase_gate");
     await updateEvent(s.eventId, { booking_open: 0 });
     expect((await book(s.late.token, s.slot.id)).body.error.code).toBe("booking_closed");
-    expect(answeredFromNotes()).toBe(before);
+    expect(refusedHere()).toBe(before + 2);
   });
 
   it("ends with a cancellation through this isolate: the freed seat goes to the next click", async () => {
@@ -100,9 +120,9 @@ describe("a click on a slot the Worker knows full", () => {
   it("is not remembered under its Idempotency-Key: the retry after a seat is freed books", async () => {
     const s = await fullSlot();
     const key = crypto.randomUUID();
-    const before = answeredFromNotes();
+    const before = refusedHere();
     expect((await book(s.late.token, s.slot.id, key)).body.error.code).toBe("slot_full");
-    expect(answeredFromNotes()).toBe(before + 1);
+    expect(refusedHere()).toBe(before + 1);
     const mine = (await api("GET", "/bookings", { token: s.holder.token })).body.bookings[0];
     expect((await api("DELETE", `/bookings/${mine.id}`, { token: s.holder.token })).status).toBe(200);
     const retry = await book(s.late.token, s.slot.id, key);
@@ -116,13 +136,13 @@ describe("a click on a slot the Worker knows full", () => {
     const companyId = await createCompany(eventId);
     const slots = await createSlots(eventId, companyId, 4, { capacity: 2 });
     const students = await createUsers(60);
-    const before = answeredFromNotes();
+    const before = refusedHere();
     // Three waves, everyone on the same slot of the four in turn: the first click of each wave
     // fills or is refused by the slot, the next waves find notes.
     const answers = [];
     for (let wave = 0; wave < 3; wave++)
       answers.push(...(await together(students.length, (i) => book(students[i]!.token, slots[(i + wave) % 4]!.id))));
-    const fromNotes = answeredFromNotes() - before;
+    const fromNotes = refusedHere() - before;
     const acknowledged = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.booking.id as string));
     expect(acknowledged.size).toBe(8);
     expect(countBy(answers, (a) => (a.status === 201 ? "ok" : a.body.error.code))).toEqual({ ok: 8, slot_full: 3 * 60 - 8 });

@@ -10,7 +10,7 @@ import { type Call, signUpVerified } from "./mailbox.ts";
 import type { SlotState, StudentState } from "../durable-objects/api.ts";
 import { recorderStub, slotStub, studentStub } from "../worker/lib/objects.ts";
 import { purgePublicReads } from "../worker/lib/public-reads.ts";
-import { refusalRowsOwed } from "../worker/lib/full-slots.ts";
+import { refusalRowsOwed } from "../worker/lib/refusal-rows.ts";
 
 export const PASSWORD = "correct horse battery";
 const MIN = 60_000;

@@ -7,8 +7,7 @@
 // FULL_SLOT_NOTE_MS (wrangler.toml; 0 turns the note off), with the students holding its seats.
 // A click on a noted slot whose gate is open (rules.ts `decideGate`: the clock, the event, the
 // student's flag) gets the slot's answer from the Worker: 409 `slot_full`, the same body, no object
-// called. Its attempt row is still written: the isolate gathers such rows and hands them to a
-// recorder in one parcel (`recordRefusal` below), as the student objects' outboxes do.
+// called. Its attempt row is still written (refusal-rows.ts).
 //
 // What the note changes, and why it is acceptable:
 // - A seat freed while a slot is noted goes to the first click after the note ends (at most
@@ -23,12 +22,7 @@
 // - Like `rate_limited` and `draw_running`, a refusal the Worker gives is not remembered under the
 //   click's Idempotency-Key: the request never reached the student's object, so a retry with the
 //   same key is a new attempt.
-// - The attempt row lives in the isolate's memory until the recorder has it in D1 (under a second;
-//   retried for half a minute): an isolate killed meanwhile loses those refusal rows, never a booking.
-import { SLOT_FULL_MESSAGE } from "../domain/rules.ts";
-import { packAttempt } from "../../durable-objects/d1-sink.ts";
-import { RECORDER_SHARDS, recorderStub } from "./objects.ts";
-import { type LogValue, errorFields, logLine } from "./log.ts";
+// - The attempt row lives in the isolate's memory until the recorder has it in D1 (refusal-rows.ts).
 
 /** FULL_SLOT_NOTE_MS (wrangler.toml [vars]): how long a slot's `slot_full` answer is reused; 0 = never. */
 export const fullNoteMs = (env: { FULL_SLOT_NOTE_MS?: string }) => Math.max(0, Number(env.FULL_SLOT_NOTE_MS ?? "1000") || 0);
@@ -75,86 +69,4 @@ export function forgetFull(...slotIds: string[]): void {
     notes.delete(id);
     forgotten.set(id, now);
   }
-}
-
-// ---- the rows of the refusals answered here --------------------------------------------------
-
-/** How long rows gather before they go (one parcel per isolate per FLUSH_MS at most). */
-const FLUSH_MS = 200;
-/** Waits between tries of a parcel the recorder could not take; past them the rows wait for the next one. */
-const RETRY_MS = [500, 2_000, 5_000, 10_000];
-/** Rows kept at most while the recorder is unreachable (the oldest go first, logged). */
-const MAX_ROWS = 50_000;
-
-type Row = ReturnType<typeof packAttempt>;
-let rows: { eventId: string; row: Row }[] = [];
-let sending = 0;
-let parcels = 0;
-/** A delivery is waiting for its FLUSH_MS (the rows pushed meanwhile go with it). */
-let scheduled = false;
-
-/** Rows this isolate holds that D1 does not yet: gathering or on their way (the tests wait for 0). */
-export const refusalRowsOwed = () => rows.length + sending;
-let answered = 0;
-/** Clicks this isolate answered from its notes since it started. */
-export const answeredFromNotes = () => answered;
-
-/**
- * Keeps the attempt row of a click answered from the note and, if none is under way, starts the
- * delivery in this request's waitUntil: rows of later clicks join it until it leaves.
- */
-export function recordRefusal(env: Env, waitUntil: (p: Promise<unknown>) => void, a: { eventId: string; studentId: string; slotId: string; receivedAt: number }): void {
-  const row = packAttempt({ id: crypto.randomUUID(), eventId: a.eventId, studentId: a.studentId, slotId: a.slotId, code: "slot_full", message: SLOT_FULL_MESSAGE, receivedAt: a.receivedAt, answeredAt: Date.now() });
-  rows.push({ eventId: a.eventId, row });
-  answered++;
-  if (!scheduled) {
-    scheduled = true;
-    waitUntil(deliver(env));
-  }
-}
-
-async function deliver(env: Env): Promise<void> {
-  await new Promise((r) => setTimeout(r, FLUSH_MS));
-  scheduled = false;
-  const taken = rows;
-  rows = [];
-  sending += taken.length;
-  try {
-    const byEvent = new Map<string, Row[]>();
-    for (const r of taken) {
-      const list = byEvent.get(r.eventId);
-      if (list) list.push(r.row);
-      else byEvent.set(r.eventId, [r.row]);
-    }
-    for (const [eventId, packed] of byEvent) await send(env, eventId, packed);
-  } finally {
-    sending -= taken.length;
-  }
-}
-
-/** One parcel to a recorder (shards in turn), retried; rows it could not place go back to wait. */
-async function send(env: Env, eventId: string, packed: Row[]): Promise<void> {
-  const parcel = { bookings: "[]", attempts: JSON.stringify(packed) };
-  let error: LogValue = "";
-  for (let i = 0; i <= RETRY_MS.length; i++) {
-    if (i) await new Promise((r) => setTimeout(r, RETRY_MS[i - 1]));
-    try {
-      const verdict = await recorderStub(env, eventId, parcels++ % RECORDER_SHARDS).append(parcel, "worker");
-      if (verdict.ok) {
-        for (const r of verdict.refused) logLine("error", "attempt rows refused by D1", { ids: r.ids.length, error: r.error });
-        return;
-      }
-      error = verdict.error;
-    } catch (err) {
-      error = errorFields(err).cause;
-    }
-  }
-  // Still owed: back with the rows gathering now, for the next click's delivery.
-  const back = packed.map((row) => ({ eventId, row }));
-  rows = [...back, ...rows];
-  if (rows.length > MAX_ROWS) {
-    logLine("error", "refusal attempt rows dropped: the recorder is unreachable", { dropped: rows.length - MAX_ROWS });
-    rows = rows.slice(rows.length - MAX_ROWS);
-  }
-  logLine("error", "refusal attempt rows not delivered; kept for the next delivery", { rows: packed.length, error });
 }

@@ -8,7 +8,9 @@ import { callObject, slotStub, studentStub } from "../lib/objects.ts";
 import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
 import { SLOT_FULL_MESSAGE, currentPhase, decideGate, drawHoldsBooking } from "../domain/rules.ts";
-import { forgetFull, fullNoteMs, knownFull, noteFull, recordRefusal } from "../lib/full-slots.ts";
+import { forgetFull, fullNoteMs, knownFull, noteFull } from "../lib/full-slots.ts";
+import { recordRefusal } from "../lib/refusal-rows.ts";
+import type { ErrorCode, ErrorDetails } from "../domain/contract.ts";
 import { nudgeDraw } from "../lib/draw-nudge.ts";
 import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
 
@@ -68,13 +70,18 @@ export const bookingRoutes = new Hono<AuthedEnv>()
       maxBookingsTotal: e.maxBookingsTotal,
       maxBookingsPerCompany: e.maxBookingsPerCompany,
     };
-    // A slot this isolate knows full: its answer, without the objects (worker/lib/full-slots.ts).
+    // Refusals the Worker decides alone, without the objects: the gate (the clock, the event, the
+    // student's flag: the first checks StudentDO would run, the same function), then a slot this
+    // isolate knows full (worker/lib/full-slots.ts). Their attempt rows: worker/lib/refusal-rows.ts.
+    const refuseHere = (code: ErrorCode, message: string, details?: ErrorDetails) => {
+      recordRefusal(c.env, (p) => c.executionCtx.waitUntil(p), { eventId: e.id, studentId: user.id, slotId: slot.id, code, message, receivedAt });
+      return new ApiError(code, message, details);
+    };
+    const gate = decideGate(slot, policy);
+    if (gate) throw refuseHere(gate.code, gate.message, gate.details);
     const noteMs = fullNoteMs(c.env);
     const full = noteMs ? knownFull(slot.id, user.id, receivedAt) : null;
-    if (full && !decideGate(slot, policy)) {
-      recordRefusal(c.env, (p) => c.executionCtx.waitUntil(p), { eventId: e.id, studentId: user.id, slotId: slot.id, receivedAt });
-      throw new ApiError("slot_full", SLOT_FULL_MESSAGE, full);
-    }
+    if (full) throw refuseHere("slot_full", SLOT_FULL_MESSAGE, full);
     const out = await callObject(async () => await studentStub(c.env, e.id, user.id).book({ slot, policy, idempotencyKey: keyCheck.data, receivedAt }));
     if (!out.ok) {
       if (out.full && noteMs) noteFull(slot.id, out.full, receivedAt, Date.now() + noteMs);
