@@ -95,9 +95,9 @@ export const SLOT_FULL_MESSAGE = "This slot is full.";
 
 /**
  * The refusals that need nothing of the student's own bookings (the clock, the event, the student's
- * flag): the first of decideBooking's checks, also run by the Worker before it answers a click on
- * a slot it knows full (worker/lib/full-slots.ts), so that click gets the same refusal it would get
- * from the student's object. Null: the gate is open.
+ * flag): the first of decideBooking's checks. The booking route runs it too and answers these
+ * itself, before the objects and before its note of full slots (worker/lib/full-slots.ts), so a
+ * click gets the same refusal, in the same order, as from the student's object. Null: open.
  */
 export function decideGate(slot: Pick<SlotRef, "startsAt">, p: BookingPolicy): Refusal | null {
   if (!p.bookingOpen || p.phase === 0) return refuse("booking_closed", "Booking is closed right now.");

@@ -23,16 +23,12 @@
 //   click's Idempotency-Key: the request never reached the student's object, so a retry with the
 //   same key is a new attempt.
 // - The attempt row lives in the isolate's memory until the recorder has it in D1 (refusal-rows.ts).
+import type { FullSlot } from "../../durable-objects/api.ts";
 
 /** FULL_SLOT_NOTE_MS (wrangler.toml [vars]): how long a slot's `slot_full` answer is reused; 0 = never. */
 export const fullNoteMs = (env: { FULL_SLOT_NOTE_MS?: string }) => Math.max(0, Number(env.FULL_SLOT_NOTE_MS ?? "1000") || 0);
 
-interface Note {
-  until: number;
-  taken: number;
-  capacity: number;
-  seated: readonly string[];
-}
+type Note = FullSlot & { until: number };
 
 const notes = new Map<string, Note>();
 /** When each slot's note was last forgotten: an answer asked for before then may be stale already. */
@@ -44,10 +40,10 @@ const MAX_NOTES = 20_000;
  * The slot answered `slot_full` (its object's own answer, to a click sent at `askedAt`): reuse it
  * until `until`, unless a route of this isolate freed a seat there since the click was sent.
  */
-export function noteFull(slotId: string, full: { taken: number; capacity: number; seated: readonly string[] }, askedAt: number, until: number): void {
+export function noteFull(slotId: string, full: FullSlot, askedAt: number, until: number): void {
   if ((forgotten.get(slotId) ?? -Infinity) >= askedAt) return;
   if (notes.size >= MAX_NOTES) notes.clear();
-  notes.set(slotId, { until, taken: full.taken, capacity: full.capacity, seated: full.seated });
+  notes.set(slotId, { ...full, until });
 }
 
 /** The noted answer for this student's click, or null: none, ended, or the student holds a seat there. */
