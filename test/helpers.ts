@@ -271,4 +271,14 @@ export const countBy = <T>(xs: T[], key: (x: T) => string) => {
 };
 
 /** Fires all requests together: the calls start before any of them is awaited. */
+/**
+ * Waits, if needed, until the current wall-clock window of `periodS` seconds has at least `marginMs`
+ * left. Local rate-limit bindings (Miniflare) count in windows aligned to the clock: a burst that
+ * straddles a window's edge is counted in two windows, and would pass a limit it should meet.
+ */
+export async function clearOfWindowEdge(periodS = 60, marginMs = 15_000): Promise<void> {
+  const left = periodS * 1000 - (Date.now() % (periodS * 1000));
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 100));
+}
+
 export const together = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
