@@ -1,11 +1,11 @@
 // The recorder's D1 statements for attempts, each alone, in SQLite (Node's node:sqlite, the schema
-// of migrations/): what one more statement in the outbox's transaction costs per attempt (#15's
-// NOTE_STUDENTS beside perf's COUNT_ATTEMPTS and INSERT_ATTEMPTS). SQL time only, in process: D1
-// adds its own costs around it, the same for each. Run: node_modules/.bin/node bench/d1-attempt-statements.ts
+// of migrations/): what each statement in the outbox's transaction costs per attempt (the JSON
+// staged once, then counted, inserted, students noted, staging emptied). SQL time only, in
+// process: D1 adds its own costs around each statement, and the bound JSON's transfer and parse. Run: node_modules/.bin/node bench/d1-attempt-statements.ts
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { COUNT_ATTEMPTS, INSERT_ATTEMPTS, NOTE_STUDENTS, latencyBucket } from "../durable-objects/d1-sink.ts";
+import { CLEAR_ATTEMPTS, COUNT_ATTEMPTS, INSERT_ATTEMPTS, NOTE_STUDENTS, STAGE_ATTEMPTS, latencyBucket } from "../durable-objects/d1-sink.ts";
 
 const BATCHES = 1_000;
 const PER_BATCH = 200;
@@ -15,7 +15,7 @@ const db = new DatabaseSync(":memory:");
 const dir = join(import.meta.dirname, "../migrations");
 for (const f of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) for (const s of readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint")) db.exec(s);
 
-const statements = { COUNT_ATTEMPTS, INSERT_ATTEMPTS, NOTE_STUDENTS };
+const statements = { STAGE_ATTEMPTS, COUNT_ATTEMPTS, INSERT_ATTEMPTS, NOTE_STUDENTS, CLEAR_ATTEMPTS };
 const prepared = Object.entries(statements).map(([name, sql]) => ({ name, stmt: db.prepare(sql), ms: 0 }));
 const eventId = crypto.randomUUID();
 const students = Array.from({ length: STUDENTS }, () => crypto.randomUUID());
@@ -29,11 +29,12 @@ const batches = Array.from({ length: BATCHES }, () =>
   ),
 );
 db.exec("BEGIN");
-// The recorder's order: counted before the insert (its NOT EXISTS), students noted after.
+// The recorder's order: staged, counted before the insert (its NOT EXISTS), students noted after.
 for (const json of batches)
   for (const p of prepared) {
     const t = performance.now();
-    p.stmt.run(json);
+    if (p.name === "STAGE_ATTEMPTS") p.stmt.run(json);
+    else p.stmt.run();
     p.ms += performance.now() - t;
   }
 db.exec("COMMIT");

@@ -63,35 +63,44 @@ export interface D1Writer {
 
 const cols = (n: number) => Array.from({ length: n }, (_, i) => `json_extract(value, '$[${i}]')`).join(", ");
 
-// Rows travel as one JSON parameter per statement, unpacked by SQLite's json_each: a batch costs
-// a few statements whatever its size (D1's 100-parameters-per-statement limit never applies).
+// Rows travel as one JSON parameter per kind, unpacked once by SQLite's json_each into a staging
+// table (staged_bookings, staged_attempts: worker/db/schema.ts) that the batch's other statements
+// read and its last statement empties, all in the batch's one transaction. A batch costs a few
+// statements whatever its size (D1's 100-parameters-per-statement limit never applies), and the
+// array crosses D1's wire and parser once, not once per statement (it was bound three times for
+// attempts: ~half their cost in D1 during a herd, bench/README.md).
 // Attendance is never written here: it is the day's record (the recruiter's or the office's), kept
 // through any later status change. `origin` is inserted, never updated: fixed when the booking is made.
-const UPSERT = `INSERT INTO bookings (id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason, cancelled_by, origin)
-  SELECT ${cols(15)} FROM json_each(?1) WHERE true
+const BOOKING_COLUMNS = "id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason, cancelled_by, origin";
+const STAGE_BOOKINGS = `INSERT INTO staged_bookings (${BOOKING_COLUMNS}) SELECT ${cols(15)} FROM json_each(?1)`;
+const UPSERT = `INSERT INTO bookings (${BOOKING_COLUMNS})
+  SELECT ${BOOKING_COLUMNS} FROM staged_bookings WHERE true ORDER BY rowid
   ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at, cancel_reason = excluded.cancel_reason,
     cancelled_by = excluded.cancelled_by`;
 const UPSERT_BOOKINGS = `${UPSERT} WHERE bookings.status <> 'cancelled' AND excluded.updated_at >= bookings.updated_at`;
 // The catalogue reads `taken` from the slot row (O(1)); recount it from the record it summarises.
 const RECOUNT_TAKEN = `UPDATE slots SET taken = (SELECT count(*) FROM bookings b WHERE b.slot_id = slots.id AND b.status = 'confirmed')
-  WHERE id IN (SELECT json_extract(value, '$[2]') FROM json_each(?1))`;
+  WHERE id IN (SELECT slot_id FROM staged_bookings)`;
+const CLEAR_BOOKINGS = "DELETE FROM staged_bookings";
+
+const ATTEMPT_COLUMNS = "id, event_id, student_id, slot_id, success, error_code, error_message, response_time_ms, attempted_at";
+export const STAGE_ATTEMPTS = `INSERT INTO staged_attempts (${ATTEMPT_COLUMNS}, bucket) SELECT ${cols(10)} FROM json_each(?1)`;
 // The monitor's aggregate (worker/lib/metrics.ts), counting only attempts D1 does not hold yet:
 // it runs before their insert, in the same transaction, so a batch written twice counts once.
 export const COUNT_ATTEMPTS = `INSERT INTO attempt_stats (event_id, minute, code, bucket, attempts, ms_max)
-  SELECT json_extract(value, '$[1]'), substr(json_extract(value, '$[8]'), 1, 16), coalesce(json_extract(value, '$[5]'), 'ok'), json_extract(value, '$[9]'),
-    count(*), max(json_extract(value, '$[7]'))
-  FROM json_each(?1) WHERE NOT EXISTS (SELECT 1 FROM booking_attempts a WHERE a.id = json_extract(value, '$[0]'))
+  SELECT event_id, substr(attempted_at, 1, 16), coalesce(error_code, 'ok'), bucket, count(*), max(response_time_ms)
+  FROM staged_attempts s WHERE NOT EXISTS (SELECT 1 FROM booking_attempts a WHERE a.id = s.id)
   GROUP BY 1, 2, 3, 4
   ON CONFLICT (event_id, minute, code, bucket) DO UPDATE SET attempts = attempts + excluded.attempts, ms_max = max(ms_max, excluded.ms_max)`;
-export const INSERT_ATTEMPTS = `INSERT INTO booking_attempts (id, event_id, student_id, slot_id, success, error_code, error_message, response_time_ms, attempted_at)
-  SELECT ${cols(9)} FROM json_each(?1) WHERE true
+export const INSERT_ATTEMPTS = `INSERT INTO booking_attempts (${ATTEMPT_COLUMNS})
+  SELECT ${ATTEMPT_COLUMNS} FROM staged_attempts WHERE true
   ON CONFLICT (id) DO NOTHING`;
-
 // #15: the students of each event (the day's metrics), noted as their attempts arrive: idempotent,
 // so a batch written twice changes nothing.
 export const NOTE_STUDENTS = `INSERT INTO event_students (event_id, student_id)
-  SELECT json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?1) WHERE true
+  SELECT event_id, student_id FROM staged_attempts WHERE true
   ON CONFLICT DO NOTHING`;
+export const CLEAR_ATTEMPTS = "DELETE FROM staged_attempts";
 
 export class D1Sink implements D1Writer {
   private readonly d1: D1Database;
@@ -101,16 +110,19 @@ export class D1Sink implements D1Writer {
 
   async write(bookingsJson: string, attemptsJson: string): Promise<void> {
     const stmts: D1PreparedStatement[] = [];
-    if (bookingsJson !== "[]") stmts.push(this.d1.prepare(UPSERT_BOOKINGS).bind(bookingsJson), this.d1.prepare(RECOUNT_TAKEN).bind(bookingsJson));
-    if (attemptsJson !== "[]")
-      stmts.push(this.d1.prepare(COUNT_ATTEMPTS).bind(attemptsJson), this.d1.prepare(INSERT_ATTEMPTS).bind(attemptsJson), this.d1.prepare(NOTE_STUDENTS).bind(attemptsJson));
+    if (bookingsJson !== "[]") stmts.push(...this.staged(STAGE_BOOKINGS, bookingsJson, [UPSERT_BOOKINGS, RECOUNT_TAKEN], CLEAR_BOOKINGS));
+    if (attemptsJson !== "[]") stmts.push(...this.staged(STAGE_ATTEMPTS, attemptsJson, [COUNT_ATTEMPTS, INSERT_ATTEMPTS, NOTE_STUDENTS], CLEAR_ATTEMPTS));
     if (stmts.length) await this.d1.batch(stmts);
   }
 
   /** Reconcile's repair: the objects' state wins over whatever D1 holds, even a cancellation. */
   async overwrite(rows: BookingRow[]): Promise<void> {
     if (!rows.length) return;
-    const json = JSON.stringify(rows.map(packBooking));
-    await this.d1.batch([this.d1.prepare(UPSERT).bind(json), this.d1.prepare(RECOUNT_TAKEN).bind(json)]);
+    await this.d1.batch(this.staged(STAGE_BOOKINGS, JSON.stringify(rows.map(packBooking)), [UPSERT, RECOUNT_TAKEN], CLEAR_BOOKINGS));
+  }
+
+  /** The JSON staged once, the statements reading the staged rows, the staging emptied: one batch's part. */
+  private staged(stage: string, json: string, reads: string[], clear: string): D1PreparedStatement[] {
+    return [this.d1.prepare(stage).bind(json), ...reads.map((q) => this.d1.prepare(q)), this.d1.prepare(clear)];
   }
 }

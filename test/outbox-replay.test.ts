@@ -27,6 +27,11 @@ async function fixture() {
 }
 
 const json = (rows: unknown[][]) => JSON.stringify(rows);
+/** Rows left in the staging tables (d1-sink.ts): none between batches, whatever a batch did. */
+const staged = async () => ({
+  bookings: await env.DB.prepare("SELECT count(*) AS n FROM staged_bookings").first<number>("n"),
+  attempts: await env.DB.prepare("SELECT count(*) AS n FROM staged_attempts").first<number>("n"),
+});
 const stats = async (eventId: string) =>
   (await env.DB.prepare("SELECT code, sum(attempts) AS n FROM attempt_stats WHERE event_id = ? GROUP BY code ORDER BY code").bind(eventId).all<{ code: string; n: number }>()).results;
 
@@ -53,6 +58,19 @@ describe("D1 under replayed and reordered outbox batches", () => {
     expect(await d1Taken(f.slotId)).toBe(1);
     expect(await d1Attempts(f.eventId)).toHaveLength(2);
     expect(await stats(f.eventId)).toEqual([{ code: "ok", n: 2 }]);
+    expect(await staged()).toEqual({ bookings: 0, attempts: 0 });
+  });
+
+  it("a batch D1 refuses (two confirmed bookings of one student on one slot) changes nothing and leaves nothing staged", async () => {
+    const f = await fixture();
+    const sink = new D1Sink(env.DB);
+    const clash = [f.booking(crypto.randomUUID(), "confirmed", f.t0 + 1), f.booking(crypto.randomUUID(), "confirmed", f.t0 + 2)];
+    await expect(sink.write(json(clash), json([f.attempt(crypto.randomUUID(), null, 5)]))).rejects.toThrow(/constraint/i);
+    expect(await d1Bookings(f.eventId)).toEqual([]);
+    expect(await d1Attempts(f.eventId)).toEqual([]);
+    expect(await stats(f.eventId)).toEqual([]);
+    expect(await d1Taken(f.slotId)).toBe(0);
+    expect(await staged()).toEqual({ bookings: 0, attempts: 0 });
   });
 
   it("the newer state first, the older after: a cancellation stays final, a later confirmation is not undone", async () => {

@@ -336,6 +336,44 @@ export const eventStudents = sqliteTable(
   (t) => [primaryKey({ columns: [t.eventId, t.studentId] })],
 );
 
+/**
+ * The outbox's staging rows (durable-objects/d1-sink.ts): a D1 batch unpacks its JSON array of
+ * packed rows here once, its statements read them from here, and it deletes them before it commits,
+ * so the tables are empty between batches. Without them each statement bound and unpacked the
+ * whole array again. The packed columns, unconstrained and unindexed: the cheapest rows to write.
+ */
+export const stagedAttempts = sqliteTable("staged_attempts", {
+  id: text("id"),
+  eventId: text("event_id"),
+  studentId: text("student_id"),
+  slotId: text("slot_id"),
+  success: integer("success"),
+  errorCode: text("error_code"),
+  errorMessage: text("error_message"),
+  responseTimeMs: integer("response_time_ms"),
+  attemptedAt: text("attempted_at"),
+  /** The response-time bucket (d1-sink.ts latencyBucket), for attempt_stats. */
+  bucket: integer("bucket"),
+});
+
+export const stagedBookings = sqliteTable("staged_bookings", {
+  id: text("id"),
+  eventId: text("event_id"),
+  slotId: text("slot_id"),
+  studentId: text("student_id"),
+  companyId: text("company_id"),
+  startsAt: text("starts_at"),
+  endsAt: text("ends_at"),
+  phase: integer("phase"),
+  status: text("status"),
+  createdAt: text("created_at"),
+  updatedAt: text("updated_at"),
+  cancelledAt: text("cancelled_at"),
+  cancelReason: text("cancel_reason"),
+  cancelledBy: text("cancelled_by"),
+  origin: text("origin"),
+});
+
 export const deprioritizedEmails = sqliteTable(
   "deprioritized_emails",
   {
