@@ -4,7 +4,7 @@
 //   - the mail service fails: the claim is released, the message retried.
 //   - D1 away after the send: the mark is tried again; the message is acked either way (sent once).
 //   - a message delivered twice, or the same key queued twice: the second finds the claim, is dropped.
-// A queue batch claims and marks its messages in one D1 batch each (handleMailBatch).
+// A queue batch claims its messages in one D1 statement and marks them in another (handleMailBatch).
 // A claim records the queue message that holds it (message ids survive retries), so a retry whose
 // first claim's answer was lost takes it back. A claim never marked (the consumer died mid-send)
 // expires after LEASE_MS and may then be sent again: the one case that can repeat a mail, preferred
@@ -24,27 +24,33 @@ export interface MailDeps {
   transport: MailTransport;
 }
 
-const CLAIM = `INSERT INTO mail_log (dedupe_key, kind, "to", claimed_at, claimed_by) VALUES (?1, ?2, ?3, ?4, ?5)
+// Every message of a batch in one statement (a JSON array of [key, kind, to, message id], unpacked by
+// json_each): what comes back is each key's row as this statement left it, only where it inserted
+// or took the claim. A message holds the claim when its key comes back with its own message id (a
+// key queued twice in one batch: the first copy claims it, the second finds it claimed).
+const CLAIM = `INSERT INTO mail_log (dedupe_key, kind, "to", claimed_at, claimed_by)
+  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?2, json_extract(value, '$[3]') FROM json_each(?1) WHERE true
   ON CONFLICT (dedupe_key) DO UPDATE SET claimed_at = excluded.claimed_at, claimed_by = excluded.claimed_by
-    WHERE mail_log.sent_at IS NULL AND (mail_log.claimed_by = ?5 OR mail_log.claimed_at < ?6)
-  RETURNING dedupe_key`;
+    WHERE mail_log.sent_at IS NULL AND (mail_log.claimed_by = excluded.claimed_by OR mail_log.claimed_at < ?3)
+  RETURNING dedupe_key, claimed_by`;
 const RELEASE = "DELETE FROM mail_log WHERE dedupe_key = ? AND sent_at IS NULL";
-const MARK = "UPDATE mail_log SET sent_at = ? WHERE dedupe_key = ?";
+const MARK = "UPDATE mail_log SET sent_at = ?1 WHERE dedupe_key IN (SELECT value FROM json_each(?2))";
 
-const claimStmt = (db: D1Database, mail: Mail, messageId: string, now: number) =>
-  db.prepare(CLAIM).bind(mail.dedupeKey, mail.kind, mail.to, new Date(now).toISOString(), messageId, new Date(now - LEASE_MS).toISOString());
-
-async function claim(db: D1Database, mail: Mail, messageId: string, now: number): Promise<boolean> {
-  return (await claimStmt(db, mail, messageId, now).first()) !== null;
+/** Claims each message's key for it; true where it holds the claim (in the messages' order). */
+async function claimAll(db: D1Database, messages: { mail: Mail; id: string }[], now: number): Promise<boolean[]> {
+  const rows = JSON.stringify(messages.map((m) => [m.mail.dedupeKey, m.mail.kind, m.mail.to, m.id]));
+  const { results } = await db.prepare(CLAIM).bind(rows, new Date(now).toISOString(), new Date(now - LEASE_MS).toISOString()).all<{ dedupe_key: string; claimed_by: string }>();
+  const holder = new Map(results.map((r) => [r.dedupe_key, r.claimed_by]));
+  return messages.map((m) => holder.get(m.mail.dedupeKey) === m.id);
 }
 
-/** Marks these keys sent, in one D1 batch, trying a few times; a mark that never lands is logged (its claim expires). */
+/** Marks these keys sent, in one statement, trying a few times; a mark that never lands is logged (its claim expires). */
 async function markSent(db: D1Database, mails: Mail[]): Promise<void> {
   if (!mails.length) return;
   const at = new Date().toISOString();
   for (let i = 1; ; i++) {
     try {
-      await db.batch(mails.map((m) => db.prepare(MARK).bind(at, m.dedupeKey)));
+      await db.prepare(MARK).bind(at, JSON.stringify(mails.map((m) => m.dedupeKey))).run();
       return;
     } catch (err) {
       if (i >= MARK_TRIES) {
@@ -67,7 +73,7 @@ async function send(mail: Mail, deps: MailDeps): Promise<void> {
 
 /** One message alone: claim, send, mark. */
 export async function deliver(mail: Mail, messageId: string, deps: MailDeps, now = Date.now()): Promise<Outcome> {
-  if (!(await claim(deps.db, mail, messageId, now))) return "duplicate";
+  if (!(await claimAll(deps.db, [{ mail, id: messageId }], now))[0]) return "duplicate";
   await send(mail, deps);
   await markSent(deps.db, [mail]);
   return "sent";
@@ -77,9 +83,9 @@ export async function deliver(mail: Mail, messageId: string, deps: MailDeps, now
 export const retryDelay = (attempts: number) => Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
 
 /**
- * A queue batch: every claim in one D1 batch, then each send, then every mark in one D1 batch (two
- * D1 round trips per batch instead of two per mail: a phase opening queues one mail per confirmed
- * booking). The same guarantees as `deliver`, message by message.
+ * A queue batch: every claim in one statement, then each send, then every mark in one statement (two
+ * D1 round trips and two statements per batch instead of two per mail: a phase opening queues one
+ * mail per confirmed booking). The same guarantees as `deliver`, message by message.
  */
 export async function handleMailBatch(batch: MessageBatch<Mail>, env: Env, deps: MailDeps = { db: env.DB, transport: transportFor(env) }): Promise<void> {
   const retry = (msg: Message<Mail>, err: unknown) => {
@@ -91,8 +97,7 @@ export async function handleMailBatch(batch: MessageBatch<Mail>, env: Env, deps:
   const now = Date.now();
   let claimed: boolean[];
   try {
-    const results = await deps.db.batch(messages.map((msg) => claimStmt(deps.db, msg.body, msg.id, now)));
-    claimed = results.map((r) => r.results.length > 0);
+    claimed = await claimAll(deps.db, messages.map((msg) => ({ mail: msg.body, id: msg.id })), now);
   } catch (err) {
     for (const msg of messages) retry(msg, err);
     return;
