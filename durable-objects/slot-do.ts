@@ -18,7 +18,7 @@
 // still deciding (asked again later), or unknown (released: that attempt was never acknowledged).
 // Only seats cost an alarm; the herd's refusals cost none, here or in the StudentDO.
 import { DurableObject } from "cloudflare:workers";
-import { type AdjustResult, CHECK_DELAY_MS, type SeatAnswer, type SeatCheck, type SlotChange, type SlotFaultStep, type SlotState, type TakeOptions, type TakeResult } from "./api.ts";
+import { type AdjustResult, CHECK_DELAY_MS, type FullSlot, type SeatAnswer, type SeatCheck, type SlotChange, type SlotFaultStep, type SlotState, type TakeOptions, type TakeResult } from "./api.ts";
 import { backoffMs } from "./outbox.ts";
 import { objectFault, studentStub } from "../worker/lib/objects.ts";
 import { errorFields, logLine } from "../worker/lib/log.ts";
@@ -145,8 +145,8 @@ export class SlotDO extends DurableObject<Env> {
     // Before the capacity: which seat, so that a StudentDO that lost it in a crash may take it back (student-do.ts).
     const mine = this.seatedBy.get(studentId);
     if (mine) return { ok: false, code: "already_booked", taken: this.taken, bookingId: mine };
-    const cap = this.capacity ?? capacity;
-    if (this.taken >= cap) return { ok: false, code: "slot_full", taken: this.taken, capacity: cap, seated: [...this.seatedBy.keys()] };
+    const full = this.full(capacity);
+    if (full) return { ok: false, code: "slot_full", ...full };
     const seat = (): TakeResult => {
       if (opts?.eventId && this.eventId !== opts.eventId) {
         this.eventId = opts.eventId;
@@ -165,6 +165,23 @@ export class SlotDO extends DurableObject<Env> {
       return { ok: true, taken: this.taken };
     };
     return this.raceWindow ? this.raceWindow().then(seat) : seat();
+  }
+
+  /**
+   * Whether `take` would refuse this student `slot_full` now, from memory (the Worker renews its
+   * note of a full slot with this: worker/lib/full-slots.ts). Null whenever it would not (a seat is
+   * free, the slot is closed or blocked, the student sits here): those clicks take the booking path.
+   */
+  fullFor(studentId: string, capacity: number): FullSlot | null {
+    this.warm.touch();
+    if (this.retired || this.blocked || this.seatedBy.has(studentId)) return null;
+    return this.full(capacity);
+  }
+
+  /** No seat left at this capacity (this object's own when `adjust` set one), with who holds the seats. */
+  private full(capacity: number): FullSlot | null {
+    const cap = this.capacity ?? capacity;
+    return this.taken >= cap ? { taken: this.taken, capacity: cap, seated: [...this.seatedBy.keys()] } : null;
   }
 
   /** A phase opens within the minute (GET /api/bookings/ready): be loaded and stay in memory through it. */

@@ -7,9 +7,9 @@
 // cancellation through this isolate ends the note at once, a refusal from the note is not
 // remembered under the Idempotency-Key, and a herd answered partly from notes keeps every invariant.
 import { describe, expect, it } from "vitest";
-import { forgetFull, knownFull, noteFull } from "../worker/lib/full-slots.ts";
+import { forgetFull, knownFull, lapsedFull, noteFull } from "../worker/lib/full-slots.ts";
 import { refusalRowsOwed, refusedHere } from "../worker/lib/refusal-rows.ts";
-import { api, countBy, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, drainAll, refusalRowsWritten, studentState, together, updateEvent } from "./helpers.ts";
+import { api, countBy, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, drainAll, refusalRowsWritten, studentDo, studentState, together, updateEvent } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";
 
 const book = (token: string, slotId: string, key?: string) => api("POST", "/bookings", { token, body: { slotId }, ...(key ? { headers: { "idempotency-key": key } } : {}) });
@@ -36,7 +36,13 @@ describe("the note of full slots (pure)", () => {
     expect(knownFull(slot, "c", 1_500)).toEqual({ taken: 2, capacity: 2 });
     expect(knownFull(slot, "a", 1_500)).toBeNull();
     expect(knownFull(slot, "c", 2_000)).toBeNull();
-    expect(knownFull(slot, "c", 1_500)).toBeNull();
+    // Ended: the slot is asked alone for a minute (never for a student seated there), then forgotten.
+    expect(lapsedFull(slot, "c", 1_500)).toBe(false);
+    expect(lapsedFull(slot, "c", 2_000)).toBe(true);
+    expect(lapsedFull(slot, "a", 2_000)).toBe(false);
+    expect(lapsedFull(slot, "c", 61_999)).toBe(true);
+    expect(lapsedFull(slot, "c", 62_000)).toBe(false);
+    expect(lapsedFull(slot, "c", 2_000)).toBe(false);
   });
 
   it("forgets a slot a route freed a seat on, and ignores answers to clicks sent before that", () => {
@@ -45,6 +51,7 @@ describe("the note of full slots (pure)", () => {
     noteFull(slot, full, now - 10, now + 60_000);
     forgetFull(slot);
     expect(knownFull(slot, "c", now)).toBeNull();
+    expect(lapsedFull(slot, "c", now + 60_001)).toBe(false);
     // A click sent before the seat was freed comes back `slot_full`: too old to note.
     noteFull(slot, full, now - 5, now + 60_000);
     expect(knownFull(slot, "c", now)).toBeNull();
@@ -115,6 +122,31 @@ describe("a click on a slot the Worker knows full", () => {
     const next = await book(s.late.token, s.slot.id);
     expect(next.status).toBe(201);
     expect(next.body.booking.slotId).toBe(s.slot.id);
+  });
+
+  it("past its note, asks the slot alone: still full, the Worker answers and renews the note; a seat freed elsewhere books", async () => {
+    const s = await fullSlot();
+    await new Promise((r) => setTimeout(r, 1_100)); // FULL_SLOT_NOTE_MS: the note has ended
+    let before = refusedHere();
+    const refused = await book(s.late.token, s.slot.id);
+    // Answered by the Worker after the slot's own check (the student's object was never asked).
+    expect(refused.body).toEqual(s.refused.body);
+    expect(refusedHere()).toBe(before + 1);
+    expect((await studentState(s.eventId, s.late.id)).bookings).toEqual([]);
+    // The note is renewed: the next click is answered from it.
+    expect(knownFull(s.slot.id, s.late.id, Date.now())).toEqual({ taken: 1, capacity: 1 });
+    // The holder cancels through another isolate (their object directly: no forget here).
+    const mine = (await api("GET", "/bookings", { token: s.holder.token })).body.bookings[0];
+    const out = await studentDo(s.eventId, s.holder.id).cancel({ bookingId: mine.id, policy: { now: Date.now(), cancelDeadline: null, bookingCutoffMinutes: 0 } });
+    expect(out.ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_100));
+    before = refusedHere();
+    const next = await book(s.late.token, s.slot.id);
+    expect(next.status).toBe(201);
+    expect(refusedHere()).toBe(before);
+    await drainAll(s.eventId, [s.holder.id, s.first.id, s.late.id]);
+    const rows = await d1Attempts(s.eventId);
+    expect(rows.filter((r) => r.student_id === s.late.id).map((r) => r.error_code ?? "ok").sort()).toEqual(["ok", "slot_full"]);
   });
 
   it("is not remembered under its Idempotency-Key: the retry after a seat is freed books", async () => {

@@ -8,7 +8,7 @@ import { callObject, slotStub, studentStub } from "../lib/objects.ts";
 import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
 import { SLOT_FULL_MESSAGE, currentPhase, decideGate, drawHoldsBooking } from "../domain/rules.ts";
-import { forgetFull, fullNoteMs, knownFull, noteFull } from "../lib/full-slots.ts";
+import { forgetFull, fullNoteMs, knownFull, lapsedFull, noteFull } from "../lib/full-slots.ts";
 import { recordRefusal } from "../lib/refusal-rows.ts";
 import type { ErrorCode, ErrorDetails } from "../domain/contract.ts";
 import { nudgeDraw } from "../lib/draw-nudge.ts";
@@ -82,6 +82,14 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const noteMs = fullNoteMs(c.env);
     const full = noteMs ? knownFull(slot.id, user.id, receivedAt) : null;
     if (full) throw refuseHere("slot_full", SLOT_FULL_MESSAGE, full);
+    if (noteMs && lapsedFull(slot.id, user.id, receivedAt)) {
+      // The note just ended: the slot alone says whether it is still full (a failed call: the whole path).
+      const still = await slotStub(c.env, slot.id).fullFor(user.id, slot.capacity).catch(() => null);
+      if (still) {
+        noteFull(slot.id, still, receivedAt, Date.now() + noteMs);
+        throw refuseHere("slot_full", SLOT_FULL_MESSAGE, { taken: still.taken, capacity: still.capacity });
+      }
+    }
     const out = await callObject(async () => await studentStub(c.env, e.id, user.id).book({ slot, policy, idempotencyKey: keyCheck.data, receivedAt }));
     if (!out.ok) {
       if (out.full && noteMs) noteFull(slot.id, out.full, receivedAt, Date.now() + noteMs);
