@@ -28,7 +28,7 @@
 // For RECHECK_MS after it ended (`lapsedFull`), the next click asks the slot alone, from memory
 // (SlotDO.fullFor: the same condition its `take` applies), instead of taking the whole booking
 // path through the student's object: still full renews the note with the slot's fresh answer, and
-// the click is refused as above; otherwise the click takes the booking path. Without this the
+// the click is refused as above; otherwise the note is forgotten and the click takes the booking path. Without this the
 // share of clicks answered from notes fell with the herd's pace (a slower herd spaces the clicks on
 // each slot beyond the note), and each click past a note cost the whole path: a slower machine did
 // more work per click.

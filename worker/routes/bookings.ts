@@ -89,6 +89,7 @@ export const bookingRoutes = new Hono<AuthedEnv>()
         noteFull(slot.id, still, receivedAt, Date.now() + noteMs);
         throw refuseHere("slot_full", SLOT_FULL_MESSAGE, { taken: still.taken, capacity: still.capacity });
       }
+      forgetFull(slot.id); // a seat is free (or the slot closed): no more checks until it is called full again
     }
     const out = await callObject(async () => await studentStub(c.env, e.id, user.id).book({ slot, policy, idempotencyKey: keyCheck.data, receivedAt }));
     if (!out.ok) {
