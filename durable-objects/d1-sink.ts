@@ -68,7 +68,7 @@ const cols = (n: number) => Array.from({ length: n }, (_, i) => `json_extract(va
 // read and its last statement empties, all in the batch's one transaction. A batch costs a few
 // statements whatever its size (D1's 100-parameters-per-statement limit never applies), and the
 // array crosses D1's wire and parser once, not once per statement (it was bound three times for
-// attempts: ~half their cost in D1 during a herd, bench/README.md).
+// attempts; measured in bench/README.md, "The herd's pace, D1 statements").
 // Attendance is never written here: it is the day's record (the recruiter's or the office's), kept
 // through any later status change. `origin` is inserted, never updated: fixed when the booking is made.
 const BOOKING_COLUMNS = "id, event_id, slot_id, student_id, company_id, starts_at, ends_at, phase, status, created_at, updated_at, cancelled_at, cancel_reason, cancelled_by, origin";

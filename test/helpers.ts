@@ -270,7 +270,6 @@ export const countBy = <T>(xs: T[], key: (x: T) => string) => {
   return out;
 };
 
-/** Fires all requests together: the calls start before any of them is awaited. */
 /**
  * Waits, if needed, until the current wall-clock window of `periodS` seconds has at least `marginMs`
  * left. Local rate-limit bindings (Miniflare) count in windows aligned to the clock: a burst that
@@ -281,4 +280,5 @@ export async function clearOfWindowEdge(periodS = 60, marginMs = 15_000): Promis
   if (left < marginMs) await new Promise((r) => setTimeout(r, left + 100));
 }
 
+/** Fires all requests together: the calls start before any of them is awaited. */
 export const together = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
