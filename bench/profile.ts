@@ -1,5 +1,5 @@
-// `npm run bench:profile -- [--students N] [--state-dir DIR] [--no-d1-writes]`: where the CPU goes
-// during a phase-1 herd. Samples V8 in the app's isolate (Worker + StudentDO + SlotDO) and in
+// `npm run bench:profile -- [--students N] [--phase2 | --steady S] [--no-d1-writes]`: where the CPU goes
+// during a phase-1 herd (or phase 2, or steady's mix). Samples V8 in the app's isolate (Worker + StudentDO + SlotDO) and in
 // Miniflare's D1 isolates through workerd's inspector, and prints self time per function.
 // --no-d1-writes runs a patched copy of the bundle whose outbox sink returns at once: the
 // difference in throughput is the cost of the D1 writes (an experiment, never a measurement of
@@ -12,7 +12,8 @@ import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp } from 
 import { CpuMeter } from "./lib/cpu.ts";
 import { openProfilers, printProfile } from "./lib/v8-profile.ts";
 import { openPhase2, seed } from "./lib/seed.ts";
-import { demandOf, herdOps, rng } from "./lib/workload.ts";
+import { answerOf, requestOf } from "./lib/http.ts";
+import { type Op, type Result, demandOf, herdOps, rng, steadyLoop } from "./lib/workload.ts";
 
 const { values: a } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values: a } = parseArgs({
     "state-dir": { type: "string" },
     "no-d1-writes": { type: "boolean" },
     phase2: { type: "boolean" },
+    steady: { type: "string" },
     port: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
@@ -31,6 +33,8 @@ if (a.help) {
   --state-dir DIR   where the throw-away local state goes (default /dev/shm/inf-bench-profile-<pid>)
   --no-d1-writes    stub the outbox sink's D1 write (an experiment: the difference is the cost of D1 writes)
   --phase2          profile the phase-2 herd instead (after an unprofiled phase-1 herd: warm objects, mostly full slots)
+  --steady S        profile S seconds of steady's mix instead (64 closed-loop clients: bookings, cancellations of
+                    the herds' bookings, catalogue reads), after unprofiled phase-1 and phase-2 herds
   --port N          workerd inspector port (default 9229)
   -h, --help        this text`);
   process.exit(0);
@@ -58,37 +62,51 @@ try {
   const sessions = await openProfilers(inspectorPort, (id) => id === "core:user:inf-booking" || id.startsWith("d1:"));
   const pool = new Pool(app.url, { connections: 128 });
   const cpu = new CpuMeter(() => app.workerdPids());
-  const herd = (ops: ReturnType<typeof herdOps>) =>
-    Promise.all(
-      ops.map(async (op) => {
-        if (op.kind !== "book") return;
-        const r = await pool.request({
-          method: "POST",
-          path: "/api/bookings",
-          headers: { "content-type": "application/json", authorization: `Bearer ${seeded.students[op.student]!.token}` },
-          body: JSON.stringify({ slotId: op.slotId }),
-        });
-        await r.body.text();
-      }),
-    );
+  const held: { student: number; bookingId: string }[] = [];
+  const send = async (op: Op): Promise<Result> => {
+    const token = "student" in op ? seeded.students[op.student]!.token : undefined;
+    const res = await pool.request(requestOf(op, token, true));
+    const answer = answerOf(res.statusCode, await res.body.text());
+    if (op.kind === "book" && answer.bookingId) held.push({ student: op.student, bookingId: answer.bookingId });
+    return { ...op, startMs: 0, endMs: 0, status: res.statusCode, ...answer };
+  };
+  const herd = (ops: Op[]) => Promise.all(ops.map(send));
   const r = rng(1);
-  if (a.phase2) {
-    await herd(herdOps(r, students, 6, demandOf(seeded.slots, 60)));
-    await cpu.settled();
+  const demand = demandOf(seeded.slots, 60);
+  const openSecondPhase = async () => {
     await openPhase2(d1, seeded.eventId);
     const ttl = Number((await app.mf.getBindings<{ CONFIG_TTL_SECONDS: string }>()).CONFIG_TTL_SECONDS) * 1000;
     await new Promise((res) => setTimeout(res, ttl + 500));
-    console.log("phase-1 herd done (not profiled); phase 2 open");
+  };
+  if (a.phase2 || a.steady) {
+    await herd(herdOps(r, students, 6, demand));
+    await cpu.settled();
+    await openSecondPhase();
+    if (a.steady) await herd(herdOps(r, students, 6, demand));
+    console.log(a.steady ? "phase-1 and phase-2 herds done (not profiled)" : "phase-1 herd done (not profiled); phase 2 open");
   }
-  const ops = herdOps(r, students, 6, demandOf(seeded.slots, 60));
   for (const s of sessions) await s.start();
   const cpu0 = cpu.now();
   const t0 = performance.now();
-  await herd(ops);
+  let what: string;
+  let requests: number;
+  if (a.steady) {
+    const plan = { durationMs: Number(a.steady) * 1000, clients: 64, seed: 1, demand, companyIds: seeded.companyIds, held: [...held] };
+    const results = await steadyLoop(plan, students, () => performance.now() - t0, send);
+    const codes = new Map<string, number>();
+    for (const x of results) codes.set(`${x.kind}:${x.code}`, (codes.get(`${x.kind}:${x.code}`) ?? 0) + 1);
+    what = `steady's mix (${[...codes].map(([k, v]) => `${k} ${v}`).join(", ")}): ${results.length} requests`;
+    requests = results.length;
+  } else {
+    const ops = herdOps(r, students, 6, demand);
+    await herd(ops);
+    what = `herd of ${ops.length} bookings`;
+    requests = ops.length;
+  }
   const wall = performance.now() - t0;
   const cpuMs = (await cpu.settled()) - cpu0;
   console.log(
-    `herd of ${ops.length} bookings in ${wall.toFixed(0)} ms = ${((ops.length / wall) * 1000).toFixed(0)}/s, workerd CPU ${(cpuMs / ops.length).toFixed(3)} ms/attempt (profiler on)${a["no-d1-writes"] ? " (D1 writes stubbed out)" : ""}`,
+    `${what} in ${wall.toFixed(0)} ms = ${((requests / wall) * 1000).toFixed(0)}/s, workerd CPU ${(cpuMs / requests).toFixed(3)} ms/request (profiler on)${a["no-d1-writes"] ? " (D1 writes stubbed out)" : ""}`,
   );
   for (const s of sessions) {
     printProfile(`isolate ${s.id}`, await s.stop(), join(STATE_DIR, `${s.id.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`));
