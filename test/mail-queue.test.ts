@@ -3,9 +3,12 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { type BookingRow, packBooking, unpackBookings } from "../durable-objects/d1-sink.ts";
+import { bookingStatesMessages } from "../worker/mail/booking-mails.ts";
 import { LEASE_MS, deliver, handleMailBatch, retryDelay } from "../worker/mail/consumer.ts";
 import { transportFor, type MailTransport } from "../worker/mail/transport.ts";
-import type { Mail } from "../worker/mail/types.ts";
+import type { BookingStates, Mail, QueuedMail } from "../worker/mail/types.ts";
+import { createCompany, createEvent, createSlots, createUser } from "./helpers.ts";
 
 const mail = (to = `q-${crypto.randomUUID().slice(0, 8)}@example.test`): Mail => ({
   kind: "reset",
@@ -15,15 +18,15 @@ const mail = (to = `q-${crypto.randomUUID().slice(0, 8)}@example.test`): Mail =>
   dedupeKey: `test:${crypto.randomUUID()}`,
 });
 
-/** The real local inbox, counting sends, failing the first `failures` of them. */
-function countingTransport(failures = 0): MailTransport & { sent: number; tried: number } {
+/** The real local inbox, counting sends, failing the first `failures` of them (or the sends `failing` says). */
+function countingTransport(failures = 0, failing: (m: Mail, tried: number) => boolean = (_, tried) => tried <= failures): MailTransport & { sent: number; tried: number } {
   const inner = transportFor(env);
   const t = {
     sent: 0,
     tried: 0,
     async send(m: Mail, r: Parameters<MailTransport["send"]>[1]) {
       t.tried++;
-      if (t.tried <= failures) throw new Error("mail service unavailable (injected)");
+      if (failing(m, t.tried)) throw new Error("mail service unavailable (injected)");
       await inner.send(m, r);
       t.sent++;
     },
@@ -159,5 +162,98 @@ describe("the mail queue consumer", () => {
     expect(outcomes.filter((o) => o === "sent")).toHaveLength(1);
     expect(t.sent).toBe(1);
     expect(await inbox(m.to)).toBe(1);
+  });
+});
+
+/** Two students' booking states at one company (as the recorder writes them), and D1 counting the reads of their facts. */
+async function statesFixture() {
+  const eventId = await createEvent({ phase: 2 });
+  const companyId = await createCompany(eventId, { name: "Globex" });
+  const [one, two] = await createSlots(eventId, companyId, 2);
+  const [s1, s2] = [await createUser(), await createUser()];
+  const row = (s: { id: string }, slot: typeof one): BookingRow => ({
+    id: crypto.randomUUID(), eventId, slotId: slot!.id, studentId: s.id, companyId, startsAt: slot!.startsAt, endsAt: slot!.endsAt,
+    phase: 2, status: "confirmed", createdAt: "", updatedAt: "", cancelledAt: null, cancelReason: null, cancelledBy: null, origin: "fcfs",
+  });
+  const [a, b] = [row(s1, one), row(s2, two)];
+  const factReads = { n: 0 };
+  const db = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === "prepare")
+        return (sql: string) => {
+          if (/FROM users WHERE id IN/.test(sql)) factReads.n++;
+          return target.prepare(sql);
+        };
+      return Reflect.get(target, prop).bind(target);
+    },
+  });
+  return { s1, s2, a, b, db, factReads };
+}
+
+const statesOf = (rows: BookingRow[]): BookingStates => ({ kind: "booking_states", bookings: JSON.stringify(rows.map(packBooking)) });
+const kindsIn = async (to: string) => (await env.DB.prepare('SELECT kind FROM dev_mail WHERE "to" = ? ORDER BY kind').bind(to).all<{ kind: string }>()).results.map((r) => r.kind);
+
+describe("booking states on the mail queue (one message per recorder write)", () => {
+  it("the consumer mails each booking's last state in its message, reading the facts once for the batch, beside plain mails", async () => {
+    const { s1, s2, a, b, db, factReads } = await statesFixture();
+    const plain = mail();
+    const batch = createMessageBatch<QueuedMail>("inf-mail", [
+      // Booked and cancelled within one write: only the cancellation is mailed.
+      { id: "st-1", timestamp: Date.now(), attempts: 1, body: statesOf([a, { ...a, status: "cancelled", cancelledBy: "student" }]) },
+      { id: "st-2", timestamp: Date.now(), attempts: 1, body: statesOf([b]) },
+      { id: "pl-1", timestamp: Date.now(), attempts: 1, body: plain },
+    ]);
+    const t = countingTransport();
+    await handleMailBatch(batch, env, { db, transport: t });
+    expect((await getQueueResult(batch, createExecutionContext())).explicitAcks.sort()).toEqual(["pl-1", "st-1", "st-2"]);
+    expect([await kindsIn(s1.email), await kindsIn(s2.email), await inbox(plain.to)]).toEqual([["booking_cancelled"], ["booking_confirmed"], 1]);
+    expect(factReads.n).toBe(1);
+    // Each booking's state in its own message (a second write): mailed once more, its confirmation never again.
+    const again = createMessageBatch<QueuedMail>("inf-mail", [{ id: "st-3", timestamp: Date.now(), attempts: 1, body: statesOf([b, { ...b, status: "cancelled", cancelledBy: "student" }]) }, { id: "st-4", timestamp: Date.now(), attempts: 1, body: statesOf([b]) }]);
+    await handleMailBatch(again, env, { db, transport: t });
+    expect(await kindsIn(s2.email)).toEqual(["booking_cancelled", "booking_confirmed"]);
+    expect(t.sent).toBe(4);
+  });
+
+  it("a send failing inside a message retries it whole; the retry sends only what was not sent", async () => {
+    const { s1, s2, a, b } = await statesFixture();
+    const body = statesOf([a, b]);
+    const t = countingTransport(0, (m, tried) => m.to === s2.email && tried <= 2);
+    const first = createMessageBatch<QueuedMail>("inf-mail", [{ id: "st-1", timestamp: Date.now(), attempts: 1, body }]);
+    await handleMailBatch(first, env, { db: env.DB, transport: t });
+    const r1 = await getQueueResult(first, createExecutionContext());
+    expect([r1.explicitAcks, r1.retryMessages.map((r) => r.msgId)]).toEqual([[], ["st-1"]]);
+    expect([await inbox(s1.email), await inbox(s2.email)]).toEqual([1, 0]);
+    const second = createMessageBatch<QueuedMail>("inf-mail", [{ id: "st-1", timestamp: Date.now(), attempts: 2, body }]);
+    await handleMailBatch(second, env, { db: env.DB, transport: t });
+    expect((await getQueueResult(second, createExecutionContext())).explicitAcks).toEqual(["st-1"]);
+    expect([await inbox(s1.email), await inbox(s2.email), t.sent]).toEqual([1, 1, 2]);
+  });
+
+  it("the facts not read: the states are retried, a plain mail of the same batch is sent", async () => {
+    const { s1, a } = await statesFixture();
+    const plain = mail();
+    const batch = createMessageBatch<QueuedMail>("inf-mail", [
+      { id: "st-1", timestamp: Date.now(), attempts: 1, body: statesOf([a]) },
+      { id: "pl-1", timestamp: Date.now(), attempts: 1, body: plain },
+    ]);
+    await handleMailBatch(batch, env, { db: flakyDb(/FROM users WHERE id IN/, 1), transport: countingTransport() });
+    const r = await getQueueResult(batch, createExecutionContext());
+    expect([r.explicitAcks, r.retryMessages.map((x) => x.msgId)]).toEqual([["pl-1"], ["st-1"]]);
+    expect([await inbox(s1.email), await inbox(plain.to)]).toEqual([0, 1]);
+  });
+
+  it("a write's states go in one message, or in several under the queue's size limit, in order", () => {
+    const row = (i: number): BookingRow => ({
+      id: `b-${i}`, eventId: "e", slotId: `s-${i}`, studentId: `u-${i}`, companyId: "c", startsAt: "2026-01-01T10:00:00.000Z", endsAt: "2026-01-01T10:10:00.000Z",
+      phase: 1, status: "confirmed", createdAt: "x", updatedAt: "x", cancelledAt: null, cancelReason: null, cancelledBy: null, origin: "fcfs",
+    });
+    const small = JSON.stringify([row(1), row(2)].map(packBooking));
+    expect(bookingStatesMessages(small)).toEqual([{ kind: "booking_states", bookings: small }]);
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+    const big = bookingStatesMessages(JSON.stringify(rows.map(packBooking)));
+    expect(big.length).toBeGreaterThan(1);
+    for (const m of big) expect(new TextEncoder().encode(JSON.stringify(m)).length).toBeLessThan(128 * 1024);
+    expect(big.flatMap((m) => unpackBookings(m.bookings))).toEqual(rows.map((r) => unpackBookings(JSON.stringify([packBooking(r)]))[0]));
   });
 });

@@ -11,7 +11,7 @@ import { errorFields, logLine } from "./lib/log.ts";
 import { pruneLoginFailures } from "./lib/login-guard.ts";
 import { handleMailBatch } from "./mail/consumer.ts";
 import { REMINDER_CRON, sendReminders } from "./mail/reminders.ts";
-import type { Mail } from "./mail/types.ts";
+import type { QueuedMail } from "./mail/types.ts";
 
 export { LiveDO } from "../durable-objects/live-do.ts";
 export { DrawDO } from "../durable-objects/draw-do.ts";
@@ -64,6 +64,6 @@ export default {
     }
   },
   async queue(batch, env) {
-    await handleMailBatch(batch as MessageBatch<Mail>, env);
+    await handleMailBatch(batch as MessageBatch<QueuedMail>, env);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,16 +1,18 @@
 // Booking confirmed / cancelled mails, triggered from the durable side once the booking is in D1
-// (never on the booking path): `notifyBookings` runs inside the recorder's D1 write (`mailingSink`),
-// so a failure to queue them fails that write, which the students send again (the writes are
-// idempotent, the mails deduplicated by `booking:<id>:<status>`). Nothing is lost, nothing doubled.
+// (never on the booking path): the recorder's D1 write (`mailingSink`) queues the states it wrote
+// as one message (`BookingStates`, the packed rows as they came), so a failure to queue them fails
+// that write, which the students send again (the writes are idempotent, the mails deduplicated by
+// `booking:<id>:<status>`). Nothing is lost, nothing doubled. The queue's consumer composes the
+// mails (`bookingMailsEach`): one D1 read of the facts for its whole batch of messages, where
+// composing them in the recorder read D1 once per write and queued one message per mail.
 //
 // A cancellation says who made it (`cancelled_by`, #15): the student's own gets the plain
 // "cancelled" mail; the office's or a recruiter's, and an office move, the "changed" mail with the
 // reason; a withdrawal the "company withdrawn" mail. Each is still the booking's one cancellation
 // mail (same dedupe key), sent with the record, so it is as durable as the cancellation itself.
-import { type BookingRow, type D1Writer, unpackBookings } from "../../durable-objects/d1-sink.ts";
+import { type BookingRow, type D1Writer, packBooking, unpackBookings } from "../../durable-objects/d1-sink.ts";
 import type { Lang } from "../domain/contract.ts";
-import { enqueueMails } from "./enqueue.ts";
-import type { Interview, Mail, MailData } from "./types.ts";
+import type { BookingStates, Interview, Mail, MailData } from "./types.ts";
 
 const inList = (n: number) => Array.from({ length: n }, (_, i) => `?${i + 1}`).join(", ");
 
@@ -85,14 +87,29 @@ async function madeByADraw(d1: D1Database, rows: BookingRow[]): Promise<Set<stri
 
 /** The mails for these booking states: one per booking's last state in the batch (a draw's bookings excepted). */
 export async function bookingMails(d1: D1Database, appUrl: string, states: readonly BookingRow[]): Promise<Mail[]> {
-  const last = new Map<string, BookingRow>();
-  for (const r of states) last.set(r.id!, r);
-  const latest = [...last.values()];
-  const drawMade = await madeByADraw(d1, latest);
-  const rows = latest.filter((b) => b.status !== "confirmed" || !drawMade.has(drawKey(b.eventId, b.studentId, b.slotId)));
-  if (!rows.length) return [];
+  return (await bookingMailsEach(d1, appUrl, [states]))[0]!;
+}
+
+/**
+ * `bookingMails` of each group of states (a queue message's), with the facts of all groups read
+ * in one go: one mail per booking's last state in its group.
+ */
+export async function bookingMailsEach(d1: D1Database, appUrl: string, groups: readonly (readonly BookingRow[])[]): Promise<Mail[][]> {
+  const latest = groups.map((states) => {
+    const last = new Map<string, BookingRow>();
+    for (const r of states) last.set(r.id!, r);
+    return [...last.values()];
+  });
+  const drawMade = await madeByADraw(d1, latest.flat());
+  const mailed = latest.map((g) => g.filter((b) => b.status !== "confirmed" || !drawMade.has(drawKey(b.eventId, b.studentId, b.slotId))));
+  const rows = mailed.flat();
+  if (!rows.length) return groups.map(() => []);
   const moves = rows.filter((b) => b.status === "cancelled" && b.cancelledBy === "move" && b.cancelledAt);
   const f = await mailFacts(d1, { students: rows.map((b) => b.studentId), companies: rows.map((b) => b.companyId), events: rows.map((b) => b.eventId) }, moves);
+  return mailed.map((g) => composeBookingMails(g, f, appUrl));
+}
+
+function composeBookingMails(rows: BookingRow[], f: Facts, appUrl: string): Mail[] {
   const mails: Mail[] = [];
   for (const b of rows) {
     const user = f.users.get(b.studentId);
@@ -140,14 +157,24 @@ function noticeToStudent(b: BookingRow, data: BookingData, movedTo: Interview | 
   }
 }
 
-export async function notifyBookings(env: Env, states: readonly BookingRow[]): Promise<void> {
-  await enqueueMails(env, await bookingMails(env.DB, env.APP_URL, states));
+/** A queue message carries at most 128 KB: states beyond this many characters go in several. */
+const STATES_CHARS = 96 * 1024;
+
+/** The queue messages these packed booking states travel in (one, unless they are many). */
+export function bookingStatesMessages(bookingsJson: string): BookingStates[] {
+  if (bookingsJson.length <= STATES_CHARS) return [{ kind: "booking_states", bookings: bookingsJson }];
+  const rows = unpackBookings(bookingsJson);
+  const per = Math.max(1, Math.floor((rows.length * STATES_CHARS) / bookingsJson.length));
+  const out: BookingStates[] = [];
+  for (let i = 0; i < rows.length; i += per) out.push({ kind: "booking_states", bookings: JSON.stringify(rows.slice(i, i + per).map(packBooking)) });
+  return out;
 }
 
-/** The recorder's D1 writer, followed by the booking mails of what it wrote. */
+/** The recorder's D1 writer, followed by the queue message of the booking states it wrote (their mails). */
 export const mailingSink = (inner: D1Writer, env: Env): D1Writer => ({
   async write(bookingsJson, attemptsJson) {
     await inner.write(bookingsJson, attemptsJson);
-    if (bookingsJson !== "[]") await notifyBookings(env, unpackBookings(bookingsJson));
+    if (bookingsJson === "[]") return;
+    for (const body of bookingStatesMessages(bookingsJson)) await env.MAIL_QUEUE.send(body, { contentType: "json" });
   },
 });

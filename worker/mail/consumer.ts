@@ -4,12 +4,17 @@
 //   - the mail service fails: the claim is released, the message retried.
 //   - D1 away after the send: the mark is tried again; the message is acked either way (sent once).
 //   - a message delivered twice, or the same key queued twice: the second finds the claim, is dropped.
-// A queue batch claims its messages in one D1 statement and marks them in another (handleMailBatch).
+// A queue batch claims its messages' mails in one D1 statement and marks them in another
+// (handleMailBatch). A message is a mail, or booking states the recorder wrote (their mails composed
+// here, the facts of the whole batch read once) — one message carries several mails then, and is
+// retried whole if one of them fails: the ones sent are found claimed and sent, and skipped.
 // A claim records the queue message that holds it (message ids survive retries), so a retry whose
 // first claim's answer was lost takes it back. A claim never marked (the consumer died mid-send)
 // expires after LEASE_MS and may then be sent again: the one case that can repeat a mail, preferred
 // to losing it.
-import type { Mail } from "./types.ts";
+import { unpackBookings } from "../../durable-objects/d1-sink.ts";
+import { bookingMailsEach } from "./booking-mails.ts";
+import type { BookingStates, Mail, QueuedMail } from "./types.ts";
 import { renderMail } from "./templates.ts";
 import { type MailTransport, transportFor } from "./transport.ts";
 import { errorFields, logLine } from "../lib/log.ts";
@@ -83,41 +88,58 @@ export async function deliver(mail: Mail, messageId: string, deps: MailDeps, now
 export const retryDelay = (attempts: number) => Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
 
 /**
- * A queue batch: every claim in one statement, then each send, then every mark in one statement (two
- * D1 round trips and two statements per batch instead of two per mail: a phase opening queues one
- * mail per confirmed booking). The same guarantees as `deliver`, message by message.
+ * A queue batch: the mails of its booking-state messages composed (one D1 read for all), every claim
+ * in one statement, then each send, then every mark in one statement (two D1 round trips and two
+ * statements per batch instead of two per mail: a phase opening mails every confirmed booking). The
+ * same guarantees as `deliver`, message by message; a message is acked once each of its mails is
+ * sent or found sent, else retried whole.
  */
-export async function handleMailBatch(batch: MessageBatch<Mail>, env: Env, deps: MailDeps = { db: env.DB, transport: transportFor(env) }): Promise<void> {
-  const retry = (msg: Message<Mail>, err: unknown) => {
+export async function handleMailBatch(batch: MessageBatch<QueuedMail>, env: Env, deps: MailDeps = { db: env.DB, transport: transportFor(env) }): Promise<void> {
+  const retried = new Set<Message<QueuedMail>>();
+  const retry = (msg: Message<QueuedMail>, err: unknown) => {
+    if (retried.has(msg)) return;
+    retried.add(msg);
     logLine("warn", "mail not sent; retrying", { kind: msg.body.kind, attempts: msg.attempts, ...errorFields(err) });
     msg.retry({ delaySeconds: retryDelay(msg.attempts) });
   };
-  const messages = batch.messages;
-  if (!messages.length) return;
-  const now = Date.now();
-  let claimed: boolean[];
-  try {
-    claimed = await claimAll(deps.db, messages.map((msg) => ({ mail: msg.body, id: msg.id })), now);
-  } catch (err) {
-    for (const msg of messages) retry(msg, err);
-    return;
-  }
-  const sent: Message<Mail>[] = [];
-  for (const [i, msg] of messages.entries()) {
-    if (!claimed[i]) {
-      msg.ack();
-      continue;
-    }
+  if (!batch.messages.length) return;
+  const items: { mail: Mail; msg: Message<QueuedMail> }[] = [];
+  const states = batch.messages.filter((m): m is Message<BookingStates> => m.body.kind === "booking_states");
+  if (states.length) {
     try {
-      await send(msg.body, deps);
-      sent.push(msg);
+      const composed = await bookingMailsEach(
+        deps.db,
+        env.APP_URL,
+        states.map((m) => unpackBookings(m.body.bookings)),
+      );
+      states.forEach((msg, i) => items.push(...composed[i]!.map((mail) => ({ mail, msg }))));
     } catch (err) {
-      retry(msg, err);
+      for (const msg of states) retry(msg, err);
     }
   }
-  await markSent(
-    deps.db,
-    sent.map((m) => m.body),
-  );
-  for (const msg of sent) msg.ack();
+  for (const msg of batch.messages) if (msg.body.kind !== "booking_states") items.push({ mail: msg.body, msg });
+  let claimed: boolean[] = [];
+  if (items.length) {
+    try {
+      claimed = await claimAll(
+        deps.db,
+        items.map((x) => ({ mail: x.mail, id: x.msg.id })),
+        Date.now(),
+      );
+    } catch (err) {
+      for (const x of items) retry(x.msg, err);
+    }
+  }
+  const sent: Mail[] = [];
+  for (const [i, x] of items.entries()) {
+    if (!claimed[i] || retried.has(x.msg)) continue;
+    try {
+      await send(x.mail, deps);
+      sent.push(x.mail);
+    } catch (err) {
+      retry(x.msg, err);
+    }
+  }
+  await markSent(deps.db, sent);
+  for (const msg of batch.messages) if (!retried.has(msg)) msg.ack();
 }

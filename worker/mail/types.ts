@@ -42,6 +42,18 @@ export type MailKind = keyof MailData;
 
 export type Mail = { [K in MailKind]: { kind: K; to: string; lang: Lang; data: MailData[K]; dedupeKey: string } }[MailKind];
 
+/**
+ * Booking states the recorder wrote to D1 (a packed JSON array, d1-sink.ts), whose mails the
+ * consumer composes (worker/mail/booking-mails.ts): one message for all of a write's states.
+ */
+export interface BookingStates {
+  kind: "booking_states";
+  bookings: string;
+}
+
+/** What travels on the mail queue: a mail, or booking states to mail about. */
+export type QueuedMail = Mail | BookingStates;
+
 export interface Attachment {
   filename: string;
   type: string;
