@@ -87,6 +87,24 @@ describe("cached public reads", () => {
     expect(after.body.companies.map((c: { id: string }) => c.id)).toContain(added);
   });
 
+  it("each answer is serialized once per cached copy and kept by what was asked: filters and ids never share one", async () => {
+    const eventId = await createEvent({ phase: 2 });
+    const [a, b] = [await createCompany(eventId, { name: `Kept Alpha ${crypto.randomUUID().slice(0, 6)}` }), await createCompany(eventId, { name: `Kept Beta ${crypto.randomUUID().slice(0, 6)}` })];
+    const all = await api("GET", "/companies");
+    const again = await api("GET", "/companies");
+    expect([again.body, again.headers.get("etag")]).toEqual([all.body, all.headers.get("etag")]);
+    expect(all.headers.get("content-type")).toBe("application/json");
+    const alpha = await api("GET", "/companies?q=kept%20alpha");
+    expect(alpha.body.companies.map((c: { id: string }) => c.id)).toEqual([a]);
+    expect(alpha.headers.get("etag")).not.toBe(all.headers.get("etag"));
+    const beta = await api("GET", "/companies?q=kept%20beta");
+    expect(beta.body.companies.map((c: { id: string }) => c.id)).toEqual([b]);
+    const [da, db] = [await api("GET", `/companies/${a}`), await api("GET", `/companies/${b}`)];
+    expect([da.body.company.id, db.body.company.id]).toEqual([a, b]);
+    expect(da.headers.get("etag")).not.toBe(db.headers.get("etag"));
+    expect((await api("GET", `/companies/${a}`, { headers: { "If-None-Match": da.headers.get("etag")! } })).status).toBe(304);
+  });
+
   it("a booking shows in the cached availability once the copy is PUBLIC_CACHE_SECONDS old, after one background reload", async () => {
     const { eventId, companies, slots } = await catalogue();
     const taken = async () => (await api("GET", `/companies/${companies[0]}`)).body.slots.find((s: { id: string }) => s.id === slots[0]!.id).taken as number;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { companyDetail, filterCatalogue } from "../lib/catalogue.ts";
 import { notFound } from "../lib/errors.ts";
-import { jsonWithEtag } from "../lib/etag.ts";
+import { jsonWithEtag, jsonWithEtagOf } from "../lib/etag.ts";
 import { publicEvent } from "../lib/events.ts";
 import { PUBLIC_CACHE_CONTROL, publicCatalogue } from "../lib/public-reads.ts";
 import { valid } from "../lib/validate.ts";
@@ -33,10 +33,14 @@ export const catalogueRoutes = new Hono<AppEnv>()
   })
   .get("/companies", valid("query", listQuery), async (c) => {
     const cat = await activeCatalogue(c);
-    return jsonWithEtag(c, { companies: filterCatalogue(cat.companies, c.req.valid("query")) }, PUBLIC_CACHE_CONTROL(c.env));
+    const query = c.req.valid("query");
+    const key = JSON.stringify(["list", query.tag ?? null, query.q ?? null, query.contractType ?? null]);
+    return jsonWithEtagOf(c, cat.companies, key, () => ({ companies: filterCatalogue(cat.companies, query) }), PUBLIC_CACHE_CONTROL(c.env));
   })
   .get("/companies/:id", valid("param", idParam), async (c) => {
-    const detail = companyDetail(await activeCatalogue(c), c.req.valid("param").id);
+    const cat = await activeCatalogue(c);
+    const id = c.req.valid("param").id;
+    const detail = companyDetail(cat, id);
     if (!detail) throw notFound("No such company at this event.");
-    return jsonWithEtag(c, detail, PUBLIC_CACHE_CONTROL(c.env));
+    return jsonWithEtagOf(c, cat.companies, id, () => detail, PUBLIC_CACHE_CONTROL(c.env));
   });
