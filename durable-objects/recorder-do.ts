@@ -14,8 +14,12 @@ import { type BookingRow, D1Sink, type D1Writer, latencyBucket, packBooking } fr
 import { backoffMs, writeIsolating } from "./outbox.ts";
 import { mailingSink } from "../worker/mail/booking-mails.ts";
 
-/** How long parcels wait to be batched with others before the write starts. */
-const GATHER_MS = 40;
+/**
+ * How long parcels wait to be batched with others before the write starts: each D1 batch has a
+ * fixed cost (the call, its statements, the mails' queue message), which steady traffic paid for a
+ * few records at 40 ms (bench/README.md, eleventh sitting). D1 sees a booking ≤ this much later.
+ */
+const GATHER_MS = 200;
 /** Characters of JSON per D1 batch (D1 takes up to 2 MB per bound string; ~250 bytes a record). */
 const BATCH_CHARS = 512 * 1024;
 
