@@ -4,7 +4,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type BookingRow, packBooking, unpackBookings } from "../durable-objects/d1-sink.ts";
-import { bookingMails } from "../worker/mail/booking-mails.ts";
+import { bookingMailsEach } from "../worker/mail/booking-mails.ts";
+
+/** The mails of one group of states (one queue message's). */
+const bookingMails = async (d1: D1Database, appUrl: string, states: BookingRow[]) => (await bookingMailsEach(d1, appUrl, [states]))[0]!;
 import { api, call, createCompany, createEvent, createSlots, createUser, drainAll, d1Bookings } from "./helpers.ts";
 import { waitForMail } from "./mailbox.ts";
 

@@ -12,6 +12,7 @@
 // mail (same dedupe key), sent with the record, so it is as durable as the cancellation itself.
 import { type BookingRow, type D1Writer, packBooking, unpackBookings } from "../../durable-objects/d1-sink.ts";
 import type { Lang } from "../domain/contract.ts";
+import { enqueueMail } from "./enqueue.ts";
 import type { BookingStates, Interview, Mail, MailData } from "./types.ts";
 
 const inList = (n: number) => Array.from({ length: n }, (_, i) => `?${i + 1}`).join(", ");
@@ -85,14 +86,9 @@ async function madeByADraw(d1: D1Database, rows: BookingRow[]): Promise<Set<stri
   return new Set(found.results.map((r) => drawKey(r.event_id, r.student_id, r.slot_id)));
 }
 
-/** The mails for these booking states: one per booking's last state in the batch (a draw's bookings excepted). */
-export async function bookingMails(d1: D1Database, appUrl: string, states: readonly BookingRow[]): Promise<Mail[]> {
-  return (await bookingMailsEach(d1, appUrl, [states]))[0]!;
-}
-
 /**
- * `bookingMails` of each group of states (a queue message's), with the facts of all groups read
- * in one go: one mail per booking's last state in its group.
+ * The mails for each group of booking states (a queue message's): one per booking's last state in
+ * its group (a draw's bookings excepted), the facts of all groups read in one go.
  */
 export async function bookingMailsEach(d1: D1Database, appUrl: string, groups: readonly (readonly BookingRow[])[]): Promise<Mail[][]> {
   const latest = groups.map((states) => {
@@ -175,6 +171,6 @@ export const mailingSink = (inner: D1Writer, env: Env): D1Writer => ({
   async write(bookingsJson, attemptsJson) {
     await inner.write(bookingsJson, attemptsJson);
     if (bookingsJson === "[]") return;
-    for (const body of bookingStatesMessages(bookingsJson)) await env.MAIL_QUEUE.send(body, { contentType: "json" });
+    for (const body of bookingStatesMessages(bookingsJson)) await enqueueMail(env, body);
   },
 });

@@ -1,10 +1,11 @@
 // The one way to send a mail: put it on the queue. The consumer renders, sends and deduplicates.
-import type { Mail } from "./types.ts";
+import type { Mail, QueuedMail } from "./types.ts";
 
 /** Queues.sendBatch takes at most 100 messages. */
 const BATCH = 100;
 
-export async function enqueueMail(env: Env, mail: Mail): Promise<void> {
+/** One message: a mail, or booking states whose mails the consumer composes (booking-mails.ts). */
+export async function enqueueMail(env: Env, mail: QueuedMail): Promise<void> {
   await env.MAIL_QUEUE.send(mail, { contentType: "json" });
 }
 
