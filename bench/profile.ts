@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { STATE_DIR, buildWorker, freshDir, migrationStatements, startApp } from "./lib/app.ts";
+import { CHECK_DELAY_MS } from "../durable-objects/api.ts";
 import { CpuMeter } from "./lib/cpu.ts";
 import { openProfilers, printProfile } from "./lib/v8-profile.ts";
 import { openPhase2, seed } from "./lib/seed.ts";
@@ -34,7 +35,9 @@ if (a.help) {
   --no-d1-writes    stub the outbox sink's D1 write (an experiment: the difference is the cost of D1 writes)
   --phase2          profile the phase-2 herd instead (after an unprofiled phase-1 herd: warm objects, mostly full slots)
   --steady S        profile S seconds of steady's mix instead (64 closed-loop clients: bookings, cancellations of
-                    the herds' bookings, catalogue reads), after unprofiled phase-1 and phase-2 herds
+                    the herds' bookings, catalogue reads), after unprofiled phase-1 and phase-2 herds and
+                    what they leave for later: the slots' seat checks (CHECK_DELAY_MS) and the objects'
+                    keep-warm timers coming due (OBJECT_KEEP_WARM_SECONDS after their last call)
   --port N          workerd inspector port (default 9229)
   -h, --help        this text`);
   process.exit(0);
@@ -82,7 +85,16 @@ try {
     await herd(herdOps(r, students, 6, demand));
     await cpu.settled();
     await openSecondPhase();
-    if (a.steady) await herd(herdOps(r, students, 6, demand));
+    if (a.steady) {
+      await herd(herdOps(r, students, 6, demand));
+      // The herds' own deferred work is theirs, not steady's: their seats' checks, then the
+      // keep-warm timers of every object they touched (at most a period after its last call).
+      const herdEnd = Date.now();
+      await cpu.settled(200, 20_000, CHECK_DELAY_MS + 2_000);
+      const warmMs = Number((await app.mf.getBindings<{ OBJECT_KEEP_WARM_SECONDS?: string }>()).OBJECT_KEEP_WARM_SECONDS ?? "60") * 1000;
+      await new Promise((res) => setTimeout(res, Math.max(0, herdEnd + warmMs + 1_000 - Date.now())));
+      await cpu.settled();
+    }
     console.log(a.steady ? "phase-1 and phase-2 herds done (not profiled)" : "phase-1 herd done (not profiled); phase 2 open");
   }
   for (const s of sessions) await s.start();
