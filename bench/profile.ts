@@ -83,7 +83,8 @@ try {
   };
   if (a.phase2 || a.steady) {
     await herd(herdOps(r, students, 6, demand));
-    await cpu.settled();
+    // As the bench does: what the herd leaves for later (refusal rows lingering, seat checks) is its own.
+    await cpu.settled(200, 20_000, CHECK_DELAY_MS + 2_000);
     await openSecondPhase();
     if (a.steady) {
       await herd(herdOps(r, students, 6, demand));
