@@ -3,6 +3,7 @@
 // class for its types. Names and stubs live in worker/lib/objects.ts.
 import type { Booking, BookingOrigin, CancelledBy, ErrorCode, ErrorDetails } from "../worker/domain/contract.ts";
 import type { BookingPolicy, CancelPolicy, OfficePolicy } from "../worker/domain/rules.ts";
+import type { PackedAttempt } from "./d1-sink.ts";
 
 /** A slot as a booking decision needs it (the Worker's cached copy of D1's row). */
 export interface SlotInfo {
@@ -22,6 +23,11 @@ export interface BookInput {
   receivedAt: number;
   /** "draw" when a phase's draw commits its allocation (issue #13); default "fcfs". */
   origin?: BookingOrigin;
+  /**
+   * The caller delivers a refusal's attempt row itself (the Worker's booking route, with the rows
+   * of the clicks it refuses: worker/lib/refusal-rows.ts): the answer carries it as `row`.
+   */
+  carry?: boolean;
 }
 
 export interface CancelInput {
@@ -48,7 +54,8 @@ export interface MoveInput {
 
 /** A refusal or a fault the object handled; `retryAfter` (seconds) when trying again later may succeed. */
 /** `full` (slot_full from the slot itself, with its students): for the Worker's note (worker/lib/full-slots.ts), never sent to the client. */
-export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails; retryAfter?: number; full?: FullSlot };
+/** `full` and `row` are for the Worker (its note of full slots; the row it delivers), never part of the answer. */
+export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails; retryAfter?: number; full?: FullSlot; row?: PackedAttempt };
 export interface FullSlot {
   taken: number;
   capacity: number;

@@ -50,6 +50,9 @@ export function latencyBucket(ms: number): number {
  * An attempt row in the packed form a Parcel carries (api.ts), D1's column order plus the latency
  * bucket: the StudentDO's rows and the Worker's (worker/lib/refusal-rows.ts) alike.
  */
+/** An attempt row as D1 takes it (a Parcel's `attempts` holds a JSON array of these). */
+export type PackedAttempt = ReturnType<typeof packAttempt>;
+
 export function packAttempt(a: { id: string; eventId: string; studentId: string; slotId: string; code: string; message: string | null; receivedAt: number; answeredAt: number }) {
   const ms = Math.max(0, a.answeredAt - a.receivedAt);
   const ok = a.code === "ok";

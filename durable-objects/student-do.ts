@@ -31,6 +31,7 @@ import type {
   StudentState,
   TakeResult,
 } from "./api.ts";
+import type { PackedAttempt } from "./d1-sink.ts";
 import { Outbox, backoffMs, lingerMs } from "./outbox.ts";
 import { type BookingRec, type KeyedAttempt, type OutRecord, StudentStore } from "./student-store.ts";
 import { KeepWarm, keepWarmMs } from "./keep-warm.ts";
@@ -44,6 +45,8 @@ const OUTBOX_BATCH = 64;
 const DISOWNED = "disowned:";
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** How an attempt arrived: its key, when the Worker received it, whether the caller delivers a refusal's row (BookInput.carry). */
+type Received = { key: string | null; receivedAt: number; carry?: boolean };
 const fail = (code: ErrorCode, message: string, details?: ErrorDetails, retryAfter?: number): Failure => ({
   ok: false,
   code,
@@ -66,6 +69,8 @@ export class StudentDO extends DurableObject<Env> {
   lingerMs: number;
   /** Test seam: crash-injection tests set this to abort the object between steps. */
   faultHook?: (step: StudentFaultStep) => void;
+  /** Test seam: refusals' rows stay owed here even when the caller would carry them (as for a draw's calls). */
+  oweRefusalRows = false;
   /** Where the outbox's parcels go; a field so fault tests can make them fail. */
   send: (parcel: Parcel) => Promise<ParcelVerdict>;
   /** The slot objects; a field so fault tests can make them fail. */
@@ -112,6 +117,7 @@ export class StudentDO extends DurableObject<Env> {
   /** Steps 2 to 4 of the booking path. Refusals are values; only faults throw. */
   async book(input: BookInput): Promise<BookingOutcome> {
     this.warm.touch();
+    if (this.oweRefusalRows) input = { ...input, carry: false };
     const now = Date.now();
     const wait = this.bucket.take(now);
     if (wait) return fail("rate_limited", "Too many booking requests; wait a few seconds.", undefined, wait);
@@ -259,11 +265,11 @@ export class StudentDO extends DurableObject<Env> {
   private async attempt(input: BookInput): Promise<BookingOutcome> {
     const decision = decideBooking(this.store.active(), input.slot, input.policy);
     if (!decision.ok) return this.refuse(input, decision);
-    return this.seat(input.slot, decision.phase, { key: input.idempotencyKey, receivedAt: input.receivedAt }, false, input.origin ?? "fcfs");
+    return this.seat(input.slot, decision.phase, { key: input.idempotencyKey, receivedAt: input.receivedAt, carry: input.carry }, false, input.origin ?? "fcfs");
   }
 
   /** After the decision: the hold, written before SlotDO is asked for the seat (steps 3 and 4). */
-  private async seat(slot: SlotInfo, phase: 1 | 2, received: { key: string | null; receivedAt: number }, ignoreBlock: boolean, origin: BookingOrigin): Promise<BookingOutcome> {
+  private async seat(slot: SlotInfo, phase: 1 | 2, received: Received, ignoreBlock: boolean, origin: BookingOrigin): Promise<BookingOutcome> {
     const now = Date.now();
     const id = crypto.randomUUID();
     this.store.hold(id, slot, phase, received.key, received.receivedAt, now, origin);
@@ -308,7 +314,8 @@ export class StudentDO extends DurableObject<Env> {
     } catch (err) {
       // A bug on the way (the Worker answers 500): the hold in memory goes with it, as a crash's
       // would; had the slot seated it, the slot's check frees the seat.
-      this.dropHold(id, fail("internal", "A fault interrupted this booking."), received, true);
+      // Nobody receives this answer's row (the call throws): the outbox owes it.
+      this.dropHold(id, fail("internal", "A fault interrupted this booking."), { ...received, carry: false }, true);
       throw err;
     } finally {
       this.inflightHolds.delete(id);
@@ -318,13 +325,19 @@ export class StudentDO extends DurableObject<Env> {
   /** A refusal by the rules: no hold, one attempt row (remembered under the idempotency key). */
   private refuse(input: BookInput, r: Refusal): Failure {
     const out = fail(r.code, r.message, r.details);
-    this.store.decide({ slotId: input.slot.id, bookingId: null, key: input.idempotencyKey, receivedAt: input.receivedAt, out }, Date.now());
+    const row = this.store.decide({ slotId: input.slot.id, bookingId: null, key: input.idempotencyKey, receivedAt: input.receivedAt, out, carried: input.carry }, Date.now());
+    return this.refused(out, row);
+  }
+
+  /** A refusal's row: handed to the caller that delivers it, else owed by this object's outbox. */
+  private refused(out: Failure, row: PackedAttempt | undefined): Failure {
+    if (row) return { ...out, row };
     this.delivery(false);
     return out;
   }
 
   /** Step 4, success: the hold becomes a booking, owed to D1 in the same commit. */
-  private confirm(id: string, received?: { key: string | null; receivedAt: number }): BookingOutcome {
+  private confirm(id: string, received?: Received): BookingOutcome {
     const r = this.store.get(id);
     if (!r) return unavailable();
     if (r.status !== "pending") return { ok: true, booking: this.view(r) };
@@ -337,18 +350,17 @@ export class StudentDO extends DurableObject<Env> {
   }
 
   /** Step 4, refusal by the slot (or a settled crash): the hold is dropped, the attempt recorded. */
-  private dropHold(id: string, out: Failure, received?: { key: string | null; receivedAt: number }, transient = false): Failure {
+  private dropHold(id: string, out: Failure, received?: Received, transient = false): Failure {
     const r = this.store.get(id);
     if (!r || r.status !== "pending") return out;
     this.store.drop(id);
     // A fault is not an answer to remember: a retry with the same key tries again.
-    this.store.decide({ slotId: r.slot_id, bookingId: id, key: received?.key ?? null, receivedAt: received?.receivedAt ?? r.created_at, out, transient }, Date.now());
-    this.delivery(false);
-    return out;
+    const row = this.store.decide({ slotId: r.slot_id, bookingId: id, key: received?.key ?? null, receivedAt: received?.receivedAt ?? r.created_at, out, transient, carried: received?.carry }, Date.now());
+    return this.refused(out, row);
   }
 
   /** Settles a hold whose SlotDO answer was lost: seated means confirmed, anything else dropped. */
-  private async recoverHold(id: string, received?: { key: string | null; receivedAt: number }): Promise<BookingOutcome> {
+  private async recoverHold(id: string, received?: Received): Promise<BookingOutcome> {
     const r = this.store.get(id);
     if (!r || r.status !== "pending") return r ? { ok: true, booking: this.view(r) } : unavailable();
     let verdict: "seated" | "absent";

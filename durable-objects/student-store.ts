@@ -12,7 +12,7 @@
 import type { BookingOrigin, CancelledBy, ErrorDetails } from "../worker/domain/contract.ts";
 import type { ActiveBooking } from "../worker/domain/rules.ts";
 import type { BookingState, Failure, SlotInfo } from "./api.ts";
-import { packAttempt, packBooking } from "./d1-sink.ts";
+import { type PackedAttempt, packAttempt, packBooking } from "./d1-sink.ts";
 import { REFUSED_TRIES, backoffMs, type OutboxSource } from "./outbox.ts";
 import { migrate } from "./sql-migrations.ts";
 import { DEAD, OWED, SENT, STUDENT_SCHEMA } from "./student-schema.ts";
@@ -74,6 +74,11 @@ export interface Outcome {
   out: { ok: true } | Failure;
   /** A fault, not an answer: the key is released so that a retry tries again. */
   transient?: boolean;
+  /**
+   * The caller delivers this refusal's row (the Worker's booking route: worker/lib/refusal-rows.ts):
+   * nothing is owed for it here, and a row is stored only to answer its key.
+   */
+  carried?: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -187,7 +192,8 @@ export class StudentStore implements OutboxSource<OutRecord> {
   }
 
   /** An attempt's answer, owed to D1 (and kept for its key, unless it was a fault). */
-  decide(o: Outcome, now: number): void {
+  /** Records the outcome of an attempt; with `carried` (a refusal), returns the row the caller delivers. */
+  decide(o: Outcome, now: number): PackedAttempt | undefined {
     const code = o.out.ok ? "ok" : o.out.code;
     const message = o.out.ok ? null : o.out.message;
     const details = !o.out.ok && o.out.details && o.key ? JSON.stringify(o.out.details) : null;
@@ -202,6 +208,19 @@ export class StudentStore implements OutboxSource<OutRecord> {
         id, code, message, details, now, o.transient ? 1 : 0, o.bookingId,
       );
       if (heldKey !== null) this.remember(heldKey, o, code, message, details);
+    } else if (o.carried && !o.out.ok) {
+      // Delivered by the caller: stored, as sent, only while its key may be replayed.
+      const keyed = !!o.key && !o.transient;
+      if (keyed) {
+        this.sql.exec(
+          `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${SENT})`,
+          id, o.key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
+        );
+        this.oldestKept = Math.min(this.oldestKept ?? o.receivedAt, o.receivedAt);
+        this.pruneKeys(now);
+      }
+      if (o.key) this.remember(o.key, o, code, message, details);
+      return packAttempt({ id, eventId: this.eventId, studentId: this.studentId, slotId: o.slotId, code, message, receivedAt: o.receivedAt, answeredAt: now });
     } else {
       this.sql.exec(
         `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${OWED})`,
@@ -212,6 +231,7 @@ export class StudentStore implements OutboxSource<OutRecord> {
     // Keyed: the row keeps a key (the hold's, even when a recovery decides without knowing it).
     const keyed = (heldKey !== undefined ? heldKey !== null : !!o.key) && !o.transient;
     this.owedAttempts.set(id, { id, slot_id: o.slotId, code, message, received_at: o.receivedAt, answered_at: now, keyed, tries: 0, retry_at: null });
+    return undefined;
   }
 
   /** The key's entry after a decision: its answer, or gone when the answer was a fault (the row's key is cleared). */
@@ -322,6 +342,11 @@ export class StudentStore implements OutboxSource<OutRecord> {
     const list = (ids: string[]) => ids.map(() => "?").join(", ");
     if (done.length) this.sql.exec(`DELETE FROM attempts WHERE id IN (${list(done)})`, ...done);
     if (kept.length) this.sql.exec(`UPDATE attempts SET out = ${SENT} WHERE id IN (${list(kept)})`, ...kept);
+    this.pruneKeys(now);
+  }
+
+  /** Forgets the sent rows (and their keys) past the keys' lifetime. */
+  private pruneKeys(now: number): void {
     if (this.oldestKept !== null && this.oldestKept < now - KEY_TTL_MS) {
       this.sql.exec(`DELETE FROM attempts WHERE out = ${SENT} AND received_at < ?`, now - KEY_TTL_MS);
       for (const [key, k] of this.keys) if (k.receivedAt < now - KEY_TTL_MS) this.keys.delete(key);

@@ -1,7 +1,7 @@
 // Each refusal of the booking path over HTTP, with the stored state checked after it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createCompany, createEvent, createSlots, createUser, d1Attempts, slotState, studentDo, studentState, updateEvent } from "./helpers.ts";
+import { api, createCompany, createEvent, createSlots, createUser, d1Attempts, refusalRowsWritten, slotState, studentDo, studentState, updateEvent } from "./helpers.ts";
 
 const book = (token: string, slotId: string) => api("POST", "/bookings", { token, body: { slotId } });
 
@@ -107,6 +107,7 @@ describe("booking rules over HTTP", () => {
     await book(me.token, s!.id);
     await studentState(eventId, me.id);
     await studentDo(eventId, me.id).drain();
+    await refusalRowsWritten();
     const attempts = await d1Attempts(eventId);
     expect(attempts.map((a) => a.error_code).sort()).toEqual(["already_booked", null].sort());
   });

@@ -4,11 +4,14 @@
 // own; no alarm is armed for waiting rows (that write per click is what the wait saves), even when
 // another delivery settles meanwhile; a crash while rows wait loses nothing: the next activation's
 // alarm delivers them; drain delivers them at once.
+// The Worker's booking route carries its refusals' rows itself (BookInput.carry, last describe):
+// the rows waiting here are those of callers that do not (a draw); `setUp` makes the route's
+// clicks such calls.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Parcel, ParcelVerdict } from "../durable-objects/api.ts";
 import { RECOVERY_DELAY_MS, type StudentDO } from "../durable-objects/student-do.ts";
-import { api, createCompany, createEvent, createSlots, createUser, d1Attempts, d1Bookings, studentDo, type UserFixture } from "./helpers.ts";
+import { api, createCompany, createEvent, createSlots, createUser, d1Attempts, d1Bookings, refusalRowsWritten, studentDo, type UserFixture } from "./helpers.ts";
 
 /** One company (a booking per company): the first click books, every later one is refused by the rules. */
 async function setUp(lingerMs: number) {
@@ -20,6 +23,8 @@ async function setUp(lingerMs: number) {
   const stub = () => studentDo(eventId, student.id);
   await runInDurableObject(stub(), (o: StudentDO) => {
     o.lingerMs = lingerMs;
+    // The object owes these clicks' rows, as for a caller that does not carry them.
+    o.oweRefusalRows = true;
     const send = o.send;
     o.send = (p) => {
       parcels.push(p);
@@ -176,5 +181,46 @@ describe("reconcile and waiting rows", () => {
     expect(await t.stub().inspect()).toMatchObject({ outbox: 2, waiting: 0 });
     const late = await api("POST", "/admin/reconcile", { token: admin.token, body: {} });
     expect(late.body.drifts).toEqual([expect.objectContaining({ kind: "outbox_backlog", studentId: t.student.id, do: "2 write(s) waiting" })]);
+  });
+});
+
+describe("refusal rows the Worker carries", () => {
+  it("a refusal answered through the booking route: its row leaves with the isolate's parcel, the object owes nothing and keeps a keyed row for its key only", async () => {
+    const eventId = await createEvent({ phase: 1, maxBookingsPerCompany: 1 });
+    const slots = await createSlots(eventId, await createCompany(eventId), 3);
+    const student = await createUser();
+    const stub = () => studentDo(eventId, student.id);
+    let parcels = 0;
+    await runInDurableObject(stub(), (o: StudentDO) => {
+      const send = o.send;
+      o.send = (p) => {
+        parcels++;
+        return send(p);
+      };
+    });
+    const click = (i: number, key?: string) =>
+      api("POST", "/bookings", { token: student.token, body: { slotId: slots[i]!.id }, ...(key ? { headers: { "Idempotency-Key": key } } : {}) });
+    expect((await click(0)).status).toBe(201);
+    await until(() => stub().inspect(), (s) => s.outbox === 0);
+    const refused = await click(1, "k-1");
+    expect(refused.status).toBe(409);
+    expect((await click(2)).status).toBe(409);
+    // Nothing owed, no timer or alarm for them; only the booking went through the object's outbox.
+    expect(await stub().inspect()).toMatchObject({ outbox: 0, waiting: 0 });
+    expect(await runInDurableObject(stub(), (_o: StudentDO, state) => state.storage.getAlarm())).toBeNull();
+    expect(parcels).toBe(1);
+    await refusalRowsWritten();
+    expect(await codes(eventId, student)).toEqual(["company_already_booked", "company_already_booked", "ok"]);
+    // Stored here: the keyed refusal's row (to answer its key), not the unkeyed one.
+    const stored = await runInDurableObject(stub(), (_o: StudentDO, state) =>
+      state.storage.sql.exec<{ idem_key: string | null; code: string }>("SELECT idem_key, code FROM attempts WHERE code != 'ok'").toArray(),
+    );
+    expect(stored).toEqual([{ idem_key: "k-1", code: "company_already_booked" }]);
+    // The key answers the same, without a new attempt row.
+    const again = await click(1, "k-1");
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual(refused.body);
+    await refusalRowsWritten();
+    expect(await codes(eventId, student)).toHaveLength(3);
   });
 });

@@ -135,7 +135,7 @@ describe("a seat lost in a crash is taken back", () => {
 });
 
 describe("a refused attempt sets no alarm", () => {
-  it("its row leaves at once; if the object goes away before delivering it, its next activation sets the alarm that does", async () => {
+  it("its row leaves at once; one the object owes (a caller that does not carry it) is delivered by the alarm its next activation sets", async () => {
     const { eventId, slot } = await setup(1);
     const [first, me] = await createUsers(2);
     expect((await book(first!.token, slot.id)).status).toBe(201);
@@ -145,8 +145,10 @@ describe("a refused attempt sets no alarm", () => {
     expect((await d1Attempts(eventId)).filter((a) => a.student_id === me!.id)).toEqual([expect.objectContaining({ error_code: "slot_full" })]);
     expect(await alarmOf(studentDo(eventId, me!.id))).toBeNull();
 
-    // The next refusal's delivery never arrives (the object goes away mid-delivery).
+    // The next refusal's row is the object's to deliver (outbox-linger.test.ts: callers that do
+    // not carry it), and its delivery never arrives (the object goes away mid-delivery).
     await runInDurableObject(studentDo(eventId, me!.id), (o: StudentDO) => {
+      o.oweRefusalRows = true;
       o.send = () => new Promise<ParcelVerdict>(() => undefined);
     });
     // This click must reach the object: the Worker's note of the full slot (full-slots.test.ts) is set aside.

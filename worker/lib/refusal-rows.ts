@@ -1,11 +1,12 @@
-// The attempt rows of the clicks the Worker refuses itself, without the objects: refusals of the
-// gate (rules.ts `decideGate`: closed, started, phase gate) and of a slot it knows full
-// (full-slots.ts). Every attempt is recorded in booking_attempts (DESIGN.md): the isolate gathers
-// these rows and hands them to a recorder in one parcel every FLUSH_MS, as the student objects'
-// outboxes do. They live in the isolate's memory until the recorder has them in D1 (under a
-// second; retried for half a minute, then kept for the next parcel): an isolate killed meanwhile
+// The attempt rows of refused clicks, delivered by the Worker: those it refuses itself, without the
+// objects (the gate, rules.ts `decideGate`: closed, started, phase gate; a slot it knows full,
+// full-slots.ts), and those a StudentDO refused, whose row comes back with the answer
+// (BookInput.carry): the object then owes nothing for them. Every attempt is recorded in
+// booking_attempts (DESIGN.md): the isolate gathers these rows and hands them to a recorder in one
+// parcel every FLUSH_MS. They live in the isolate's memory until the recorder has them in D1 (under
+// a second; retried for half a minute, then kept for the next parcel): an isolate killed meanwhile
 // loses those refusal rows, never a booking.
-import { packAttempt } from "../../durable-objects/d1-sink.ts";
+import { type PackedAttempt, packAttempt } from "../../durable-objects/d1-sink.ts";
 import { RECORDER_SHARDS, recorderStub } from "./objects.ts";
 import { type LogValue, errorFields, logLine } from "./log.ts";
 
@@ -16,7 +17,7 @@ const RETRY_MS = [500, 2_000, 5_000, 10_000];
 /** Rows kept at most while the recorder is unreachable (the oldest go first, logged). */
 const MAX_ROWS = 50_000;
 
-type Row = ReturnType<typeof packAttempt>;
+type Row = PackedAttempt;
 let rows: { eventId: string; row: Row }[] = [];
 let sending = 0;
 let parcels = 0;
@@ -38,9 +39,13 @@ export function recordRefusal(
   waitUntil: (p: Promise<unknown>) => void,
   a: { eventId: string; studentId: string; slotId: string; code: string; message: string; receivedAt: number },
 ): void {
-  const row = packAttempt({ ...a, id: crypto.randomUUID(), answeredAt: Date.now() });
-  rows.push({ eventId: a.eventId, row });
   answered++;
+  carryRefusalRow(env, waitUntil, a.eventId, packAttempt({ ...a, id: crypto.randomUUID(), answeredAt: Date.now() }));
+}
+
+/** Keeps the row of a click a StudentDO refused (it came back with the answer) for the isolate's next parcel. */
+export function carryRefusalRow(env: Env, waitUntil: (p: Promise<unknown>) => void, eventId: string, row: Row): void {
+  rows.push({ eventId, row });
   if (!scheduled) {
     scheduled = true;
     waitUntil(deliver(env));

@@ -9,7 +9,7 @@ import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
 import { SLOT_FULL_MESSAGE, currentPhase, decideGate, drawHoldsBooking } from "../domain/rules.ts";
 import { forgetFull, fullNoteMs, knownFull, lapsedFull, noteFull } from "../lib/full-slots.ts";
-import { recordRefusal } from "../lib/refusal-rows.ts";
+import { carryRefusalRow, recordRefusal } from "../lib/refusal-rows.ts";
 import type { ErrorCode, ErrorDetails } from "../domain/contract.ts";
 import { nudgeDraw } from "../lib/draw-nudge.ts";
 import { requireRole, requireVerifiedEmail } from "../middleware/auth.ts";
@@ -91,8 +91,10 @@ export const bookingRoutes = new Hono<AuthedEnv>()
       }
       forgetFull(slot.id); // a seat is free (or the slot closed): no more checks until it is called full again
     }
-    const out = await callObject(async () => await studentStub(c.env, e.id, user.id).book({ slot, policy, idempotencyKey: keyCheck.data, receivedAt }));
+    // A refusal's attempt row comes back with it and leaves with this isolate's next parcel of rows.
+    const out = await callObject(async () => await studentStub(c.env, e.id, user.id).book({ slot, policy, idempotencyKey: keyCheck.data, receivedAt, carry: true }));
     if (!out.ok) {
+      if (out.row) carryRefusalRow(c.env, (p) => c.executionCtx.waitUntil(p), e.id, out.row);
       if (out.full && noteMs) noteFull(slot.id, out.full, receivedAt, Date.now() + noteMs);
       throw new ApiError(out.code, out.message, out.details, { retryAfter: out.retryAfter });
     }
