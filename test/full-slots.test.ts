@@ -7,7 +7,7 @@
 // cancellation through this isolate ends the note at once, a refusal from the note is not
 // remembered under the Idempotency-Key, and a herd answered partly from notes keeps every invariant.
 import { describe, expect, it } from "vitest";
-import { forgetFull, knownFull, lapsedFull, noteFull } from "../worker/lib/full-slots.ts";
+import { askSlotFirst, dropNotes, forgetFull, knownFull, lapsedFull, noteFull } from "../worker/lib/full-slots.ts";
 import { refusalRowsOwed, refusedHere } from "../worker/lib/refusal-rows.ts";
 import { api, countBy, createCompany, createEvent, createSlots, createUser, createUsers, d1Attempts, drainAll, refusalRowsWritten, studentDo, studentState, together, updateEvent } from "./helpers.ts";
 import { expectInvariants } from "./invariants.ts";
@@ -43,6 +43,22 @@ describe("the note of full slots (pure)", () => {
     expect(lapsedFull(slot, "c", 61_999)).toBe(true);
     expect(lapsedFull(slot, "c", 62_000)).toBe(false);
     expect(lapsedFull(slot, "c", 2_000)).toBe(false);
+  });
+
+  it("asks the slot first when D1 counted it full and nothing here says otherwise since", () => {
+    const slot = crypto.randomUUID();
+    const now = Date.now();
+    expect(askSlotFirst(slot, "c", now, { full: true, loadedAt: now - 100 })).toBe(true);
+    expect(askSlotFirst(slot, "c", now, { full: false, loadedAt: now - 100 })).toBe(false);
+    // A note answers first; once it ended, it is the lapsed note's rule (never a student seated there).
+    noteFull(slot, full, now - 10, now + 1_000);
+    expect(askSlotFirst(slot, "a", now + 1_000, { full: true, loadedAt: now - 100 })).toBe(false);
+    expect(askSlotFirst(slot, "c", now + 1_000, { full: true, loadedAt: now - 100 })).toBe(true);
+    // A seat freed here (or a "not full" answer) after the context was read: D1's count is stale.
+    forgetFull(slot);
+    expect(askSlotFirst(slot, "c", now + 1_000, { full: true, loadedAt: now - 100 })).toBe(false);
+    // A context read after that counts again.
+    expect(askSlotFirst(slot, "c", Date.now() + 1_000, { full: true, loadedAt: Date.now() + 1 })).toBe(true);
   });
 
   it("forgets a slot a route freed a seat on, and ignores answers to clicks sent before that", () => {
@@ -147,6 +163,31 @@ describe("a click on a slot the Worker knows full", () => {
     await drainAll(s.eventId, [s.holder.id, s.first.id, s.late.id]);
     const rows = await d1Attempts(s.eventId);
     expect(rows.filter((r) => r.student_id === s.late.id).map((r) => r.error_code ?? "ok").sort()).toEqual(["ok", "slot_full"]);
+  });
+
+  it("with no note, a slot D1 counts full is asked alone: the Worker answers; a seat freed elsewhere books", async () => {
+    const s = await fullSlot();
+    await drainAll(s.eventId, [s.holder.id, s.first.id]);
+    // An isolate that has not seen the slot (a phase opening after the last one's notes ended, a new isolate).
+    dropNotes();
+    let before = refusedHere();
+    const refused = await book(s.late.token, s.slot.id);
+    // D1 counted it full: the slot's own check, then the Worker's answer (the student's object never asked).
+    expect(refused.body).toEqual(s.refused.body);
+    expect(refusedHere()).toBe(before + 1);
+    expect((await studentDo(s.eventId, s.late.id).inspect()).bookings).toEqual([]);
+    expect(knownFull(s.slot.id, s.late.id, Date.now())).toEqual({ taken: 1, capacity: 1 });
+    // The holder cancels through another isolate; D1 still counts the seat until the outbox brings it.
+    const mine = (await api("GET", "/bookings", { token: s.holder.token })).body.bookings[0];
+    const out = await studentDo(s.eventId, s.holder.id).cancel({ bookingId: mine.id, policy: { now: Date.now(), cancelDeadline: null, bookingCutoffMinutes: 0 } });
+    expect(out.ok).toBe(true);
+    dropNotes();
+    before = refusedHere();
+    const next = await book(s.late.token, s.slot.id);
+    expect(next.status).toBe(201);
+    expect(refusedHere()).toBe(before);
+    await drainAll(s.eventId, [s.holder.id, s.first.id, s.late.id]);
+    await expectInvariants({ eventId: s.eventId, studentIds: [s.holder.id, s.first.id, s.late.id], slots: [{ id: s.slot.id, capacity: 1 }], acknowledged: new Set([next.body.booking.id]) });
   });
 
   it("is not remembered under its Idempotency-Key: the retry after a seat is freed books", async () => {

@@ -20,6 +20,11 @@ export interface EventContext {
   cancelDeadline: number | null;
   bookingCutoffMinutes: number;
   slots: Map<string, SlotInfo>;
+  /**
+   * Slots D1 counted full when this context was read (`slots.taken` ≥ capacity): a hint only, for
+   * asking the slot alone first (worker/lib/full-slots.ts `askSlotFirst`); the slot decides.
+   */
+  fullInD1: Set<string>;
   /** Lower-cased e-mails on this event's deprioritized list. */
   deprioritized: Set<string>;
   /** The event's draws as D1 publishes them (issue #13): the booking gate reads their statuses. */
@@ -47,7 +52,7 @@ async function load(db: Db): Promise<EventContext | null> {
   if (!event) return null;
   const [slotRows, emails, drawRows] = await db.batch([
     db
-      .select({ id: slots.id, companyId: slots.companyId, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity })
+      .select({ id: slots.id, companyId: slots.companyId, startsAt: slots.startsAt, endsAt: slots.endsAt, capacity: slots.capacity, taken: slots.taken })
       .from(slots)
       // Only verified companies' slots can be booked: the others are not in the catalogue.
       .innerJoin(eventCompanies, and(eq(eventCompanies.eventId, slots.eventId), eq(eventCompanies.companyId, slots.companyId)))
@@ -67,6 +72,7 @@ async function load(db: Db): Promise<EventContext | null> {
         { id: s.id, companyId: s.companyId, startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt), capacity: s.capacity },
       ]),
     ),
+    fullInD1: new Set(slotRows.filter((s) => s.taken >= s.capacity).map((s) => s.id)),
     deprioritized: new Set(emails.map((e) => e.email)),
     draws: drawList,
     drawStatuses: statusesOf(drawList),

@@ -24,6 +24,12 @@
 //   same key is a new attempt.
 // - The attempt row lives in the isolate's memory until the recorder has it in D1 (refusal-rows.ts).
 //
+// A slot this isolate has no note of, but D1 counted full when the event context was read
+// (event-context.ts `fullInD1`: a phase opening on slots the previous phase filled, a new isolate),
+// is asked alone the same way (`askSlotFirst`) — D1's count is only the reason to ask; the slot
+// answers. Until the context is read again, a "not full" answer here (or a seat this isolate
+// freed) stops the asking.
+//
 // When a note ends, the slot is still likely full (in an opening most slots fill and stay full).
 // For RECHECK_MS after it ended (`lapsedFull`), the next click asks the slot alone, from memory
 // (SlotDO.fullFor: the same condition its `take` applies), instead of taking the whole booking
@@ -77,6 +83,21 @@ export function lapsedFull(slotId: string, studentId: string, now: number): bool
     return false;
   }
   return !n.seated.includes(studentId);
+}
+
+/**
+ * Whether this click asks the slot alone (SlotDO.fullFor) before the whole booking path: its note
+ * ended lately (`lapsedFull`), or there is no note and D1 counted the slot full in the event context
+ * read at `d1.loadedAt`, and nothing here has said otherwise since (a "not full" answer, a seat freed).
+ */
+export function askSlotFirst(slotId: string, studentId: string, now: number, d1: { full: boolean; loadedAt: number }): boolean {
+  if (lapsedFull(slotId, studentId, now)) return true;
+  return d1.full && !notes.has(slotId) && (forgotten.get(slotId) ?? -Infinity) < d1.loadedAt;
+}
+
+/** Test seam: this isolate forgets every note, as a new isolate starts (nothing marked freed). */
+export function dropNotes(): void {
+  notes.clear();
 }
 
 /** A route of this isolate frees (or may free) seats on the slot: its next click asks the slot again. */

@@ -8,7 +8,7 @@ import { callObject, slotStub, studentStub } from "../lib/objects.ts";
 import { scheduleEntries } from "../lib/schedule.ts";
 import { valid } from "../lib/validate.ts";
 import { SLOT_FULL_MESSAGE, currentPhase, decideGate, drawHoldsBooking } from "../domain/rules.ts";
-import { forgetFull, fullNoteMs, knownFull, lapsedFull, noteFull } from "../lib/full-slots.ts";
+import { askSlotFirst, forgetFull, fullNoteMs, knownFull, noteFull } from "../lib/full-slots.ts";
 import { carryRefusalRow, recordRefusal } from "../lib/refusal-rows.ts";
 import type { ErrorCode, ErrorDetails } from "../domain/contract.ts";
 import { nudgeDraw } from "../lib/draw-nudge.ts";
@@ -82,8 +82,8 @@ export const bookingRoutes = new Hono<AuthedEnv>()
     const noteMs = fullNoteMs(c.env);
     const full = noteMs ? knownFull(slot.id, user.id, receivedAt) : null;
     if (full) throw refuseHere("slot_full", SLOT_FULL_MESSAGE, full);
-    if (noteMs && lapsedFull(slot.id, user.id, receivedAt)) {
-      // The note just ended: the slot alone says whether it is still full (a failed call: the whole path).
+    if (noteMs && askSlotFirst(slot.id, user.id, receivedAt, { full: ctx.fullInD1.has(slot.id), loadedAt: ctx.loadedAt })) {
+      // The note just ended, or D1 counted the slot full: the slot alone says whether it is (a failed call: the whole path).
       const still = await slotStub(c.env, slot.id).fullFor(user.id, slot.capacity).catch(() => null);
       if (still) {
         noteFull(slot.id, still, receivedAt, Date.now() + noteMs);
