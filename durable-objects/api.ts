@@ -53,8 +53,11 @@ export interface MoveInput {
 }
 
 /** A refusal or a fault the object handled; `retryAfter` (seconds) when trying again later may succeed. */
-/** `full` (slot_full from the slot itself, with its students): for the Worker's note (worker/lib/full-slots.ts), never sent to the client. */
-/** `full` and `row` are for the Worker (its note of full slots; the row it delivers), never part of the answer. */
+/**
+ * `full` (slot_full from the slot itself, with its students): for the Worker's note
+ * (worker/lib/full-slots.ts); `row`: a refusal's attempt row the Worker delivers (BookInput.carry).
+ * Neither is ever sent to the client.
+ */
 export type Failure = { ok: false; code: ErrorCode; message: string; details?: ErrorDetails; retryAfter?: number; full?: FullSlot; row?: PackedAttempt };
 export interface FullSlot {
   taken: number;

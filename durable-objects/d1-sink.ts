@@ -50,14 +50,14 @@ export function latencyBucket(ms: number): number {
  * An attempt row in the packed form a Parcel carries (api.ts), D1's column order plus the latency
  * bucket: the StudentDO's rows and the Worker's (worker/lib/refusal-rows.ts) alike.
  */
-/** An attempt row as D1 takes it (a Parcel's `attempts` holds a JSON array of these). */
-export type PackedAttempt = ReturnType<typeof packAttempt>;
-
 export function packAttempt(a: { id: string; eventId: string; studentId: string; slotId: string; code: string; message: string | null; receivedAt: number; answeredAt: number }) {
   const ms = Math.max(0, a.answeredAt - a.receivedAt);
   const ok = a.code === "ok";
   return [a.id, a.eventId, a.studentId, a.slotId, ok ? 1 : 0, ok ? null : a.code, a.message, ms, new Date(a.receivedAt).toISOString(), latencyBucket(ms)];
 }
+
+/** An attempt row as D1 takes it (a Parcel's `attempts` holds a JSON array of these). */
+export type PackedAttempt = ReturnType<typeof packAttempt>;
 
 export interface D1Writer {
   /** One transaction: JSON arrays of packed rows (Parcel's shapes; "[]" for none). */

@@ -191,8 +191,10 @@ export class StudentStore implements OutboxSource<OutRecord> {
     for (const k of this.keys.values()) if (k.attempt.bookingId === id) k.attempt = { ...k.attempt, bookingId: seatId };
   }
 
-  /** An attempt's answer, owed to D1 (and kept for its key, unless it was a fault). */
-  /** Records the outcome of an attempt; with `carried` (a refusal), returns the row the caller delivers. */
+  /**
+   * An attempt's answer, owed to D1 (and kept for its key, unless it was a fault); a refusal the
+   * caller carries (`carried`) is owed nothing here: its packed row is returned for the caller.
+   */
   decide(o: Outcome, now: number): PackedAttempt | undefined {
     const code = o.out.ok ? "ok" : o.out.code;
     const message = o.out.ok ? null : o.out.message;
