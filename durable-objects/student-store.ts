@@ -210,25 +210,24 @@ export class StudentStore implements OutboxSource<OutRecord> {
         id, code, message, details, now, o.transient ? 1 : 0, o.bookingId,
       );
       if (heldKey !== null) this.remember(heldKey, o, code, message, details);
-    } else if (o.carried && !o.out.ok) {
-      // Delivered by the caller: stored, as sent, only while its key may be replayed.
-      const keyed = !!o.key && !o.transient;
-      if (keyed) {
+    } else {
+      // A refusal the caller delivers is stored (as sent) only while its key may be replayed.
+      const carried = o.carried === true && !o.out.ok;
+      const key = o.transient ? null : o.key;
+      if (!carried || key) {
         this.sql.exec(
-          `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${SENT})`,
-          id, o.key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
+          `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          id, key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now, carried ? SENT : OWED,
         );
-        this.oldestKept = Math.min(this.oldestKept ?? o.receivedAt, o.receivedAt);
-        this.pruneKeys(now);
       }
       if (o.key) this.remember(o.key, o, code, message, details);
-      return packAttempt({ id, eventId: this.eventId, studentId: this.studentId, slotId: o.slotId, code, message, receivedAt: o.receivedAt, answeredAt: now });
-    } else {
-      this.sql.exec(
-        `INSERT INTO attempts (id, idem_key, slot_id, booking_id, code, message, details, received_at, answered_at, out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${OWED})`,
-        id, o.transient ? null : o.key, o.slotId, o.bookingId, code, message, details, o.receivedAt, now,
-      );
-      if (o.key) this.remember(o.key, o, code, message, details);
+      if (carried) {
+        if (key) {
+          this.oldestKept = Math.min(this.oldestKept ?? o.receivedAt, o.receivedAt);
+          this.pruneKeys(now);
+        }
+        return packAttempt({ id, eventId: this.eventId, studentId: this.studentId, slotId: o.slotId, code, message, receivedAt: o.receivedAt, answeredAt: now });
+      }
     }
     // Keyed: the row keeps a key (the hold's, even when a recovery decides without knowing it).
     const keyed = (heldKey !== undefined ? heldKey !== null : !!o.key) && !o.transient;
